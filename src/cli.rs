@@ -1,0 +1,315 @@
+//! The command line: clap types only. Doc comments are the `--help` text. Commands turn these
+//! into plain requests once; domain modules never see clap.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use clap::Parser;
+use clap::Subcommand;
+use clap::ValueEnum;
+
+use crate::filter::FilterInput;
+use crate::output::Format;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (an empty result is success)
+  1  `gripe check` found problems of a --fail-on kind
+  2  usage error: bad flag, value or date, or a step the workflow refuses
+  3  no complaint matches the id, or the prefix matches several
+  4  invalid complaint or config file(s)
+  5  write refused or failed: conflict markers, lock held, file changed meanwhile, disk
+
+Environment:
+  GRIPE_DIR   the complaint folder (like --dir)
+  GRIPE_USER  the author of changes (else git config user.name, else $USER)
+  GRIPE_NOW   the current time, RFC 3339 (for tests and reproducible reports)
+  NO_COLOR    turns colour off";
+
+/// gripe: log customer complaints in one line, walk them through service recovery, and see
+/// where they cluster. Each complaint is a TOML file in git.
+#[derive(Debug, Parser)]
+#[command(name = "gripe", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    /// The complaint folder (default: found from here upwards, like git finds .git)
+    #[arg(long, global = true, env = "GRIPE_DIR", value_name = "PATH")]
+    pub dir: Option<PathBuf>,
+
+    /// When to use colour
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create complaints/ and a commented gripe.toml here
+    #[command(after_help = "Examples:\n  gripe init\n  gripe --dir support/complaints init")]
+    Init,
+
+    /// Log a complaint in one line; prints its short id
+    #[command(after_help = "Examples:
+  gripe open \"Charged twice for order 4411\" --customer \"Acme Corp\" --channel phone \\
+      --category billing --severity high -m \"Customer called, upset; listened fully.\"
+  echo \"Long narrative...\" | gripe open \"Parcel never arrived\" -m -
+  gripe open            # on a terminal: opens $EDITOR on a template")]
+    Open(OpenArgs),
+
+    /// One line per complaint, newest first
+    #[command(after_help = "Examples:
+  gripe list --open --assignee mark
+  gripe list --category billing --since 30d --format csv > billing.csv")]
+    List(ListArgs),
+
+    /// The whole complaint: header, resolution, follow-ups and timeline
+    #[command(after_help = "Examples:\n  gripe show k7m2\n  gripe show k7m2 --format json")]
+    Show(ShowArgs),
+
+    /// Append a note to the timeline
+    #[command(
+        visible_alias = "annotate",
+        after_help = "Examples:
+  gripe note k7m2 Called back, refund confirmed by the bank
+  gripe note k7m2 - < call-summary.txt"
+    )]
+    Note(NoteArgs),
+
+    /// Move a complaint to the next stage, or forward to --to STAGE
+    #[command(after_help = "Examples:
+  gripe advance k7m2 -m \"Apologized and promised a refund by Friday\"
+  gripe advance k7m2 --to resolved
+  gripe advance k7m2 --to closed --force   # skips entry requirements; recorded as forced")]
+    Advance(AdvanceArgs),
+
+    /// Change header fields, customer.*, resolution.* or fields.*; each change is an event
+    #[command(after_help = "Examples:
+  gripe set k7m2 severity=high assignee=mark
+  gripe set k7m2 resolution.action=\"refunded 4,400 yen\" resolution.avoidable=true
+  gripe set k7m2 fields.region=Kansai
+  gripe set k7m2 component=            # an empty value removes the key")]
+    Set(SetArgs),
+
+    /// Move a complaint back to investigating; counted as a reopen
+    #[command(after_help = "Example:\n  gripe reopen k7m2 -m \"Refund bounced; customer called again\"")]
+    Reopen(ReopenArgs),
+
+    /// Close a complaint (needs resolution.satisfied to be answered)
+    #[command(after_help = "Example:\n  gripe set k7m2 resolution.satisfied=true && gripe close k7m2")]
+    Close(CloseArgs),
+
+    /// Open the complaint file in $EDITOR; on save it is validated, and reopened on error
+    #[command(after_help = "Example:\n  gripe edit k7m2\n\nUses $VISUAL, else $EDITOR, else vi. \
+Needs a terminal, unless GRIPE_EDITOR names the editor command explicitly.")]
+    Edit(EditArgs),
+}
+
+/// The author of a change.
+#[derive(Debug, Args)]
+pub struct AuthorArgs {
+    /// Who made the change (default: GRIPE_USER, git config user.name, $USER)
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// What went wrong, in a few words
+    pub title: Option<String>,
+    /// Customer name or reference
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// How to reach the customer (prefer a reference over raw personal data)
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// How the complaint came in: email, phone, chat, social, web, in-person, letter, other
+    #[arg(long)]
+    pub channel: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    /// low, medium, high or critical
+    #[arg(long, default_value = "medium")]
+    pub severity: String,
+    /// The part of the product or service that failed
+    #[arg(long)]
+    pub component: Option<String>,
+    #[arg(long)]
+    pub assignee: Option<String>,
+    /// A tag (repeat the flag or separate with commas)
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
+    /// The date given to the customer (a date, or a span like 3bd)
+    #[arg(long, value_name = "DATE")]
+    pub promise: Option<String>,
+    /// An id in another system (CRM ticket, regulator's reference)
+    #[arg(long = "ref", value_name = "EXT")]
+    pub external_ref: Option<String>,
+    /// The first note: what the customer said ("-" reads it from stdin)
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Option<String>,
+    #[command(flatten)]
+    pub author: AuthorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only complaints in these stages
+    #[arg(long, value_name = "STAGE", help_heading = "Filter")]
+    pub stage: Vec<String>,
+    /// Only complaints that are not closed
+    #[arg(long, conflicts_with = "closed", help_heading = "Filter")]
+    pub open: bool,
+    /// Only closed complaints
+    #[arg(long, help_heading = "Filter")]
+    pub closed: bool,
+    #[arg(long, value_name = "SEVERITY", help_heading = "Filter")]
+    pub severity: Vec<String>,
+    #[arg(long, value_name = "CATEGORY", help_heading = "Filter")]
+    pub category: Vec<String>,
+    #[arg(long, value_name = "CHANNEL", help_heading = "Filter")]
+    pub channel: Vec<String>,
+    #[arg(long, value_name = "COMPONENT", help_heading = "Filter")]
+    pub component: Vec<String>,
+    #[arg(long, value_name = "NAME", help_heading = "Filter")]
+    pub assignee: Vec<String>,
+    #[arg(long, value_name = "TAG", help_heading = "Filter")]
+    pub tag: Vec<String>,
+    /// Customer name or contact contains this text
+    #[arg(long, value_name = "TEXT", help_heading = "Filter")]
+    pub customer: Option<String>,
+    /// A custom field equals a value
+    #[arg(long, value_name = "KEY=VALUE", help_heading = "Filter")]
+    pub field: Vec<String>,
+    /// Opened on or after this date (or a span back from now: 30d, 12w)
+    #[arg(long, value_name = "DATE", help_heading = "Filter")]
+    pub since: Option<String>,
+    /// Opened on or before this date
+    #[arg(long, value_name = "DATE", help_heading = "Filter")]
+    pub until: Option<String>,
+    /// Text anywhere: title, customer, notes, resolution, fields
+    #[arg(long, value_name = "TEXT", help_heading = "Filter")]
+    pub grep: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn to_input(&self) -> FilterInput {
+        FilterInput {
+            stage: self.stage.clone(),
+            open: self.open,
+            closed: self.closed,
+            severity: self.severity.clone(),
+            category: self.category.clone(),
+            channel: self.channel.clone(),
+            component: self.component.clone(),
+            assignee: self.assignee.clone(),
+            tag: self.tag.clone(),
+            customer: self.customer.clone(),
+            field: self.field.clone(),
+            since: self.since.clone(),
+            until: self.until.clone(),
+            grep: self.grep.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Show at most N complaints
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Complaint id or unique prefix (4+ characters)
+    pub id: String,
+    #[arg(long, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    /// Complaint id or unique prefix
+    pub id: String,
+    /// The note ("-" reads it from stdin); several words need no quotes
+    #[arg(required = true, num_args = 1.., value_name = "TEXT")]
+    pub text: Vec<String>,
+    #[command(flatten)]
+    pub author: AuthorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AdvanceArgs {
+    /// Complaint id or unique prefix
+    pub id: String,
+    /// Jump forward to this stage
+    #[arg(long, value_name = "STAGE")]
+    pub to: Option<String>,
+    /// A note on the move: what was done, what was said
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Skip the stages' entry requirements (recorded in the event)
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub author: AuthorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// Complaint id or unique prefix
+    pub id: String,
+    /// KEY=VALUE pairs; an empty VALUE removes the key
+    #[arg(required = true, num_args = 1.., value_name = "KEY=VALUE")]
+    pub assignments: Vec<String>,
+    /// A note on why
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Option<String>,
+    #[command(flatten)]
+    pub author: AuthorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReopenArgs {
+    /// Complaint id or unique prefix
+    pub id: String,
+    /// Why it is reopened
+    #[arg(short = 'm', long = "message", value_name = "TEXT", required = true)]
+    pub message: String,
+    #[command(flatten)]
+    pub author: AuthorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    /// Complaint id or unique prefix
+    pub id: String,
+    /// A closing note: root cause, what the team learned
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Close even if requirements are missing (recorded in the event)
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub author: AuthorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Complaint id or unique prefix
+    pub id: String,
+    #[command(flatten)]
+    pub author: AuthorArgs,
+}

@@ -1,0 +1,129 @@
+//! `gripe advance` and `gripe close`: move a complaint forward through the workflow, checking
+//! the entry requirements of every stage it enters or passes (unless `--force`, which the event
+//! records).
+
+use super::say;
+use super::text_arg;
+use crate::cli::AdvanceArgs;
+use crate::cli::CloseArgs;
+use crate::complaint::Event;
+use crate::complaint::EventKind;
+use crate::context::Ctx;
+use crate::error::Error;
+use crate::error::Result;
+
+pub fn run(args: &AdvanceArgs, ctx: &Ctx) -> Result<()> {
+    move_forward(
+        ctx,
+        &args.id,
+        args.to.as_deref(),
+        args.message.as_deref(),
+        args.force,
+        args.author.by.as_deref(),
+    )
+}
+
+pub fn close(args: &CloseArgs, ctx: &Ctx) -> Result<()> {
+    let workflow = &ctx.store()?.config.workflow;
+    move_forward(
+        ctx,
+        &args.id,
+        Some(workflow.name(workflow.closed)),
+        args.message.as_deref(),
+        args.force,
+        args.author.by.as_deref(),
+    )
+}
+
+fn move_forward(
+    ctx: &Ctx,
+    id: &str,
+    to: Option<&str>,
+    message: Option<&str>,
+    force: bool,
+    by: Option<&str>,
+) -> Result<()> {
+    let store = ctx.store()?;
+    let workflow = &store.config.workflow;
+    let message = message.map(|m| text_arg(m, "message")).transpose()?;
+    let target = to
+        .map(|t| {
+            workflow.index(t).ok_or_else(|| {
+                Error::usage_hint(
+                    format!("`{t}` is not a stage"),
+                    format!("stages: {}", workflow.stages.join(", ")),
+                )
+            })
+        })
+        .transpose()?;
+    let resolved = store.resolve(id)?;
+    let author = ctx.author(by);
+    let (from, to) = store.edit(&resolved.path, |doc, c| {
+        let current = workflow.index(&c.stage).ok_or_else(|| {
+            Error::usage_hint(
+                format!("{} is in stage `{}`, which is not in the workflow", resolved.short, c.stage),
+                format!("stages: {}; fix it with `gripe edit {}`", workflow.stages.join(", "), resolved.short),
+            )
+        })?;
+        let last = workflow.stages.len() - 1;
+        let target = match target {
+            None if current == last => {
+                return Err(Error::usage_hint(
+                    format!("{} is already {}", resolved.short, c.stage),
+                    format!("to work on it again: gripe reopen {} -m \"why\"", resolved.short),
+                ));
+            }
+            None => current + 1,
+            Some(t) if t == current => {
+                return Err(Error::usage(format!(
+                    "{} is already {}",
+                    resolved.short, c.stage
+                )));
+            }
+            Some(t) if t < current => {
+                return Err(Error::usage_hint(
+                    format!(
+                        "{} is {}; `advance` only moves forward, to a later stage than that",
+                        resolved.short, c.stage
+                    ),
+                    format!("to move it back: gripe reopen {} -m \"why\"", resolved.short),
+                ));
+            }
+            Some(t) => t,
+        };
+        let missing = workflow.missing_requirements(c, current, target);
+        if !missing.is_empty() && !force {
+            let (stage, key) = &missing[0];
+            let list: Vec<String> = missing
+                .iter()
+                .map(|(stage, key)| format!("{key} (for {stage})"))
+                .collect();
+            return Err(Error::usage_hint(
+                format!(
+                    "{} cannot enter {}: {} not set",
+                    resolved.short,
+                    workflow.name(target),
+                    list.join(", ")
+                ),
+                format!(
+                    "gripe set {} {key}=...   (or --force to skip what {stage} requires; the event records it)",
+                    resolved.short
+                ),
+            ));
+        }
+        let mut event = Event::stage_change(
+            EventKind::Stage,
+            ctx.now,
+            &author,
+            &c.stage,
+            workflow.name(target),
+        );
+        event.text = message;
+        event.forced = !missing.is_empty();
+        doc.set_stage(workflow.name(target));
+        doc.push_event(&event);
+        Ok((c.stage.clone(), workflow.name(target).to_string()))
+    })?;
+    say(&format!("{}: {from} → {to}", resolved.short));
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! `gripe edit`: the complaint file in `$EDITOR`, like `crontab -e`: on save it is validated,
+//! and on error the editor reopens with the error at the top. Changes to header fields made by
+//! hand are recorded as events, so the history stays the source of truth.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::say;
+use crate::cli::EditArgs;
+use crate::complaint::Complaint;
+use crate::complaint::Event;
+use crate::complaint::EventKind;
+use crate::context::Ctx;
+use crate::document::ComplaintDoc;
+use crate::document::read_complaint;
+use crate::error::Error;
+use crate::error::Location;
+use crate::error::Result;
+use crate::keys::KeyPath;
+use crate::keys::keys_of;
+use crate::store::Replace;
+use crate::store::Store;
+use crate::store::write_atomic;
+
+const NOTE_PREFIX: &str = "# gripe: ";
+
+pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
+    let store = ctx.store()?;
+    let resolved = store.resolve(&args.id)?;
+    let path = &resolved.path;
+    let Some(editor) = ctx.editor() else {
+        return Err(Error::usage_hint(
+            "gripe edit needs a terminal to show the editor on",
+            "use `gripe set`, `gripe note` or `gripe advance` in scripts, or set GRIPE_EDITOR",
+        ));
+    };
+    let original = store.read_text(path)?;
+    let before = read_complaint(path, &original).ok();
+    let edited = with_editor(&editor, &original, |text| {
+        validate(store, path, before.as_ref(), text)?;
+        Ok(text.to_string())
+    })?;
+    let Some(text) = edited.filter(|t| *t != original) else {
+        say(&format!("{}: no changes", resolved.short));
+        return Ok(());
+    };
+    let (mut doc, after) = ComplaintDoc::parse(path, &text)?;
+    let author = ctx.author(args.author.by.as_deref());
+    let changes = before
+        .as_ref()
+        .map(|b| record_changes(&mut doc, b, &after, ctx, &author))
+        .unwrap_or(0);
+    write_atomic(path, doc.render().as_bytes(), Replace::IfUnchanged(original.as_bytes()))?;
+    say(&format!(
+        "{}: saved {} ({changes} field change(s) recorded)",
+        resolved.short,
+        path.display()
+    ));
+    Ok(())
+}
+
+/// What an edited file must be: a readable complaint, with the same id, in a known stage, with
+/// values the team's vocabulary allows.
+fn validate(store: &Store, path: &Path, before: Option<&Complaint>, text: &str) -> Result<()> {
+    let after = read_complaint(path, text)?;
+    let at = |needle: &str| Location::at_offset(path, text, text.find(needle).unwrap_or(0));
+    let invalid = |needle: &str, message: String, hint: String| Error::InvalidFile {
+        location: at(needle),
+        message,
+        hint: Some(hint),
+    };
+    if let Some(before) = before
+        && before.id != after.id
+    {
+        return Err(invalid(
+            "id",
+            format!("the id cannot change (it was `{}`)", before.id),
+            "the id names the complaint everywhere; open a new complaint instead".into(),
+        ));
+    }
+    let workflow = &store.config.workflow;
+    if workflow.index(&after.stage).is_none() {
+        return Err(invalid(
+            "stage",
+            format!("`{}` is not a stage", after.stage),
+            format!("stages: {}", workflow.stages.join(", ")),
+        ));
+    }
+    for key in ["channel", "category", "component"] {
+        let key_path = KeyPath::parse(key).expect("known key");
+        let value = key_path.get(&after).map(|v| v.to_string());
+        let old = before.and_then(|b| key_path.get(b)).map(|v| v.to_string());
+        if let Some(value) = value.filter(|v| Some(v) != old.as_ref())
+            && let Err(e) = store.config.vocabulary.check(key, &value)
+        {
+            return Err(invalid(
+                &format!("{key} ="),
+                e.to_string(),
+                e.hints().join("; "),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Appends a `set` event for each header, customer, resolution or custom field the person
+/// changed, and a `stage` event if they moved the stage; returns how many.
+fn record_changes(
+    doc: &mut ComplaintDoc,
+    before: &Complaint,
+    after: &Complaint,
+    ctx: &Ctx,
+    author: &str,
+) -> usize {
+    let mut count = 0;
+    if before.stage != after.stage {
+        let mut event =
+            Event::stage_change(EventKind::Stage, ctx.now, author, &before.stage, &after.stage);
+        event.text = Some("edited by hand".into());
+        doc.push_event(&event);
+        count += 1;
+    }
+    for path in keys_of([before, after]) {
+        let (old, new) = (path.get(before), path.get(after));
+        if old != new {
+            doc.push_event(&Event {
+                key: Some(path.to_string()),
+                from: old,
+                to: new,
+                text: Some("edited by hand".into()),
+                ..Event::new(EventKind::Set, ctx.now, author)
+            });
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Runs `editor` on `initial` until `validate` accepts the text. On an error the editor reopens
+/// with the error in comments at the top; saving nothing new after an error gives up, keeping
+/// the rejected text in a file whose path the error names. `None` means the person left the
+/// text exactly as it was first shown.
+pub fn with_editor<T>(
+    editor: &str,
+    initial: &str,
+    mut validate: impl FnMut(&str) -> Result<T>,
+) -> Result<Option<T>> {
+    let temp = tempfile::Builder::new()
+        .prefix("gripe-")
+        .suffix(".toml")
+        .tempfile()
+        .map_err(|source| Error::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let path = temp.path().to_path_buf();
+    let mut shown = initial.to_string();
+    let mut rejected: Option<String> = None;
+    loop {
+        std::fs::write(&path, &shown).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+        run_editor(editor, &path)?;
+        let saved = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let body = strip_notes(&saved);
+        if rejected.is_none() && body == initial {
+            return Ok(None);
+        }
+        if rejected.as_deref() == Some(body.as_str()) {
+            let kept = temp.keep().map(|(_, p)| p).unwrap_or(path);
+            return Err(Error::usage_hint(
+                "gave up editing: the text still does not validate, so nothing was saved",
+                format!("your edit is kept in {}", kept.display()),
+            ));
+        }
+        match validate(&body) {
+            Ok(value) => return Ok(Some(value)),
+            Err(error) => {
+                let lines = 2;
+                let message = shifted(&error, lines);
+                say(&format!("gripe: error: {message}"));
+                shown = format!(
+                    "{NOTE_PREFIX}error: {message}\n{NOTE_PREFIX}fix it and save to try again, or quit without saving to give up\n{body}"
+                );
+                rejected = Some(body);
+            }
+        }
+    }
+}
+
+/// The error's message with its line number moved down by the note lines above the text.
+fn shifted(error: &Error, lines: usize) -> String {
+    match error {
+        Error::InvalidFile {
+            location, message, ..
+        } => format!("line {}, column {}: {message}", location.line + lines, location.column),
+        other => other.to_string(),
+    }
+}
+
+fn strip_notes(text: &str) -> String {
+    let mut rest = text;
+    while rest.starts_with(NOTE_PREFIX) {
+        rest = rest.split_once('\n').map_or("", |(_, r)| r);
+    }
+    rest.to_string()
+}
+
+/// Runs the editor command through the shell, so `code --wait` and the like work.
+fn run_editor(editor: &str, path: &Path) -> Result<()> {
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$@\""))
+        .arg("gripe-editor")
+        .arg(path)
+        .status()
+        .map_err(|e| Error::External {
+            what: format!("starting the editor `{editor}`"),
+            message: e.to_string(),
+        })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Error::External {
+            what: format!("the editor `{editor}`"),
+            message: format!("it exited with {status}; nothing was saved"),
+        })
+    }
+}

@@ -1,0 +1,54 @@
+//! `gripe init`: create the complaint folder and a commented gripe.toml. Idempotent: what
+//! exists is left as it is.
+
+use std::path::PathBuf;
+
+use super::say;
+use crate::config::CONFIG_FILE;
+use crate::config::DEFAULT_DIR;
+use crate::config::TEMPLATE;
+use crate::context::Ctx;
+use crate::error::Error;
+use crate::error::Result;
+use crate::store::Replace;
+use crate::store::write_atomic;
+
+pub fn run(ctx: &Ctx) -> Result<()> {
+    let dir = ctx
+        .dir_override
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
+    let config_path = PathBuf::from(CONFIG_FILE);
+    let mut created = Vec::new();
+    if !ctx.cwd.join(&config_path).exists() {
+        let dir_setting = dir.to_string_lossy().replace('\\', "/");
+        let text = TEMPLATE.replace(
+            &format!("dir = \"{DEFAULT_DIR}\""),
+            &format!("dir = {}", toml_edit::Value::from(dir_setting.as_str())),
+        );
+        write_atomic(&ctx.cwd.join(&config_path), text.as_bytes(), Replace::Never)?;
+        created.push(CONFIG_FILE.to_string());
+    }
+    let abs_dir = ctx.cwd.join(&dir);
+    if !abs_dir.is_dir() {
+        std::fs::create_dir_all(&abs_dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        // Git does not keep empty folders; the scanner skips hidden files.
+        write_atomic(&abs_dir.join(".gitkeep"), b"", Replace::Always)?;
+        created.push(format!("{}/", dir.display()));
+    }
+    if created.is_empty() {
+        say(&format!(
+            "gripe is already set up here ({CONFIG_FILE}, {}/)",
+            dir.display()
+        ));
+    } else {
+        say(&format!(
+            "created {}; log a complaint with: gripe open \"What went wrong\"",
+            created.join(" and ")
+        ));
+    }
+    Ok(())
+}

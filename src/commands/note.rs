@@ -1,0 +1,24 @@
+//! `gripe note` (alias `annotate`): append a note to a complaint's timeline.
+
+use super::say;
+use super::text_arg;
+use crate::cli::NoteArgs;
+use crate::complaint::Event;
+use crate::complaint::EventKind;
+use crate::context::Ctx;
+use crate::error::Result;
+
+pub fn run(args: &NoteArgs, ctx: &Ctx) -> Result<()> {
+    let store = ctx.store()?;
+    let text = text_arg(&args.text.join(" "), "note")?;
+    let resolved = store.resolve(&args.id)?;
+    let author = ctx.author(args.author.by.as_deref());
+    store.edit(&resolved.path, |doc, _| {
+        let mut event = Event::new(EventKind::Note, ctx.now, &author);
+        event.text = Some(text);
+        doc.push_event(&event);
+        Ok(())
+    })?;
+    say(&format!("{}: note added", resolved.short));
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! `gripe open`: log a complaint in one line, or on a template in `$EDITOR`. Prints the short id
+//! on stdout so scripts can capture it.
+
+use std::io::Write;
+
+use serde::Deserialize;
+
+use super::edit::with_editor;
+use super::emit;
+use super::say;
+use super::text_arg;
+use crate::cli::OpenArgs;
+use crate::complaint::Complaint;
+use crate::complaint::Customer;
+use crate::complaint::Event;
+use crate::complaint::EventKind;
+use crate::complaint::Resolution;
+use crate::complaint::Severity;
+use crate::context::Ctx;
+use crate::error::Error;
+use crate::error::Result;
+use crate::id;
+use crate::id::ShortIds;
+use crate::keys::split_list;
+use crate::when::Direction;
+use crate::when::When;
+use crate::when::parse_user_when;
+
+/// What a new complaint says, from flags or from the editor template.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Draft {
+    title: Option<String>,
+    customer: Option<String>,
+    contact: Option<String>,
+    channel: Option<String>,
+    category: Option<String>,
+    severity: Option<String>,
+    component: Option<String>,
+    assignee: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    promise: Option<String>,
+    #[serde(rename = "ref")]
+    external_ref: Option<String>,
+    note: Option<String>,
+}
+
+pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let store = ctx.store()?;
+    let mut draft = Draft {
+        title: args.title.clone(),
+        customer: args.customer.clone(),
+        contact: args.contact.clone(),
+        channel: args.channel.clone(),
+        category: args.category.clone(),
+        severity: Some(args.severity.clone()),
+        component: args.component.clone(),
+        assignee: args.assignee.clone(),
+        tags: args.tag.iter().flat_map(|t| split_list(t)).collect(),
+        promise: args.promise.clone(),
+        external_ref: args.external_ref.clone(),
+        note: args
+            .message
+            .as_deref()
+            .map(|m| text_arg(m, "message"))
+            .transpose()?,
+    };
+    if draft.title.is_none() {
+        let Some(editor) = ctx.editor() else {
+            return Err(Error::usage_hint(
+                "a title is required",
+                "gripe open \"What went wrong\" [--customer ...]; without a title, gripe opens $EDITOR only on a terminal",
+            ));
+        };
+        let template = template(&draft);
+        let edited = with_editor(&editor, &template, |text| {
+            let draft: Draft = toml::from_str(text).map_err(|e| Error::usage(e.message().to_string()))?;
+            complaint_from(&draft, ctx, "")?;
+            Ok(draft)
+        })?;
+        match edited {
+            Some(d) if d.title.as_deref().is_some_and(|t| !t.trim().is_empty()) => draft = d,
+            _ => {
+                say("nothing logged: the title was left empty");
+                return Ok(());
+            }
+        }
+    }
+    let author = ctx.author(args.author.by.as_deref());
+    let complaint = complaint_from(&draft, ctx, &author)?;
+    let calendar = ctx.calendar()?;
+    let path = store.create(&complaint, &calendar.zone)?;
+    let index = store.index();
+    let short = ShortIds::new(index.iter().map(|(id, _)| id.as_str()))
+        .get(&complaint.id)
+        .to_string();
+    emit(out, &format!("{short}\n"))?;
+    say(&format!("opened {short} in {}", path.display()));
+    Ok(())
+}
+
+fn complaint_from(draft: &Draft, ctx: &Ctx, author: &str) -> Result<Complaint> {
+    let store = ctx.store()?;
+    let calendar = ctx.calendar()?;
+    let vocabulary = &store.config.vocabulary;
+    let clean = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(ToString::to_string)
+    };
+    let title = clean(&draft.title).ok_or_else(|| Error::usage("the title is empty"))?;
+    for (key, value) in [
+        ("channel", &draft.channel),
+        ("category", &draft.category),
+        ("component", &draft.component),
+    ] {
+        if let Some(value) = clean(value) {
+            vocabulary.check(key, &value)?;
+        }
+    }
+    let severity = match clean(&draft.severity) {
+        None => Severity::Medium,
+        Some(s) => Severity::parse(&s).ok_or_else(|| {
+            Error::usage_hint(
+                format!("`{s}` is not a severity"),
+                "one of low, medium, high, critical",
+            )
+        })?,
+    };
+    let promised_by = clean(&draft.promise)
+        .map(|p| parse_user_when(&p, &ctx.now, &calendar, Direction::Ahead))
+        .transpose()?;
+    let mut opened = Event::new(EventKind::Opened, ctx.now, author);
+    opened.text = clean(&draft.note);
+    Ok(Complaint {
+        id: id::new_complaint_id()?,
+        title,
+        opened: When::Zoned(ctx.now),
+        opened_by: Some(author.to_string()),
+        stage: store.config.workflow.first().to_string(),
+        severity: Some(severity),
+        channel: clean(&draft.channel),
+        category: clean(&draft.category),
+        component: clean(&draft.component),
+        assignee: clean(&draft.assignee),
+        tags: draft.tags.clone(),
+        promised_by,
+        external_ref: clean(&draft.external_ref),
+        customer: Customer {
+            name: clean(&draft.customer),
+            contact: clean(&draft.contact),
+        },
+        resolution: Resolution::default(),
+        fields: Default::default(),
+        followups: Vec::new(),
+        events: vec![opened],
+    })
+}
+
+/// The editor template, filled in with what the flags already said.
+fn template(draft: &Draft) -> String {
+    let s = |v: &Option<String>| toml_edit::Value::from(v.as_deref().unwrap_or("")).to_string();
+    let tags = toml_edit::Value::Array(draft.tags.iter().map(String::as_str).collect());
+    format!(
+        "# New complaint. Fill in what you know, save and quit to log it.\n\
+         # Leave the title empty to cancel. Lines starting with # are ignored.\n\
+         title = {}\n\
+         customer = {}\n\
+         contact = {}    # prefer a customer reference over raw personal data\n\
+         channel = {}    # email, phone, chat, social, web, in-person, letter, other\n\
+         category = {}\n\
+         severity = {}   # low, medium, high, critical\n\
+         component = {}  # the part of the product or service that failed\n\
+         assignee = {}\n\
+         tags = {}\n\
+         promise = {}    # the date given to the customer: 2026-12-01, or a span like 3bd\n\
+         ref = {}        # the id in another system\n\
+         # What the customer said, in their words:\n\
+         note = \"\"\"\n{}\"\"\"\n",
+        s(&draft.title),
+        s(&draft.customer),
+        s(&draft.contact),
+        s(&draft.channel),
+        s(&draft.category),
+        s(&draft.severity),
+        s(&draft.component),
+        s(&draft.assignee),
+        tags,
+        s(&draft.promise),
+        s(&draft.external_ref),
+        draft.note.as_deref().map(|n| format!("{}\n", n.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\""))).unwrap_or_default(),
+    )
+}

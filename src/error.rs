@@ -1,0 +1,254 @@
+//! The one error type of gripe and the one place that maps errors to exit codes.
+//!
+//! Every variant carries what a person needs to fix the problem: the file, line and column, the
+//! offending value, the candidates of an ambiguous prefix. `main` prints an error once, as
+//! `gripe: error: ...` followed by `hint: ...` lines, and exits with [`Error::exit_code`].
+
+use std::fmt;
+use std::path::Path;
+use std::path::PathBuf;
+
+/// Exit status when the command did what was asked (an empty result is success).
+pub const EXIT_OK: u8 = 0;
+/// Exit status of `gripe check` when it found problems of a `--fail-on` kind.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status of a usage error: a bad flag, value, date, or a request the workflow refuses.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit status when no complaint matches an id, or a prefix matches more than one.
+pub const EXIT_NOT_FOUND: u8 = 3;
+/// Exit status when complaint or config files cannot be read or parsed.
+pub const EXIT_INVALID: u8 = 4;
+/// Exit status when a write was refused or failed: conflict markers, a held lock, a file that
+/// changed meanwhile, a read-only folder or a full disk.
+pub const EXIT_WRITE_REFUSED: u8 = 5;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A place in a file, for messages: `path:line:column`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    /// The location of byte offset `offset` in `text`, with 1-based line and column (in chars).
+    pub fn at_offset(path: &Path, text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Location {
+            path: path.to_path_buf(),
+            line,
+            column,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path.display(), self.line, self.column)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A command-line problem that clap already formatted (its text is printed as is).
+    #[error("{0}")]
+    Clap(#[from] clap::Error),
+
+    #[error("{message}")]
+    Usage { message: String, hint: Option<String> },
+
+    #[error("no complaint matches `{prefix}`")]
+    NotFound { prefix: String },
+
+    #[error("`{prefix}` matches {} complaints: {}", candidates.len(), candidates.join(", "))]
+    Ambiguous {
+        prefix: String,
+        candidates: Vec<String>,
+    },
+
+    #[error("{location}: {message}")]
+    InvalidFile {
+        location: Location,
+        message: String,
+        hint: Option<String>,
+    },
+
+    #[error("{location}: holds git conflict markers")]
+    ConflictMarkers { location: Location },
+
+    #[error("{path}: changed on disk while gripe was editing it; nothing was written", path = path.display())]
+    ChangedMeanwhile { path: PathBuf },
+
+    #[error("cannot read {path}: {source}", path = path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot write {path}: {source}", path = path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// Some files of a bulk scan could not be read; each was already reported on stderr.
+    #[error("{count} complaint file(s) could not be read")]
+    BadFiles { count: usize },
+
+    /// `gripe check` found problems of a kind it was asked to fail on (already reported).
+    #[error("{count} finding(s) of a --fail-on kind")]
+    Findings { count: usize },
+
+    #[error("{what} failed: {message}")]
+    External { what: String, message: String },
+
+    /// Writing to stdout failed; a closed pipe (`gripe list | head`) is a quiet success.
+    #[error("cannot write output: {0}")]
+    Output(std::io::Error),
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::Usage {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> Error {
+        Error::Usage {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    /// The exit status for this error; the table is documented in the README and `--help`.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Clap(e) if !e.use_stderr() => EXIT_OK,
+            Error::Clap(_) | Error::Usage { .. } => EXIT_USAGE,
+            Error::NotFound { .. } | Error::Ambiguous { .. } => EXIT_NOT_FOUND,
+            Error::InvalidFile { .. } | Error::Read { .. } | Error::BadFiles { .. } => EXIT_INVALID,
+            Error::ConflictMarkers { .. } | Error::ChangedMeanwhile { .. } | Error::Write { .. } => {
+                EXIT_WRITE_REFUSED
+            }
+            Error::Findings { .. } => EXIT_FINDINGS,
+            Error::External { .. } => EXIT_USAGE,
+            Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+            Error::Output(_) => EXIT_WRITE_REFUSED,
+        }
+    }
+
+    /// Lines that tell the person how to fix the problem, printed after the error.
+    pub fn hints(&self) -> Vec<String> {
+        match self {
+            Error::Usage { hint, .. } | Error::InvalidFile { hint, .. } => {
+                hint.iter().cloned().collect()
+            }
+            Error::NotFound { .. } => {
+                vec!["`gripe list` shows every complaint with its short id".to_string()]
+            }
+            Error::Ambiguous { .. } => {
+                vec!["type more characters of the id to pick one".to_string()]
+            }
+            Error::ConflictMarkers { location } => vec![format!(
+                "run `gripe resolve {}` to merge both sides, or remove the markers by hand",
+                location
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            )],
+            Error::ChangedMeanwhile { .. } => {
+                vec!["run the command again: it will apply to the new content".to_string()]
+            }
+            Error::BadFiles { .. } => {
+                vec!["fix the files named above; `gripe check` lists every problem".to_string()]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_error_has_its_documented_exit_code() {
+        let location = Location {
+            path: PathBuf::from("c.toml"),
+            line: 1,
+            column: 1,
+        };
+        let io = || std::io::Error::other("x");
+        let cases = [
+            (Error::usage("bad"), EXIT_USAGE),
+            (
+                Error::NotFound {
+                    prefix: "abcd".into(),
+                },
+                EXIT_NOT_FOUND,
+            ),
+            (
+                Error::Ambiguous {
+                    prefix: "abcd".into(),
+                    candidates: vec![],
+                },
+                EXIT_NOT_FOUND,
+            ),
+            (
+                Error::InvalidFile {
+                    location: location.clone(),
+                    message: "x".into(),
+                    hint: None,
+                },
+                EXIT_INVALID,
+            ),
+            (
+                Error::Read {
+                    path: "p".into(),
+                    source: io(),
+                },
+                EXIT_INVALID,
+            ),
+            (Error::BadFiles { count: 1 }, EXIT_INVALID),
+            (Error::ConflictMarkers { location }, EXIT_WRITE_REFUSED),
+            (
+                Error::ChangedMeanwhile { path: "p".into() },
+                EXIT_WRITE_REFUSED,
+            ),
+            (
+                Error::Write {
+                    path: "p".into(),
+                    source: io(),
+                },
+                EXIT_WRITE_REFUSED,
+            ),
+            (Error::Findings { count: 1 }, EXIT_FINDINGS),
+        ];
+        for (error, code) in cases {
+            assert_eq!(error.exit_code(), code, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn location_counts_lines_and_columns_from_one() {
+        let text = "a = 1\nbé = x\n";
+        let loc = Location::at_offset(Path::new("f.toml"), text, text.find('x').unwrap());
+        assert_eq!((loc.line, loc.column), (2, 6));
+    }
+}

@@ -1,0 +1,87 @@
+//! gripe: a command-line complaint tracker that keeps each customer complaint as a TOML file in
+//! a git repository.
+//!
+//! `main` calls [`main_with_env`]; [`run`] parses the command line and dispatches to one module
+//! per subcommand in [`commands`]. Domain modules (complaint, store, workflow, filter) never see
+//! clap; rendering lives in [`output`].
+
+pub mod calendar;
+pub mod cli;
+pub mod commands;
+pub mod complaint;
+pub mod config;
+pub mod context;
+pub mod document;
+pub mod duration;
+pub mod error;
+pub mod filter;
+pub mod id;
+pub mod keys;
+pub mod output;
+pub mod stage;
+pub mod store;
+pub mod when;
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::io::Write;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::cli::ColorChoice;
+use crate::context::Ctx;
+use crate::context::Env;
+use crate::error::Error;
+use crate::error::Result;
+use crate::output::Painter;
+
+/// Runs gripe with `args` and the process environment, printing errors once to stderr;
+/// returns the exit code.
+pub fn main_with_env(args: Vec<OsString>) -> u8 {
+    let env = Env::from_process();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = run(args, env, &mut out).and_then(|()| out.flush().map_err(Error::Output));
+    match result {
+        Ok(()) => error::EXIT_OK,
+        Err(error) => {
+            print_error(&error);
+            error.exit_code()
+        }
+    }
+}
+
+fn print_error(error: &Error) {
+    match error {
+        Error::Clap(e) => {
+            let _ = e.print();
+        }
+        Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        // `check` has already printed its findings.
+        Error::Findings { .. } => {}
+        _ => {
+            eprintln!("gripe: error: {}", output::printable(&error.to_string()));
+            for hint in error.hints() {
+                eprintln!("hint: {hint}");
+            }
+        }
+    }
+}
+
+/// Parses `args` and runs the command, writing data to `out`.
+pub fn run(args: Vec<OsString>, env: Env, out: &mut dyn Write) -> Result<()> {
+    let cli = Cli::try_parse_from(args)?;
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !env.no_color && !env.term_dumb && std::io::stdout().is_terminal(),
+    };
+    let now = when::now_from_env(env.gripe_now.as_deref())?;
+    let cwd = std::env::current_dir().map_err(|source| Error::Read {
+        path: ".".into(),
+        source,
+    })?;
+    let ctx = Ctx::new(cwd, now, Painter { color }, env, cli.dir);
+    commands::dispatch(cli.command, &ctx, out)
+}

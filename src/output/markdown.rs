@@ -1,0 +1,37 @@
+//! GitHub-flavoured markdown tables, for CI job summaries.
+
+use super::Rows;
+
+pub fn render(rows: &Rows) -> String {
+    let line = |cells: &[String]| {
+        let cells: Vec<String> = cells.iter().map(|c| escape(c)).collect();
+        format!("| {} |\n", cells.join(" | "))
+    };
+    let mut text = line(&rows.headers);
+    text.push_str(&format!("|{}\n", "---|".repeat(rows.headers.len())));
+    for row in &rows.rows {
+        text.push_str(&line(row));
+    }
+    text
+}
+
+/// A cell on one line, with the characters markdown would read as table syntax escaped.
+pub fn escape(cell: &str) -> String {
+    cell.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('\\', "\\\\")
+        .replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipes_and_newlines_stay_inside_their_cell() {
+        let mut rows = Rows::new(&["a", "b"]);
+        rows.push(vec!["x|y".into(), "1\n2".into()]);
+        assert_eq!(render(&rows), "| a | b |\n|---|---|\n| x\\|y | 1 2 |\n");
+    }
+}

@@ -1,0 +1,137 @@
+//! Rendering: one renderer per format. Commands build rows or JSON values; these functions turn
+//! them into text. The shape of the output never depends on whether stdout is a terminal; only
+//! colour does, and that is decided once at start-up and passed in as a [`Painter`].
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use anstyle::AnsiColor;
+use anstyle::Style;
+
+/// The output formats of reading commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON document with a versioned `schema`.
+    Json,
+    /// One JSON object per line, no envelope.
+    Jsonl,
+    /// Comma-separated values with a header row; spreadsheet-safe.
+    Csv,
+    /// A GitHub-flavoured markdown table, for CI job summaries.
+    Markdown,
+}
+
+/// Applies colour when it is on.
+#[derive(Debug, Clone, Copy)]
+pub struct Painter {
+    pub color: bool,
+}
+
+impl Painter {
+    pub fn paint(&self, text: &str, style: Style) -> String {
+        if self.color && !text.is_empty() {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        self.paint(text, Style::new().bold())
+    }
+
+    pub fn dim(&self, text: &str) -> String {
+        self.paint(text, Style::new().dimmed())
+    }
+
+    pub fn red(&self, text: &str) -> String {
+        self.paint(text, AnsiColor::Red.on_default())
+    }
+
+    pub fn yellow(&self, text: &str) -> String {
+        self.paint(text, AnsiColor::Yellow.on_default())
+    }
+
+    pub fn green(&self, text: &str) -> String {
+        self.paint(text, AnsiColor::Green.on_default())
+    }
+
+    pub fn cyan(&self, text: &str) -> String {
+        self.paint(text, AnsiColor::Cyan.on_default())
+    }
+
+    /// A severity, coloured by how urgent it is.
+    pub fn severity(&self, severity: &str) -> String {
+        match severity {
+            "critical" => self.paint(severity, AnsiColor::Red.on_default().bold()),
+            "high" => self.red(severity),
+            "medium" => self.yellow(severity),
+            _ => self.dim(severity),
+        }
+    }
+}
+
+/// A table of strings: the common input of the table, csv and markdown renderers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rows {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Rows {
+    pub fn new(headers: &[&str]) -> Rows {
+        Rows {
+            headers: headers.iter().map(ToString::to_string).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+}
+
+/// Shortens `text` to `max` characters, marking the cut with an ellipsis, on one line.
+pub fn truncate(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// Makes text safe to print on a terminal: control characters other than newline and tab are
+/// shown as escapes, so a complaint cannot move the cursor or change colours.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_keeps_one_line_and_marks_the_cut() {
+        assert_eq!(truncate("a\nb", 10), "a b");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(printable("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\nc");
+    }
+}

@@ -1,0 +1,327 @@
+//! The complaint folder on disk: finding it, listing and reading its files, resolving ids, and
+//! writing files safely.
+//!
+//! The folder is found the way git finds `.git`: from the current directory upwards, the first
+//! folder holding `gripe.toml` or a `complaints/` folder; `--dir` and `GRIPE_DIR` override.
+//! Every `*.toml` below it counts, wherever a person moved it; hidden files (gripe's temp files
+//! among them) do not. Writes go to a temp file in the same folder, are fsynced, and renamed over
+//! the old file only if that file did not change meanwhile.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::complaint::Complaint;
+use crate::config::CONFIG_FILE;
+use crate::config::Config;
+use crate::config::DEFAULT_DIR;
+use crate::document::ComplaintDoc;
+use crate::document::read_complaint;
+use crate::error::Error;
+use crate::error::Result;
+use crate::id;
+use crate::id::ShortIds;
+use crate::when::Zone;
+
+#[derive(Debug)]
+pub struct Store {
+    /// The complaint folder, relative to the current directory when it is below it.
+    pub dir: PathBuf,
+    pub config: Config,
+}
+
+/// A complaint and the file it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub path: PathBuf,
+    pub complaint: Complaint,
+}
+
+/// A complaint found by id prefix.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub id: String,
+    /// Its shortest unique prefix, for messages.
+    pub short: String,
+    pub path: PathBuf,
+}
+
+/// The result of reading every file: the complaints that read, and an error for each that did
+/// not (a bad file never stops a scan).
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub complaints: Vec<Loaded>,
+    pub errors: Vec<Error>,
+}
+
+impl Store {
+    /// Finds the complaint folder for `cwd`, or uses `dir_override` (`--dir`, `GRIPE_DIR`):
+    /// a folder holding gripe.toml is a project root, any other folder is the complaint folder
+    /// itself (with the gripe.toml of its parent, if there is one).
+    pub fn discover(cwd: &Path, dir_override: Option<&Path>) -> Result<Store> {
+        let (root, dir) = match dir_override {
+            Some(path) => {
+                let path = cwd.join(path);
+                if path.join(CONFIG_FILE).is_file() {
+                    (Some(path), None)
+                } else if path.is_dir() {
+                    let parent = path.parent().filter(|p| p.join(CONFIG_FILE).is_file());
+                    (parent.map(Path::to_path_buf), Some(path))
+                } else {
+                    return Err(Error::usage_hint(
+                        format!("--dir {}: no such folder", path.display()),
+                        "create it with `gripe init`, or point --dir (GRIPE_DIR) at an existing complaint folder",
+                    ));
+                }
+            }
+            None => {
+                let found = cwd.ancestors().find(|d| {
+                    d.join(CONFIG_FILE).is_file() || d.join(DEFAULT_DIR).is_dir()
+                });
+                match found {
+                    Some(root) => (Some(root.to_path_buf()), None),
+                    None => {
+                        return Err(Error::usage_hint(
+                            format!(
+                                "no complaint folder in {} or any folder above it",
+                                cwd.display()
+                            ),
+                            "run `gripe init` to create one here, or pass --dir PATH",
+                        ));
+                    }
+                }
+            }
+        };
+        let config_path = root.as_ref().map(|r| r.join(CONFIG_FILE));
+        let config = match &config_path {
+            Some(p) if p.is_file() => Config::load(&shorten(cwd, p))?,
+            _ => Config::default(),
+        };
+        let dir = dir.unwrap_or_else(|| root.expect("a root when no dir").join(&config.dir));
+        Ok(Store {
+            dir: shorten(cwd, &dir),
+            config,
+        })
+    }
+
+    /// Every complaint file below the folder, in a stable order.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&self.dir)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(std::result::Result::ok)
+            .filter(|e| {
+                (e.file_type().is_file() || e.file_type().is_symlink())
+                    && e.path().extension().is_some_and(|x| x == "toml")
+            })
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Reads one file (the caller reads it again before writing).
+    pub fn read_text(&self, path: &Path) -> Result<String> {
+        fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    pub fn load(&self, path: &Path) -> Result<Loaded> {
+        let text = self.read_text(path)?;
+        Ok(Loaded {
+            path: path.to_path_buf(),
+            complaint: read_complaint(path, &text)?,
+        })
+    }
+
+    /// Reads every complaint, in parallel.
+    pub fn scan(&self) -> Scan {
+        let results: Vec<Result<Loaded>> =
+            self.files().par_iter().map(|path| self.load(path)).collect();
+        let mut scan = Scan::default();
+        for result in results {
+            match result {
+                Ok(loaded) => scan.complaints.push(loaded),
+                Err(e) => scan.errors.push(e),
+            }
+        }
+        scan
+    }
+
+    /// Every complaint id with its file. Files named after their id are not opened; others are
+    /// read for their `id`, and skipped if they cannot be.
+    pub fn index(&self) -> Vec<(String, PathBuf)> {
+        let files = self.files();
+        let mut index: Vec<(String, PathBuf)> = files
+            .into_par_iter()
+            .filter_map(|path| {
+                let stem = path.file_stem()?.to_str()?;
+                if id::is_canonical(stem) && stem.len() >= id::MIN_PREFIX {
+                    return Some((stem.to_string(), path));
+                }
+                let loaded = self.load(&path).ok()?;
+                Some((loaded.complaint.id, path))
+            })
+            .collect();
+        index.sort();
+        index
+    }
+
+    /// The complaint whose id starts with `prefix`: never a guess. An unknown prefix, or one
+    /// that several ids (or two files with one id) share, is an error listing the candidates.
+    pub fn resolve(&self, prefix: &str) -> Result<Resolved> {
+        let prefix = id::normalize_prefix(prefix)?;
+        let index = self.index();
+        let matches: Vec<&(String, PathBuf)> = index
+            .iter()
+            .filter(|(id, _)| id.starts_with(&prefix))
+            .collect();
+        match matches.as_slice() {
+            [] => Err(Error::NotFound { prefix }),
+            [(id, path)] => {
+                let short = ShortIds::new(index.iter().map(|(id, _)| id.as_str()))
+                    .get(id)
+                    .to_string();
+                Ok(Resolved {
+                    id: id.clone(),
+                    short,
+                    path: path.clone(),
+                })
+            }
+            many => Err(Error::Ambiguous {
+                prefix,
+                candidates: many
+                    .iter()
+                    .map(|(id, path)| format!("{id} ({})", path.display()))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The path a new complaint is written to: `YYYY/MM/<id>.toml` by its opening month.
+    pub fn path_for(&self, complaint: &Complaint, zone: &Zone) -> PathBuf {
+        let date = complaint.opened.date(zone);
+        self.dir
+            .join(date.format("%Y").to_string())
+            .join(date.format("%m").to_string())
+            .join(format!("{}.toml", complaint.id))
+    }
+
+    /// Writes a new complaint file; never replaces an existing file.
+    pub fn create(&self, complaint: &Complaint, zone: &Zone) -> Result<PathBuf> {
+        let path = self.path_for(complaint, zone);
+        let text = ComplaintDoc::render_new(complaint);
+        read_complaint(&path, &text)?;
+        write_atomic(&path, text.as_bytes(), Replace::Never)?;
+        Ok(path)
+    }
+
+    /// Edits the file at `path`: `change` gets the open document and the complaint as it is now
+    /// and makes its edits; the result is checked to read back as a complaint and written
+    /// atomically, unless the file changed on disk meanwhile.
+    pub fn edit<T>(
+        &self,
+        path: &Path,
+        change: impl FnOnce(&mut ComplaintDoc, &Complaint) -> Result<T>,
+    ) -> Result<T> {
+        let before = self.read_text(path)?;
+        let (mut doc, complaint) = ComplaintDoc::parse(path, &before)?;
+        let result = change(&mut doc, &complaint)?;
+        let after = doc.render();
+        if after == before {
+            return Ok(result);
+        }
+        read_complaint(path, &after)?;
+        write_atomic(path, after.as_bytes(), Replace::IfUnchanged(before.as_bytes()))?;
+        Ok(result)
+    }
+}
+
+/// `path` relative to `cwd` when it is below `cwd` or near it, else as given.
+fn shorten(cwd: &Path, path: &Path) -> PathBuf {
+    match pathdiff::diff_paths(path, cwd) {
+        Some(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+        Some(rel) if rel.components().filter(|c| c.as_os_str() == "..").count() <= 3 => rel,
+        _ => path.to_path_buf(),
+    }
+}
+
+/// What an atomic write may replace.
+pub enum Replace<'a> {
+    /// Only create; fail if the file exists.
+    Never,
+    /// Replace the file only if it still holds these bytes.
+    IfUnchanged(&'a [u8]),
+    /// Create or replace.
+    Always,
+}
+
+/// Writes `bytes` to `path` through a temp file in the same folder, fsynced, then renamed into
+/// place; on any failure the temp file is removed and the old file is untouched.
+pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace<'_>) -> Result<()> {
+    let write_error = |source: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(write_error)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(parent)
+        .map_err(write_error)?;
+    temp.write_all(bytes).map_err(write_error)?;
+    set_readable_permissions(temp.as_file(), path).map_err(write_error)?;
+    temp.as_file().sync_all().map_err(write_error)?;
+    match replace {
+        Replace::Never => {
+            temp.persist_noclobber(path)
+                .map_err(|e| write_error(e.error))?;
+        }
+        Replace::IfUnchanged(expected) => {
+            let current = fs::read(path).map_err(write_error)?;
+            if current != expected {
+                return Err(Error::ChangedMeanwhile {
+                    path: path.to_path_buf(),
+                });
+            }
+            temp.persist(path).map_err(|e| write_error(e.error))?;
+        }
+        Replace::Always => {
+            temp.persist(path).map_err(|e| write_error(e.error))?;
+        }
+    }
+    sync_dir(parent);
+    Ok(())
+}
+
+/// Temp files are created private; the complaint keeps the old file's mode, or gets the usual
+/// mode of a new file.
+#[cfg(unix)]
+fn set_readable_permissions(file: &fs::File, path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+    file.set_permissions(fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_readable_permissions(_file: &fs::File, _path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Makes the rename itself durable (best effort: not every platform can sync a folder).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
