@@ -99,16 +99,22 @@ pub enum Command {
     Set(SetArgs),
 
     /// Move a complaint back to investigating; counted as a reopen
-    #[command(after_help = "Example:\n  gripe reopen k7m2 -m \"Refund bounced; customer called again\"")]
+    #[command(
+        after_help = "Example:\n  gripe reopen k7m2 -m \"Refund bounced; customer called again\""
+    )]
     Reopen(ReopenArgs),
 
     /// Close a complaint (needs resolution.satisfied to be answered)
-    #[command(after_help = "Example:\n  gripe set k7m2 resolution.satisfied=true && gripe close k7m2")]
+    #[command(
+        after_help = "Example:\n  gripe set k7m2 resolution.satisfied=true && gripe close k7m2"
+    )]
     Close(CloseArgs),
 
     /// Open the complaint file in $EDITOR; on save it is validated, and reopened on error
-    #[command(after_help = "Example:\n  gripe edit k7m2\n\nUses $VISUAL, else $EDITOR, else vi. \
-Needs a terminal, unless GRIPE_EDITOR names the editor command explicitly.")]
+    #[command(
+        after_help = "Example:\n  gripe edit k7m2\n\nUses $VISUAL, else $EDITOR, else vi. \
+Needs a terminal, unless GRIPE_EDITOR names the editor command explicitly."
+    )]
     Edit(EditArgs),
 }
 

@@ -127,7 +127,9 @@ impl Config {
                 tz.parse::<chrono_tz::Tz>().map_err(|_| {
                     (
                         "timezone",
-                        format!("`{tz}` is not an IANA time zone such as Asia/Tokyo or Europe/London"),
+                        format!(
+                            "`{tz}` is not an IANA time zone such as Asia/Tokyo or Europe/London"
+                        ),
                     )
                 })
             })
@@ -256,6 +258,10 @@ mod tests {
             "gripe.toml:2:1: `Mars/Olympus` is not an IANA time zone such as Asia/Tokyo or Europe/London"
         );
         let err = Config::parse(Path::new("gripe.toml"), "colour = 1\n").unwrap_err();
-        assert!(err.to_string().starts_with("gripe.toml:1:1: unknown field `colour`"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("gripe.toml:1:1: unknown field `colour`"),
+            "{err}"
+        );
     }
 }

@@ -52,7 +52,13 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(cwd: PathBuf, now: Timestamp, painter: Painter, env: Env, dir_override: Option<PathBuf>) -> Ctx {
+    pub fn new(
+        cwd: PathBuf,
+        now: Timestamp,
+        painter: Painter,
+        env: Env,
+        dir_override: Option<PathBuf>,
+    ) -> Ctx {
         Ctx {
             cwd,
             now,
@@ -73,7 +79,10 @@ impl Ctx {
 
     /// The team's calendar (the clock's zone when gripe.toml sets none).
     pub fn calendar(&self) -> Result<Calendar> {
-        Ok(self.store()?.config.calendar(Zone::Fixed(*self.now.offset())))
+        Ok(self
+            .store()?
+            .config
+            .calendar(Zone::Fixed(*self.now.offset())))
     }
 
     /// The author of a change: `--by`, else `GRIPE_USER`, else `git config user.name`, else

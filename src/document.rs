@@ -67,7 +67,7 @@ pub fn read_complaint(path: &Path, text: &str) -> Result<Complaint> {
             path,
             text,
             e.span().map_or(0, |s| s.start),
-            &format!("{}", e.message()),
+            e.message(),
         )
     })?;
     if !id::is_canonical(&complaint.id) || complaint.id.len() < id::MIN_PREFIX {
@@ -96,11 +96,9 @@ impl ComplaintDoc {
     /// complaint, so gripe never overwrites what it does not understand.
     pub fn parse(path: &Path, text: &str) -> Result<(ComplaintDoc, Complaint)> {
         let complaint = read_complaint(path, text)?;
-        let doc: DocumentMut = text
-            .parse()
-            .map_err(|e: toml_edit::TomlError| {
-                invalid(path, text, e.span().map_or(0, |s| s.start), e.message())
-            })?;
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            invalid(path, text, e.span().map_or(0, |s| s.start), e.message())
+        })?;
         Ok((ComplaintDoc { doc }, complaint))
     }
 
@@ -375,12 +373,20 @@ kind = "opened"
             done: None,
         });
         let text = doc.render();
-        let order: Vec<usize> = ["[resolution]", "[[followup]]", "[[event]]\nat = 2026-11-23", "kind = \"note\""]
-            .iter()
-            .map(|s| text.find(s).unwrap_or_else(|| panic!("{s} in\n{text}")))
-            .collect();
+        let order: Vec<usize> = [
+            "[resolution]",
+            "[[followup]]",
+            "[[event]]\nat = 2026-11-23",
+            "kind = \"note\"",
+        ]
+        .iter()
+        .map(|s| text.find(s).unwrap_or_else(|| panic!("{s} in\n{text}")))
+        .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
-        assert!(text.contains("text = \"\"\"\nline one\nline two\"\"\""), "{text}");
+        assert!(
+            text.contains("text = \"\"\"\nline one\nline two\"\"\""),
+            "{text}"
+        );
         let reread = read_complaint(Path::new("c.toml"), &text).unwrap();
         assert_eq!(reread.events[1].text.as_deref(), Some("line one\nline two"));
     }

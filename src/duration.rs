@@ -78,7 +78,9 @@ impl FromStr for Span {
         let digits = s.bytes().take_while(u8::is_ascii_digit).count();
         let (number, suffix) = s.split_at(digits);
         let bad = || {
-            format!("`{s}` is not a duration: write a whole number and a unit, like 30m, 4h, 3d, 2w, 8bh or 3bd")
+            format!(
+                "`{s}` is not a duration: write a whole number and a unit, like 30m, 4h, 3d, 2w, 8bh or 3bd"
+            )
         };
         let amount: u32 = number.parse().map_err(|_| bad())?;
         let unit = Unit::ALL

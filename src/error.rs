@@ -68,7 +68,10 @@ pub enum Error {
     Clap(#[from] clap::Error),
 
     #[error("{message}")]
-    Usage { message: String, hint: Option<String> },
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
 
     #[error("no complaint matches `{prefix}`")]
     NotFound { prefix: String },
@@ -115,6 +118,10 @@ pub enum Error {
     #[error("{what} failed: {message}")]
     External { what: String, message: String },
 
+    /// `gripe edit` gave up: the person saved the same invalid text twice.
+    #[error("the edited text is still invalid, so nothing was saved: {reason}")]
+    EditRejected { reason: String, kept: PathBuf },
+
     /// Writing to stdout failed; a closed pipe (`gripe list | head`) is a quiet success.
     #[error("cannot write output: {0}")]
     Output(std::io::Error),
@@ -141,10 +148,13 @@ impl Error {
             Error::Clap(e) if !e.use_stderr() => EXIT_OK,
             Error::Clap(_) | Error::Usage { .. } => EXIT_USAGE,
             Error::NotFound { .. } | Error::Ambiguous { .. } => EXIT_NOT_FOUND,
-            Error::InvalidFile { .. } | Error::Read { .. } | Error::BadFiles { .. } => EXIT_INVALID,
-            Error::ConflictMarkers { .. } | Error::ChangedMeanwhile { .. } | Error::Write { .. } => {
-                EXIT_WRITE_REFUSED
-            }
+            Error::InvalidFile { .. }
+            | Error::Read { .. }
+            | Error::BadFiles { .. }
+            | Error::EditRejected { .. } => EXIT_INVALID,
+            Error::ConflictMarkers { .. }
+            | Error::ChangedMeanwhile { .. }
+            | Error::Write { .. } => EXIT_WRITE_REFUSED,
             Error::Findings { .. } => EXIT_FINDINGS,
             Error::External { .. } => EXIT_USAGE,
             Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
@@ -174,6 +184,9 @@ impl Error {
             )],
             Error::ChangedMeanwhile { .. } => {
                 vec!["run the command again: it will apply to the new content".to_string()]
+            }
+            Error::EditRejected { kept, .. } => {
+                vec![format!("your edit is kept in {}", kept.display())]
             }
             Error::BadFiles { .. } => {
                 vec!["fix the files named above; `gripe check` lists every problem".to_string()]

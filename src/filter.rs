@@ -219,4 +219,3 @@ fn searchable_text(c: &Complaint) -> impl Iterator<Item = String> + '_ {
         .chain(c.events.iter().filter_map(|e| e.text.clone()))
         .chain(c.followups.iter().filter_map(|f| f.note.clone()))
 }
-

@@ -187,13 +187,12 @@ impl KeyPath {
                 })?;
                 FieldValue::Text(severity.as_str().to_string())
             }
-            ValueKind::Tags => FieldValue::List(
-                split_list(s)
-                    .into_iter()
-                    .map(FieldValue::Text)
-                    .collect(),
-            ),
-            ValueKind::When => FieldValue::When(parse_user_when(s, now, calendar, Direction::Ahead)?),
+            ValueKind::Tags => {
+                FieldValue::List(split_list(s).into_iter().map(FieldValue::Text).collect())
+            }
+            ValueKind::When => {
+                FieldValue::When(parse_user_when(s, now, calendar, Direction::Ahead)?)
+            }
             ValueKind::Bool => FieldValue::Bool(parse_bool(s).ok_or_else(|| {
                 Error::usage_hint(
                     format!("{self} must be true or false, not `{s}`"),
@@ -224,8 +223,10 @@ pub fn keys_of<'a>(complaints: impl IntoIterator<Item = &'a Complaint>) -> Vec<K
         name: (*name).to_string(),
         kind: *kind,
     });
-    let fields: std::collections::BTreeSet<&String> =
-        complaints.into_iter().flat_map(|c| c.fields.keys()).collect();
+    let fields: std::collections::BTreeSet<&String> = complaints
+        .into_iter()
+        .flat_map(|c| c.fields.keys())
+        .collect();
     header
         .chain(customer)
         .chain(resolution)
@@ -323,7 +324,10 @@ mod tests {
             FieldValue::When(_)
         ));
         assert_eq!(infer_field_value("\"42\""), FieldValue::Text("42".into()));
-        assert_eq!(infer_field_value("Kansai"), FieldValue::Text("Kansai".into()));
+        assert_eq!(
+            infer_field_value("Kansai"),
+            FieldValue::Text("Kansai".into())
+        );
     }
 
     #[test]

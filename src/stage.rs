@@ -169,6 +169,9 @@ mod tests {
 
         let config: WorkflowConfig = toml::from_str(r#"stages = ["open", "shut"]"#).unwrap();
         let err = Workflow::from_config(config).unwrap_err();
-        assert!(err.contains("workflow.acknowledged = `acknowledged`"), "{err}");
+        assert!(
+            err.contains("workflow.acknowledged = `acknowledged`"),
+            "{err}"
+        );
     }
 }

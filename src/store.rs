@@ -78,9 +78,9 @@ impl Store {
                 }
             }
             None => {
-                let found = cwd.ancestors().find(|d| {
-                    d.join(CONFIG_FILE).is_file() || d.join(DEFAULT_DIR).is_dir()
-                });
+                let found = cwd
+                    .ancestors()
+                    .find(|d| d.join(CONFIG_FILE).is_file() || d.join(DEFAULT_DIR).is_dir());
                 match found {
                     Some(root) => (Some(root.to_path_buf()), None),
                     None => {
@@ -97,12 +97,13 @@ impl Store {
         };
         let config_path = root.as_ref().map(|r| r.join(CONFIG_FILE));
         let config = match &config_path {
-            Some(p) if p.is_file() => Config::load(&shorten(cwd, p))?,
+            Some(p) if p.is_file() => Config::load(&shorten(cwd, p, root.as_deref()))?,
             _ => Config::default(),
         };
-        let dir = dir.unwrap_or_else(|| root.expect("a root when no dir").join(&config.dir));
+        let dir =
+            dir.unwrap_or_else(|| root.as_ref().expect("a root when no dir").join(&config.dir));
         Ok(Store {
-            dir: shorten(cwd, &dir),
+            dir: shorten(cwd, &dir, root.as_deref()),
             config,
         })
     }
@@ -142,8 +143,11 @@ impl Store {
 
     /// Reads every complaint, in parallel.
     pub fn scan(&self) -> Scan {
-        let results: Vec<Result<Loaded>> =
-            self.files().par_iter().map(|path| self.load(path)).collect();
+        let results: Vec<Result<Loaded>> = self
+            .files()
+            .par_iter()
+            .map(|path| self.load(path))
+            .collect();
         let mut scan = Scan::default();
         for result in results {
             match result {
@@ -238,16 +242,29 @@ impl Store {
             return Ok(result);
         }
         read_complaint(path, &after)?;
-        write_atomic(path, after.as_bytes(), Replace::IfUnchanged(before.as_bytes()))?;
+        write_atomic(
+            path,
+            after.as_bytes(),
+            Replace::IfUnchanged(before.as_bytes()),
+        )?;
         Ok(result)
     }
 }
 
-/// `path` relative to `cwd` when it is below `cwd` or near it, else as given.
-fn shorten(cwd: &Path, path: &Path) -> PathBuf {
-    match pathdiff::diff_paths(path, cwd) {
-        Some(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
-        Some(rel) if rel.components().filter(|c| c.as_os_str() == "..").count() <= 3 => rel,
+/// `path` as messages show it: relative to `cwd` when it is below `cwd`, or when `cwd` is inside
+/// the project (`root`) as git shows paths; else absolute.
+fn shorten(cwd: &Path, path: &Path, root: Option<&Path>) -> PathBuf {
+    if let Ok(rel) = path.strip_prefix(cwd) {
+        return if rel.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            rel.to_path_buf()
+        };
+    }
+    match root {
+        Some(root) if cwd.starts_with(root) => {
+            pathdiff::diff_paths(path, cwd).unwrap_or_else(|| path.to_path_buf())
+        }
         _ => path.to_path_buf(),
     }
 }

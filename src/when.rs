@@ -144,11 +144,7 @@ impl When {
             .date
             .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()));
         let time = dt.time.and_then(|t| {
-            NaiveTime::from_hms_opt(
-                t.hour.into(),
-                t.minute.into(),
-                t.second.unwrap_or(0).into(),
-            )
+            NaiveTime::from_hms_opt(t.hour.into(), t.minute.into(), t.second.unwrap_or(0).into())
         });
         match (date?, time, dt.offset) {
             (date, None, None) => Some(When::Date(date)),
@@ -194,7 +190,11 @@ impl FromStr for When {
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Ok(When::Zoned(t));
         }
-        for format in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%:z", "%Y-%m-%d %H:%M%:z"] {
+        for format in [
+            "%Y-%m-%dT%H:%M:%S%.f%:z",
+            "%Y-%m-%d %H:%M:%S%:z",
+            "%Y-%m-%d %H:%M%:z",
+        ] {
             if let Ok(t) = DateTime::parse_from_str(s, format) {
                 return Ok(When::Zoned(t));
             }
@@ -335,7 +335,10 @@ mod tests {
             assert_eq!(s.parse::<When>().unwrap().to_string(), s);
         }
         assert_eq!(
-            "2026-11-23 09:14+09:00".parse::<When>().unwrap().to_string(),
+            "2026-11-23 09:14+09:00"
+                .parse::<When>()
+                .unwrap()
+                .to_string(),
             "2026-11-23T09:14:00+09:00"
         );
     }

@@ -96,14 +96,14 @@ fn move_forward(
             let (stage, key) = &missing[0];
             let list: Vec<String> = missing
                 .iter()
-                .map(|(stage, key)| format!("{key} (for {stage})"))
+                .map(|(stage, key)| format!("{key} (which {stage} requires)"))
                 .collect();
             return Err(Error::usage_hint(
                 format!(
-                    "{} cannot enter {}: {} not set",
+                    "{} cannot enter {}: missing {}",
                     resolved.short,
                     workflow.name(target),
-                    list.join(", ")
+                    list.join(" and ")
                 ),
                 format!(
                     "gripe set {} {key}=...   (or --force to skip what {stage} requires; the event records it)",

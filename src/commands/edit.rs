@@ -50,7 +50,11 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
         .as_ref()
         .map(|b| record_changes(&mut doc, b, &after, ctx, &author))
         .unwrap_or(0);
-    write_atomic(path, doc.render().as_bytes(), Replace::IfUnchanged(original.as_bytes()))?;
+    write_atomic(
+        path,
+        doc.render().as_bytes(),
+        Replace::IfUnchanged(original.as_bytes()),
+    )?;
     say(&format!(
         "{}: saved {} ({changes} field change(s) recorded)",
         resolved.short,
@@ -114,8 +118,13 @@ fn record_changes(
 ) -> usize {
     let mut count = 0;
     if before.stage != after.stage {
-        let mut event =
-            Event::stage_change(EventKind::Stage, ctx.now, author, &before.stage, &after.stage);
+        let mut event = Event::stage_change(
+            EventKind::Stage,
+            ctx.now,
+            author,
+            &before.stage,
+            &after.stage,
+        );
         event.text = Some("edited by hand".into());
         doc.push_event(&event);
         count += 1;
@@ -155,7 +164,8 @@ pub fn with_editor<T>(
         })?;
     let path = temp.path().to_path_buf();
     let mut shown = initial.to_string();
-    let mut rejected: Option<String> = None;
+    // The text last rejected, and why.
+    let mut rejected: Option<(String, String)> = None;
     loop {
         std::fs::write(&path, &shown).map_err(|source| Error::Write {
             path: path.clone(),
@@ -170,12 +180,13 @@ pub fn with_editor<T>(
         if rejected.is_none() && body == initial {
             return Ok(None);
         }
-        if rejected.as_deref() == Some(body.as_str()) {
-            let kept = temp.keep().map(|(_, p)| p).unwrap_or(path);
-            return Err(Error::usage_hint(
-                "gave up editing: the text still does not validate, so nothing was saved",
-                format!("your edit is kept in {}", kept.display()),
-            ));
+        if let Some((text, reason)) = &rejected
+            && *text == body
+        {
+            return Err(Error::EditRejected {
+                reason: reason.clone(),
+                kept: temp.keep().map_or(path, |(_, p)| p),
+            });
         }
         match validate(&body) {
             Ok(value) => return Ok(Some(value)),
@@ -186,7 +197,7 @@ pub fn with_editor<T>(
                 shown = format!(
                     "{NOTE_PREFIX}error: {message}\n{NOTE_PREFIX}fix it and save to try again, or quit without saving to give up\n{body}"
                 );
-                rejected = Some(body);
+                rejected = Some((body, message));
             }
         }
     }
@@ -197,7 +208,11 @@ fn shifted(error: &Error, lines: usize) -> String {
     match error {
         Error::InvalidFile {
             location, message, ..
-        } => format!("line {}, column {}: {message}", location.line + lines, location.column),
+        } => format!(
+            "line {}, column {}: {message}",
+            location.line + lines,
+            location.column
+        ),
         other => other.to_string(),
     }
 }

@@ -48,7 +48,9 @@ pub fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let zone = calendar.zone;
     selection.complaints.sort_by(|a, b| {
         let key = |l: &Loaded| l.complaint.opened.instant(&zone);
-        key(b).cmp(&key(a)).then_with(|| a.complaint.id.cmp(&b.complaint.id))
+        key(b)
+            .cmp(&key(a))
+            .then_with(|| a.complaint.id.cmp(&b.complaint.id))
     });
     if let Some(limit) = args.limit {
         selection.complaints.truncate(limit);
@@ -70,7 +72,11 @@ pub fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
                 ),
             ],
         ),
-        Format::Jsonl => json::lines(complaints.iter().map(|l| ComplaintJson::new(l, short_ids.get(&l.complaint.id)))),
+        Format::Jsonl => json::lines(
+            complaints
+                .iter()
+                .map(|l| ComplaintJson::new(l, short_ids.get(&l.complaint.id))),
+        ),
         Format::Csv => csv::render(&rows(complaints, &short_ids, &zone, ctx.painter, true)),
         Format::Markdown => markdown::render(&rows(
             complaints,
@@ -100,8 +106,16 @@ pub fn rows(
 ) -> Rows {
     let mut rows = if full {
         Rows::new(&[
-            "id", "opened", "stage", "severity", "channel", "category", "component", "assignee",
-            "customer", "title",
+            "id",
+            "opened",
+            "stage",
+            "severity",
+            "channel",
+            "category",
+            "component",
+            "assignee",
+            "customer",
+            "title",
         ])
     } else {
         Rows::new(&[

@@ -57,7 +57,7 @@ pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         severity: Some(args.severity.clone()),
         component: args.component.clone(),
         assignee: args.assignee.clone(),
-        tags: args.tag.iter().flat_map(|t| split_list(t)).collect(),
+        tags: split_list(&args.tag.join(",")),
         promise: args.promise.clone(),
         external_ref: args.external_ref.clone(),
         note: args
@@ -75,7 +75,8 @@ pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         };
         let template = template(&draft);
         let edited = with_editor(&editor, &template, |text| {
-            let draft: Draft = toml::from_str(text).map_err(|e| Error::usage(e.message().to_string()))?;
+            let draft: Draft =
+                toml::from_str(text).map_err(|e| Error::usage(e.message().to_string()))?;
             complaint_from(&draft, ctx, "")?;
             Ok(draft)
         })?;
@@ -190,6 +191,13 @@ fn template(draft: &Draft) -> String {
         tags,
         s(&draft.promise),
         s(&draft.external_ref),
-        draft.note.as_deref().map(|n| format!("{}\n", n.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\""))).unwrap_or_default(),
+        draft
+            .note
+            .as_deref()
+            .map(|n| format!(
+                "{}\n",
+                n.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"")
+            ))
+            .unwrap_or_default(),
     )
 }

@@ -21,11 +21,15 @@ pub fn run(args: &ReopenArgs, ctx: &Ctx) -> Result<()> {
         let current = workflow.index(&c.stage);
         if current.is_some_and(|i| i <= workflow.reopen_to) {
             return Err(Error::usage_hint(
-                format!("{} is {}: it is still being worked on, so there is nothing to reopen", resolved.short, c.stage),
+                format!(
+                    "{} is {}: it is still being worked on, so there is nothing to reopen",
+                    resolved.short, c.stage
+                ),
                 format!("add what happened with: gripe note {} ...", resolved.short),
             ));
         }
-        let mut event = Event::stage_change(EventKind::Reopened, ctx.now, &author, &c.stage, &target);
+        let mut event =
+            Event::stage_change(EventKind::Reopened, ctx.now, &author, &c.stage, &target);
         event.text = Some(message);
         doc.set_stage(&target);
         doc.push_event(&event);

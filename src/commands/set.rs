@@ -51,7 +51,11 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
                 key: Some(key.to_string()),
                 from: old,
                 to: value,
-                text: if changed.is_empty() { message.clone() } else { None },
+                text: if changed.is_empty() {
+                    message.clone()
+                } else {
+                    None
+                },
                 ..Event::new(EventKind::Set, ctx.now, &author)
             });
             changed.push(key.to_string());

@@ -90,7 +90,11 @@ fn summary(e: &Event) -> String {
     match e.kind {
         EventKind::Stage | EventKind::Reopened => format!(
             "{} {} → {}{}",
-            if e.kind == EventKind::Reopened { "reopened" } else { "stage" },
+            if e.kind == EventKind::Reopened {
+                "reopened"
+            } else {
+                "stage"
+            },
             value(&e.from),
             value(&e.to),
             if e.forced { " (forced)" } else { "" }
@@ -138,19 +142,24 @@ fn render_text(loaded: &Loaded, short: &str, zone: &Zone, now: &Timestamp, p: Pa
             },
         ),
     ];
-    header.extend(
-        fields(c)
-            .into_iter()
-            .filter(|(label, _)| label != "title"),
-    );
-    let width = header.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    header.extend(fields(c).into_iter().filter(|(label, _)| label != "title"));
+    let width = header
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
     for (label, value) in &header {
         let value = if label == "severity" {
             p.severity(value)
         } else {
             printable(value)
         };
-        let _ = writeln!(s, "{}  {}", p.dim(&format!("{label:width$}")), indent_rest(&value, width + 2));
+        let _ = writeln!(
+            s,
+            "{}  {}",
+            p.dim(&format!("{label:width$}")),
+            indent_rest(&value, width + 2)
+        );
     }
     if !c.followups.is_empty() {
         let _ = writeln!(s, "\n{}", p.bold("Follow-ups"));
@@ -188,7 +197,7 @@ fn render_text(loaded: &Loaded, short: &str, zone: &Zone, now: &Timestamp, p: Pa
             );
             if let Some(text) = &e.text {
                 for line in printable(text).lines() {
-                    let _ = writeln!(s, "      {line}");
+                    let _ = writeln!(s, "{}", format!("      {line}").trim_end());
                 }
             }
         }

@@ -12,7 +12,8 @@ pub fn envelope(schema: &str, fields: Vec<(&str, Value)>) -> String {
     for (key, value) in fields {
         map.insert(key.to_string(), value);
     }
-    let mut text = serde_json::to_string_pretty(&Value::Object(map)).expect("JSON values serialize");
+    let mut text =
+        serde_json::to_string_pretty(&Value::Object(map)).expect("JSON values serialize");
     text.push('\n');
     text
 }

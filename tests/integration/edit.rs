@@ -1,0 +1,146 @@
+//! `gripe edit` with a scripted editor (GRIPE_EDITOR): validation on save, the editor reopened
+//! on error, and hand changes recorded as events.
+
+use crate::harness::Gripe;
+
+/// An editor script that runs `steps[n]` (a shell command on "$1") on its n-th start.
+fn editor(g: &Gripe, steps: &[&str]) -> String {
+    let mut script = String::from(
+        "#!/bin/sh\nn=$(cat \"$0.count\" 2>/dev/null || echo 0)\necho $((n + 1)) > \"$0.count\"\ncp \"$1\" \"$0.seen.$n\"\ncase $n in\n",
+    );
+    for (i, step) in steps.iter().enumerate() {
+        script.push_str(&format!("  {i}) {step} ;;\n"));
+    }
+    script.push_str("esac\n");
+    let path = g.write("editor.sh", &script);
+    format!("sh {}", path.display())
+}
+
+#[test]
+fn a_hand_edit_is_saved_with_its_comment_and_recorded_as_events() {
+    let g = Gripe::new();
+    let id = g.open(&["Late parcel", "--severity", "low"]);
+    let ed = editor(
+        &g,
+        &[
+            r#"sed -i -e 's/^severity = "low"/severity = "high" # key account/' -e 's/^stage = "new"/stage = "acknowledged"/' "$1""#,
+        ],
+    );
+    let g = g.env("GRIPE_EDITOR", &ed);
+    let run = g.run(&["edit", &id]);
+    run.ok();
+    assert!(
+        run.stderr.contains("2 field change(s) recorded"),
+        "{}",
+        run.stderr
+    );
+    let text = g.read(&id);
+    assert!(
+        text.contains("severity = \"high\" # key account\n"),
+        "{text}"
+    );
+    assert!(text.ends_with(
+        "kind = \"set\"\nkey = \"severity\"\nfrom = \"low\"\nto = \"high\"\ntext = \"edited by hand\"\n"
+    ), "{text}");
+    assert!(
+        text.contains(
+            "kind = \"stage\"\nfrom = \"new\"\nto = \"acknowledged\"\ntext = \"edited by hand\""
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_invalid_save_reopens_the_editor_with_the_error_on_top() {
+    let g = Gripe::new();
+    let id = g.open(&["Late parcel"]);
+    let ed = editor(
+        &g,
+        &[
+            r#"sed -i 's/^severity = "medium"/severity = "hgh"/' "$1""#,
+            r#"sed -i 's/^severity = "hgh"/severity = "high"/' "$1""#,
+        ],
+    );
+    let g = g.env("GRIPE_EDITOR", &ed);
+    let run = g.run(&["edit", &id]);
+    run.ok();
+    assert!(
+        run.stderr.contains("unknown variant `hgh`"),
+        "{}",
+        run.stderr
+    );
+    let second = std::fs::read_to_string(g.path().join("editor.sh.seen.1")).unwrap();
+    assert!(
+        second.starts_with("# gripe: error: line 10, column 12: unknown variant `hgh`"),
+        "{second}"
+    );
+    let text = g.read(&id);
+    assert!(text.contains("severity = \"high\"\n"), "{text}");
+    assert!(
+        !text.contains("# gripe:"),
+        "the error notes are not saved: {text}"
+    );
+}
+
+#[test]
+fn saving_the_same_invalid_text_again_gives_up_keeps_the_edit_and_the_file() {
+    let g = Gripe::new();
+    let id = g.open(&["Late parcel"]);
+    let before = g.read(&id);
+    let ed = editor(
+        &g,
+        &[r#"sed -i 's/^stage = "new"/stage = "limbo"/' "$1""#, "true"],
+    );
+    let g = g.env("GRIPE_EDITOR", &ed);
+    let err = g.run(&["edit", &id]).fails(4).to_string();
+    assert!(err.contains("`limbo` is not a stage"), "{err}");
+    let kept = err
+        .lines()
+        .find_map(|l| l.strip_prefix("hint: your edit is kept in "))
+        .expect(&err);
+    assert!(
+        std::fs::read_to_string(kept)
+            .unwrap()
+            .contains("stage = \"limbo\"")
+    );
+    assert_eq!(g.read(&id), before);
+}
+
+#[test]
+fn the_id_cannot_be_edited_away() {
+    let g = Gripe::new();
+    let id = g.open(&["Late parcel"]);
+    let ed = editor(
+        &g,
+        &[
+            r#"sed -i 's/^id = .*/id = "aaaaaaaaaaaaaaaa"/' "$1""#,
+            "true",
+        ],
+    );
+    let err = g
+        .env("GRIPE_EDITOR", &ed)
+        .run(&["edit", &id])
+        .fails(4)
+        .to_string();
+    assert!(err.contains("the id cannot change"), "{err}");
+}
+
+#[test]
+fn quitting_without_changes_changes_nothing() {
+    let g = Gripe::new();
+    let id = g.open(&["Late parcel"]);
+    let before = g.read(&id);
+    let g = g.env("GRIPE_EDITOR", "true");
+    let run = g.run(&["edit", &id]);
+    run.ok();
+    assert!(run.stderr.contains("no changes"), "{}", run.stderr);
+    assert_eq!(g.read(&id), before);
+}
+
+#[test]
+fn without_a_terminal_edit_refuses_rather_than_hang() {
+    let g = Gripe::new().env("EDITOR", "vi");
+    let id = g.open(&["Late parcel"]);
+    let err = g.run(&["edit", &id]).fails(2).to_string();
+    assert!(err.contains("needs a terminal"), "{err}");
+}

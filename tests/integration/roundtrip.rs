@@ -1,0 +1,192 @@
+//! Property: whatever a complaint holds, the file gripe writes reads back as the same complaint.
+
+use gripe::complaint::Complaint;
+use gripe::complaint::Customer;
+use gripe::complaint::Event;
+use gripe::complaint::EventKind;
+use gripe::complaint::FieldValue;
+use gripe::complaint::Followup;
+use gripe::complaint::Resolution;
+use gripe::complaint::Severity;
+use gripe::document::ComplaintDoc;
+use gripe::document::read_complaint;
+use gripe::when::When;
+use proptest::prelude::*;
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 ,.'\"#=\\[\\]{}-]{1,40}",
+        "\\PC{1,30}",
+        "([a-z ]{0,10}\n){1,4}[a-z\"]{0,5}",
+        Just("ends with quotes \"\"".to_string()),
+        Just("tab\tand\u{7}bell and \\ backslash".to_string()),
+        Just("\"\"\"triple\"\"\"".to_string()),
+    ]
+}
+
+fn when() -> impl Strategy<Value = When> {
+    let date = (1990i32..2100, 1u32..=12, 1u32..=28)
+        .prop_map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap());
+    let time = (0u32..24, 0u32..60, 0u32..60)
+        .prop_map(|(h, m, s)| chrono::NaiveTime::from_hms_opt(h, m, s).unwrap());
+    prop_oneof![
+        date.clone().prop_map(When::Date),
+        (date.clone(), time.clone()).prop_map(|(d, t)| When::Local(d.and_time(t))),
+        (date, time, -14 * 4..=14 * 4i32).prop_map(|(d, t, quarter_hours)| {
+            let offset = chrono::FixedOffset::east_opt(quarter_hours * 900).unwrap();
+            When::Zoned(d.and_time(t).and_local_timezone(offset).unwrap())
+        }),
+    ]
+}
+
+fn field_value() -> impl Strategy<Value = FieldValue> {
+    prop_oneof![
+        any::<bool>().prop_map(FieldValue::Bool),
+        any::<i64>().prop_map(FieldValue::Integer),
+        (-1e12f64..1e12).prop_map(FieldValue::Float),
+        text().prop_map(FieldValue::Text),
+        when().prop_map(FieldValue::When),
+        prop::collection::vec(text().prop_map(FieldValue::Text), 0..3).prop_map(FieldValue::List),
+    ]
+}
+
+fn opt<T: std::fmt::Debug + Clone>(
+    s: impl Strategy<Value = T>,
+) -> impl Strategy<Value = Option<T>> {
+    prop::option::of(s)
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    let kind = prop::sample::select(vec![
+        EventKind::Opened,
+        EventKind::Note,
+        EventKind::Stage,
+        EventKind::Set,
+        EventKind::Followup,
+        EventKind::FollowupDone,
+        EventKind::Reopened,
+    ]);
+    (
+        when(),
+        opt(text()),
+        kind,
+        opt(text()),
+        opt("[a-z]{1,8}"),
+        opt(field_value()),
+        opt(field_value()),
+        opt("[0-9a-z]{6}"),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(at, by, kind, text, key, from, to, followup, forced)| Event {
+                at,
+                by,
+                kind,
+                text,
+                key,
+                from,
+                to,
+                followup,
+                forced,
+            },
+        )
+}
+
+fn complaint() -> impl Strategy<Value = Complaint> {
+    let header = (
+        "[0-9a-hjkmnp-tv-z]{16}",
+        text(),
+        when(),
+        opt(text()),
+        "[a-z-]{1,12}",
+        opt(prop::sample::select(Severity::ALL.to_vec())),
+        (opt(text()), opt(text()), opt(text()), opt(text())),
+        prop::collection::vec("[a-z-]{1,8}", 0..3),
+        opt(when()),
+        opt(text()),
+    );
+    let resolution = (
+        opt(text()),
+        opt(text()),
+        opt(text()),
+        opt(text()),
+        opt(any::<bool>()),
+        opt(any::<bool>()),
+    )
+        .prop_map(
+            |(fair_outcome, action, extra_mile, root_cause, avoidable, satisfied)| Resolution {
+                fair_outcome,
+                action,
+                extra_mile,
+                root_cause,
+                avoidable,
+                satisfied,
+            },
+        );
+    let followup =
+        ("[0-9a-z]{6}", when(), opt(text()), opt(when())).prop_map(|(id, due, note, done)| {
+            Followup {
+                id,
+                due,
+                note,
+                done,
+            }
+        });
+    (
+        header,
+        (opt(text()), opt(text())),
+        resolution,
+        prop::collection::btree_map("[a-z_][a-z0-9_-]{0,10}", field_value(), 0..4),
+        prop::collection::vec(followup, 0..3),
+        prop::collection::vec(event(), 0..5),
+    )
+        .prop_map(
+            |(h, (name, contact), resolution, fields, followups, events)| {
+                let (
+                    id,
+                    title,
+                    opened,
+                    opened_by,
+                    stage,
+                    severity,
+                    (channel, category, component, assignee),
+                    mut tags,
+                    promised_by,
+                    external_ref,
+                ) = h;
+                tags.dedup();
+                Complaint {
+                    id,
+                    title,
+                    opened,
+                    opened_by,
+                    stage,
+                    severity,
+                    channel,
+                    category,
+                    component,
+                    assignee,
+                    tags,
+                    promised_by,
+                    external_ref,
+                    customer: Customer { name, contact },
+                    resolution,
+                    fields,
+                    followups,
+                    events,
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn a_written_complaint_reads_back_the_same(c in complaint()) {
+        let path = std::path::Path::new("c.toml");
+        let text = ComplaintDoc::render_new(&c);
+        let back = read_complaint(path, &text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(back, c);
+    }
+}
