@@ -61,25 +61,38 @@ impl Calendar {
 
     /// The instant `span` after `t`.
     pub fn add(&self, t: &Timestamp, span: &Span) -> Timestamp {
-        match span.calendar_seconds() {
-            Some(s) => *t + Duration::seconds(s),
-            None => self.add_business_seconds(t, self.business_seconds(span)),
-        }
+        self.advance(t, self.span_seconds(span), span.unit.is_business())
     }
 
     /// The instant `span` before `t`.
     pub fn subtract(&self, t: &Timestamp, span: &Span) -> Timestamp {
-        match span.calendar_seconds() {
-            Some(s) => *t - Duration::seconds(s),
-            None => self.subtract_business_seconds(t, self.business_seconds(span)),
+        let business = span.unit.is_business();
+        let seconds = self.span_seconds(span);
+        if business && self.has_business_time() {
+            self.subtract_business_seconds(t, seconds)
+        } else {
+            *t - Duration::seconds(seconds)
         }
     }
 
-    fn business_seconds(&self, span: &Span) -> i64 {
+    /// The length of `span` in seconds: of business time for business units.
+    pub fn span_seconds(&self, span: &Span) -> i64 {
         let amount = i64::from(span.amount);
         match span.unit {
             Unit::BusinessDays => amount * self.day_seconds(),
-            _ => amount * 3_600,
+            Unit::BusinessHours => amount * 3_600,
+            _ => span
+                .calendar_seconds()
+                .expect("calendar units have a length"),
+        }
+    }
+
+    /// The instant `seconds` after `t`, counting only business time when `business`.
+    pub fn advance(&self, t: &Timestamp, seconds: i64, business: bool) -> Timestamp {
+        if business && self.has_business_time() {
+            self.add_business_seconds(t, seconds)
+        } else {
+            *t + Duration::seconds(seconds)
         }
     }
 
@@ -90,9 +103,6 @@ impl Calendar {
 
     fn add_business_seconds(&self, t: &Timestamp, mut remaining: i64) -> Timestamp {
         let mut date = self.zone.local(t).date();
-        if !self.has_business_time() {
-            return *t + Duration::seconds(remaining);
-        }
         loop {
             if let Some((open, close)) = self.window(date) {
                 let from = open.max(*t);
@@ -110,9 +120,6 @@ impl Calendar {
 
     fn subtract_business_seconds(&self, t: &Timestamp, mut remaining: i64) -> Timestamp {
         let mut date = self.zone.local(t).date();
-        if !self.has_business_time() {
-            return *t - Duration::seconds(remaining);
-        }
         loop {
             if let Some((open, close)) = self.window(date) {
                 let to = close.min(*t);

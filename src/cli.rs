@@ -110,6 +110,39 @@ pub enum Command {
     )]
     Close(CloseArgs),
 
+    /// Schedule a follow-up, mark one done, or list them
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = "Examples:
+  gripe followup k7m2 --in 3bd Ask whether the refund arrived
+  gripe followup k7m2 --on 2026-12-01 Call back about the replacement
+  gripe followup done k7m2 -m \"Refund arrived; customer happy\"
+  gripe followup list k7m2
+
+Durations: 30m, 4h, 3d, 2w, and business time 8bh, 3bd (gripe.toml business_hours, holidays)."
+    )]
+    Followup(FollowupArgs),
+
+    /// The agenda: overdue, today's and upcoming follow-ups, promises and SLA deadlines
+    #[command(after_help = "Examples:
+  gripe due                       # the next 7 days, across all complaints
+  gripe due --mine --within 2d
+  gripe due --format ics > followups.ics    # subscribe from any calendar")]
+    Due(DueArgs),
+
+    /// Validate every file and report what needs attention; the CI gate
+    #[command(after_help = "Examples:
+  gripe check                              # fails (exit 1) on invalid files and conflicts
+  gripe check --fail-on overdue,sla        # also fails on overdue follow-ups and SLA breaches
+  gripe check --fail-on all --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+
+Kinds: invalid (unreadable or inconsistent files, duplicate ids), conflicts (git conflict
+markers), overdue (follow-ups), sla (breached clocks of open complaints), promises (broken
+promises of unresolved complaints). Exit 1 when a finding of a --fail-on kind exists, 4 when
+files cannot be read at all, 0 otherwise.")]
+    Check(CheckArgs),
+
     /// Open the complaint file in $EDITOR; on save it is validated, and reopened on error
     #[command(
         after_help = "Example:\n  gripe edit k7m2\n\nUses $VISUAL, else $EDITOR, else vi. \
@@ -269,6 +302,9 @@ pub struct AdvanceArgs {
     /// Skip the stages' entry requirements (recorded in the event)
     #[arg(long)]
     pub force: bool,
+    /// Do not schedule the follow-up that resolving a complaint schedules
+    #[arg(long)]
+    pub no_followup: bool,
     #[command(flatten)]
     pub author: AuthorArgs,
 }
@@ -318,4 +354,98 @@ pub struct EditArgs {
     pub id: String,
     #[command(flatten)]
     pub author: AuthorArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("when").required(true).args(["within", "on"])))]
+pub struct FollowupArgs {
+    #[command(subcommand)]
+    pub action: Option<FollowupAction>,
+    /// Complaint id or unique prefix
+    #[arg(required = true)]
+    pub id: Option<String>,
+    /// Due after this long: 30m, 4h, 3d, 2w, 8bh, 3bd
+    #[arg(long = "in", value_name = "DURATION")]
+    pub within: Option<String>,
+    /// Due on this date (or date and time)
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// What to check with the customer ("-" reads it from stdin)
+    #[arg(num_args = 1.., value_name = "TEXT", required = true)]
+    pub text: Vec<String>,
+    #[command(flatten)]
+    pub author: AuthorArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupAction {
+    /// Mark a follow-up done (the only open one when FID is left out)
+    Done(FollowupDoneArgs),
+    /// The follow-ups of one complaint
+    List(FollowupListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FollowupDoneArgs {
+    /// Complaint id or unique prefix
+    pub id: String,
+    /// Follow-up id or unique prefix
+    pub fid: Option<String>,
+    /// What the customer said
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Option<String>,
+    #[command(flatten)]
+    pub author: AuthorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FollowupListArgs {
+    /// Complaint id or unique prefix
+    pub id: String,
+    #[arg(long, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DueFormat {
+    Table,
+    Json,
+    Csv,
+    /// An iCalendar feed: one event per follow-up, promise and SLA deadline
+    Ics,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// How far ahead to look
+    #[arg(long, value_name = "DURATION", default_value = "7d")]
+    pub within: String,
+    /// Only complaints assigned to me (the author gripe would record)
+    #[arg(long)]
+    pub mine: bool,
+    #[arg(long, default_value = "table")]
+    pub format: DueFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Kinds of finding that make the exit code 1: invalid, conflicts, overdue, sla, promises, all
+    #[arg(
+        long,
+        value_name = "KINDS",
+        default_value = "invalid,conflicts",
+        value_delimiter = ','
+    )]
+    pub fail_on: Vec<String>,
+    #[arg(long, default_value = "table")]
+    pub format: CheckFormat,
 }

@@ -253,12 +253,19 @@ pub struct Event {
     pub forced: bool,
 }
 
+/// Who makes a change, and when: what every event records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stamp {
+    pub at: Timestamp,
+    pub by: String,
+}
+
 impl Event {
-    /// An event of `kind` by `by` at `at`, with nothing else set yet.
-    pub fn new(kind: EventKind, at: Timestamp, by: &str) -> Event {
+    /// An event of `kind` stamped with who and when, with nothing else set yet.
+    pub fn new(kind: EventKind, stamp: &Stamp) -> Event {
         Event {
-            at: When::Zoned(at),
-            by: Some(by.to_string()),
+            at: When::Zoned(stamp.at),
+            by: Some(stamp.by.clone()),
             kind,
             text: None,
             key: None,
@@ -270,11 +277,11 @@ impl Event {
     }
 
     /// A stage change (`stage` or `reopened`) from one stage to another.
-    pub fn stage_change(kind: EventKind, at: Timestamp, by: &str, from: &str, to: &str) -> Event {
+    pub fn stage_change(kind: EventKind, stamp: &Stamp, from: &str, to: &str) -> Event {
         Event {
             from: Some(FieldValue::Text(from.to_string())),
             to: Some(FieldValue::Text(to.to_string())),
-            ..Event::new(kind, at, by)
+            ..Event::new(kind, stamp)
         }
     }
 

@@ -11,6 +11,8 @@ use crate::calendar::parse_days;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
+use crate::sla::Sla;
+use crate::sla::SlaConfig;
 use crate::stage::Workflow;
 use crate::stage::WorkflowConfig;
 use crate::when::When;
@@ -30,6 +32,7 @@ pub struct Config {
     pub holidays: Vec<chrono::NaiveDate>,
     pub vocabulary: Vocabulary,
     pub workflow: Workflow,
+    pub sla: Sla,
 }
 
 /// Allowed values; a list that is absent allows anything.
@@ -76,6 +79,8 @@ struct RawConfig {
     vocabulary: Vocabulary,
     #[serde(default)]
     workflow: WorkflowConfig,
+    #[serde(default)]
+    sla: SlaConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -169,7 +174,11 @@ impl Config {
                 )),
             })
             .collect::<std::result::Result<_, _>>()?;
+        if !business_days.contains(&true) {
+            return Err(("business_hours", "business_hours.days names no day".into()));
+        }
         let workflow = Workflow::from_config(raw.workflow).map_err(|e| ("workflow", e))?;
+        let sla = Sla::from_config(raw.sla, &workflow).map_err(|e| ("sla", e))?;
         Ok(Config {
             dir: raw.dir.unwrap_or_else(|| DEFAULT_DIR.to_string()),
             timezone,
@@ -179,6 +188,7 @@ impl Config {
             holidays,
             vocabulary: raw.vocabulary,
             workflow,
+            sla,
         })
     }
 
@@ -234,6 +244,17 @@ stages = ["new", "acknowledged", "investigating", "resolved", "following-up", "c
 [workflow.requires]
 resolved = ["resolution.action"]
 closed = ["resolution.satisfied"]
+
+# Service-level targets per severity: "1h", "4h", "1d" count every hour; "8bh" (business
+# hours) and "2bd" (business days) count business time only.
+[sla]
+acknowledge = { critical = "1h", high = "4h", medium = "1bd", low = "2bd" }
+resolve = { critical = "1d", high = "3bd", medium = "5bd", low = "10bd" }
+# The follow-up that resolving a complaint schedules (`advance --no-followup` skips it).
+followup_after_resolve = "3bd"
+# Stages in which the clocks pause, e.g. while waiting on the customer. Regulatory clocks
+# usually do not pause; leave this empty to count every stage.
+pause_in = []
 "#;
 
 #[cfg(test)]
@@ -247,6 +268,7 @@ mod tests {
         assert_eq!(config.dir, default.dir);
         assert_eq!(config.workflow, default.workflow);
         assert_eq!(config.business_days, default.business_days);
+        assert_eq!(config.sla, default.sla);
     }
 
     #[test]

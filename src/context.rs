@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::calendar::Calendar;
+use crate::complaint::Stamp;
 use crate::error::Result;
 use crate::output::Painter;
 use crate::store::Store;
@@ -83,6 +84,15 @@ impl Ctx {
             .store()?
             .config
             .calendar(Zone::Fixed(*self.now.offset())))
+    }
+
+    /// Who makes a change now, and when: the time in the team's zone (so files read in local
+    /// time), the author as [`Ctx::author`] finds it.
+    pub fn stamp(&self, by: Option<&str>) -> Result<Stamp> {
+        Ok(Stamp {
+            at: self.calendar()?.zone.in_zone(&self.now),
+            by: self.author(by),
+        })
     }
 
     /// The author of a change: `--by`, else `GRIPE_USER`, else `git config user.name`, else

@@ -62,14 +62,8 @@ pub fn read_complaint(path: &Path, text: &str) -> Result<Complaint> {
             location: Location::at_offset(path, text, offset),
         });
     }
-    let complaint: Complaint = toml::from_str(text).map_err(|e| {
-        invalid(
-            path,
-            text,
-            e.span().map_or(0, |s| s.start),
-            e.message(),
-        )
-    })?;
+    let complaint: Complaint = toml::from_str(text)
+        .map_err(|e| invalid(path, text, e.span().map_or(0, |s| s.start), e.message()))?;
     if !id::is_canonical(&complaint.id) || complaint.id.len() < id::MIN_PREFIX {
         let offset = text.find(&complaint.id).unwrap_or(0);
         return Err(invalid(

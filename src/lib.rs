@@ -5,7 +5,9 @@
 //! per subcommand in [`commands`]. Domain modules (complaint, store, workflow, filter) never see
 //! clap; rendering lives in [`output`].
 
+pub mod agenda;
 pub mod calendar;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod complaint;
@@ -15,10 +17,13 @@ pub mod document;
 pub mod duration;
 pub mod error;
 pub mod filter;
+pub mod history;
 pub mod id;
 pub mod keys;
 pub mod output;
+pub mod sla;
 pub mod stage;
+pub mod status;
 pub mod store;
 pub mod when;
 

@@ -125,6 +125,17 @@ impl When {
         }
     }
 
+    /// As people read it in `zone`: `2026-11-23 09:14`, or the date alone when no time is known.
+    pub fn human(&self, zone: &Zone) -> String {
+        match self {
+            When::Date(d) => d.to_string(),
+            other => zone
+                .local(&other.instant(zone))
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+        }
+    }
+
     /// Whether the time of day is known (dates alone have none).
     pub fn has_time(&self) -> bool {
         !matches!(self, When::Date(_))
@@ -271,6 +282,19 @@ pub enum Direction {
     Back,
 }
 
+/// The point `span` ahead of (or back from) `now`: a date for spans of whole days, else a time.
+pub fn span_from(now: &Timestamp, span: &Span, calendar: &Calendar, direction: Direction) -> When {
+    let t = match direction {
+        Direction::Ahead => calendar.add(now, span),
+        Direction::Back => calendar.subtract(now, span),
+    };
+    if span.unit.is_whole_days() {
+        When::Date(calendar.zone.local(&t).date())
+    } else {
+        When::Zoned(t)
+    }
+}
+
 /// Parses a date or time a person typed: the stored forms, `today`, `tomorrow`, `yesterday`,
 /// `now`, or a span from now (`3d`, `2w`, `4h`, `3bd`). Spans of whole days give a date; spans
 /// of hours or minutes give a time.
@@ -292,15 +316,7 @@ pub fn parse_user_when(
         _ => {}
     }
     if let Ok(span) = s.parse::<Span>() {
-        let t = match direction {
-            Direction::Ahead => calendar.add(now, &span),
-            Direction::Back => calendar.subtract(now, &span),
-        };
-        return Ok(if span.unit.is_whole_days() {
-            When::Date(zone.local(&t).date())
-        } else {
-            When::Zoned(t)
-        });
+        return Ok(span_from(now, &span, calendar, direction));
     }
     let when: When = s.parse().map_err(|_| {
         Error::usage_hint(

@@ -2,6 +2,7 @@
 //! the entry requirements of every stage it enters or passes (unless `--force`, which the event
 //! records).
 
+use super::followup::schedule;
 use super::say;
 use super::text_arg;
 use crate::cli::AdvanceArgs;
@@ -11,15 +12,20 @@ use crate::complaint::EventKind;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
+use crate::when::Direction;
+use crate::when::span_from;
 
 pub fn run(args: &AdvanceArgs, ctx: &Ctx) -> Result<()> {
     move_forward(
         ctx,
-        &args.id,
-        args.to.as_deref(),
-        args.message.as_deref(),
-        args.force,
-        args.author.by.as_deref(),
+        Move {
+            id: &args.id,
+            to: args.to.as_deref(),
+            message: args.message.as_deref(),
+            force: args.force,
+            follow_up: !args.no_followup,
+            by: args.author.by.as_deref(),
+        },
     )
 }
 
@@ -27,22 +33,42 @@ pub fn close(args: &CloseArgs, ctx: &Ctx) -> Result<()> {
     let workflow = &ctx.store()?.config.workflow;
     move_forward(
         ctx,
-        &args.id,
-        Some(workflow.name(workflow.closed)),
-        args.message.as_deref(),
-        args.force,
-        args.author.by.as_deref(),
+        Move {
+            id: &args.id,
+            to: Some(workflow.name(workflow.closed)),
+            message: args.message.as_deref(),
+            force: args.force,
+            follow_up: false,
+            by: args.author.by.as_deref(),
+        },
     )
 }
 
-fn move_forward(
-    ctx: &Ctx,
-    id: &str,
-    to: Option<&str>,
-    message: Option<&str>,
+/// The question a follow-up after resolving asks (DOMAIN.md: not "anything else I can do?").
+const FOLLOWUP_NOTE: &str =
+    "Ask whether the fix held and whether the customer is satisfied with the resolution";
+
+/// A move forward as asked on the command line.
+struct Move<'a> {
+    id: &'a str,
+    /// The target stage; the next one when `None`.
+    to: Option<&'a str>,
+    message: Option<&'a str>,
     force: bool,
-    by: Option<&str>,
-) -> Result<()> {
+    /// Whether resolving schedules the default follow-up.
+    follow_up: bool,
+    by: Option<&'a str>,
+}
+
+fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
+    let Move {
+        id,
+        to,
+        message,
+        force,
+        follow_up,
+        by,
+    } = request;
     let store = ctx.store()?;
     let workflow = &store.config.workflow;
     let message = message.map(|m| text_arg(m, "message")).transpose()?;
@@ -57,8 +83,9 @@ fn move_forward(
         })
         .transpose()?;
     let resolved = store.resolve(id)?;
-    let author = ctx.author(by);
-    let (from, to) = store.edit(&resolved.path, |doc, c| {
+    let stamp = ctx.stamp(by)?;
+    let calendar = ctx.calendar()?;
+    let (from, to, followup) = store.edit(&resolved.path, |doc, c| {
         let current = workflow.index(&c.stage).ok_or_else(|| {
             Error::usage_hint(
                 format!("{} is in stage `{}`, which is not in the workflow", resolved.short, c.stage),
@@ -113,8 +140,7 @@ fn move_forward(
         }
         let mut event = Event::stage_change(
             EventKind::Stage,
-            ctx.now,
-            &author,
+            &stamp,
             &c.stage,
             workflow.name(target),
         );
@@ -122,8 +148,27 @@ fn move_forward(
         event.forced = !missing.is_empty();
         doc.set_stage(workflow.name(target));
         doc.push_event(&event);
-        Ok((c.stage.clone(), workflow.name(target).to_string()))
+        let resolves = current < workflow.resolved && workflow.resolved <= target;
+        let followup = if follow_up && resolves && target < workflow.closed {
+            let due = span_from(
+                &ctx.now,
+                &store.config.sla.followup_after_resolve,
+                &calendar,
+                Direction::Ahead,
+            );
+            let fid = schedule(doc, c, due, FOLLOWUP_NOTE, &stamp)?;
+            Some(format!("follow-up {fid} due {due}"))
+        } else {
+            None
+        };
+        Ok((c.stage.clone(), workflow.name(target).to_string(), followup))
     })?;
     say(&format!("{}: {from} → {to}", resolved.short));
+    if let Some(followup) = followup {
+        say(&format!(
+            "{}: {followup} (skip with --no-followup)",
+            resolved.short
+        ));
+    }
     Ok(())
 }

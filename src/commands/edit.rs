@@ -10,6 +10,7 @@ use crate::cli::EditArgs;
 use crate::complaint::Complaint;
 use crate::complaint::Event;
 use crate::complaint::EventKind;
+use crate::complaint::Stamp;
 use crate::context::Ctx;
 use crate::document::ComplaintDoc;
 use crate::document::read_complaint;
@@ -45,10 +46,10 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
         return Ok(());
     };
     let (mut doc, after) = ComplaintDoc::parse(path, &text)?;
-    let author = ctx.author(args.author.by.as_deref());
+    let stamp = ctx.stamp(args.author.by.as_deref())?;
     let changes = before
         .as_ref()
-        .map(|b| record_changes(&mut doc, b, &after, ctx, &author))
+        .map(|b| record_changes(&mut doc, b, &after, &stamp))
         .unwrap_or(0);
     write_atomic(
         path,
@@ -113,18 +114,11 @@ fn record_changes(
     doc: &mut ComplaintDoc,
     before: &Complaint,
     after: &Complaint,
-    ctx: &Ctx,
-    author: &str,
+    stamp: &Stamp,
 ) -> usize {
     let mut count = 0;
     if before.stage != after.stage {
-        let mut event = Event::stage_change(
-            EventKind::Stage,
-            ctx.now,
-            author,
-            &before.stage,
-            &after.stage,
-        );
+        let mut event = Event::stage_change(EventKind::Stage, stamp, &before.stage, &after.stage);
         event.text = Some("edited by hand".into());
         doc.push_event(&event);
         count += 1;
@@ -137,7 +131,7 @@ fn record_changes(
                 from: old,
                 to: new,
                 text: Some("edited by hand".into()),
-                ..Event::new(EventKind::Set, ctx.now, author)
+                ..Event::new(EventKind::Set, stamp)
             });
             count += 1;
         }

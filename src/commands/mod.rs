@@ -2,7 +2,10 @@
 //! Shared here: reading text arguments, scanning with error reporting, writing output.
 
 pub mod advance;
+pub mod check;
+pub mod due;
 pub mod edit;
+pub mod followup;
 pub mod init;
 pub mod list;
 pub mod note;
@@ -35,6 +38,9 @@ pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         Command::Reopen(args) => reopen::run(&args, ctx),
         Command::Close(args) => advance::close(&args, ctx),
         Command::Edit(args) => edit::run(&args, ctx),
+        Command::Followup(args) => followup::run(&args, ctx, out),
+        Command::Due(args) => due::run(&args, ctx, out),
+        Command::Check(args) => check::run(&args, ctx, out),
     }
 }
 

@@ -12,9 +12,9 @@ pub fn run(args: &NoteArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
     let text = text_arg(&args.text.join(" "), "note")?;
     let resolved = store.resolve(&args.id)?;
-    let author = ctx.author(args.author.by.as_deref());
+    let stamp = ctx.stamp(args.author.by.as_deref())?;
     store.edit(&resolved.path, |doc, _| {
-        let mut event = Event::new(EventKind::Note, ctx.now, &author);
+        let mut event = Event::new(EventKind::Note, &stamp);
         event.text = Some(text);
         doc.push_event(&event);
         Ok(())

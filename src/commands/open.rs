@@ -16,6 +16,7 @@ use crate::complaint::Event;
 use crate::complaint::EventKind;
 use crate::complaint::Resolution;
 use crate::complaint::Severity;
+use crate::complaint::Stamp;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
@@ -77,7 +78,7 @@ pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let edited = with_editor(&editor, &template, |text| {
             let draft: Draft =
                 toml::from_str(text).map_err(|e| Error::usage(e.message().to_string()))?;
-            complaint_from(&draft, ctx, "")?;
+            complaint_from(&draft, ctx, &ctx.stamp(None)?)?;
             Ok(draft)
         })?;
         match edited {
@@ -88,8 +89,8 @@ pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
             }
         }
     }
-    let author = ctx.author(args.author.by.as_deref());
-    let complaint = complaint_from(&draft, ctx, &author)?;
+    let stamp = ctx.stamp(args.author.by.as_deref())?;
+    let complaint = complaint_from(&draft, ctx, &stamp)?;
     let calendar = ctx.calendar()?;
     let path = store.create(&complaint, &calendar.zone)?;
     let index = store.index();
@@ -101,7 +102,7 @@ pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn complaint_from(draft: &Draft, ctx: &Ctx, author: &str) -> Result<Complaint> {
+fn complaint_from(draft: &Draft, ctx: &Ctx, stamp: &Stamp) -> Result<Complaint> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let vocabulary = &store.config.vocabulary;
@@ -133,13 +134,13 @@ fn complaint_from(draft: &Draft, ctx: &Ctx, author: &str) -> Result<Complaint> {
     let promised_by = clean(&draft.promise)
         .map(|p| parse_user_when(&p, &ctx.now, &calendar, Direction::Ahead))
         .transpose()?;
-    let mut opened = Event::new(EventKind::Opened, ctx.now, author);
+    let mut opened = Event::new(EventKind::Opened, stamp);
     opened.text = clean(&draft.note);
     Ok(Complaint {
         id: id::new_complaint_id()?,
         title,
-        opened: When::Zoned(ctx.now),
-        opened_by: Some(author.to_string()),
+        opened: When::Zoned(stamp.at),
+        opened_by: Some(stamp.by.clone()),
         stage: store.config.workflow.first().to_string(),
         severity: Some(severity),
         channel: clean(&draft.channel),

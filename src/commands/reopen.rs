@@ -15,7 +15,7 @@ pub fn run(args: &ReopenArgs, ctx: &Ctx) -> Result<()> {
     let workflow = &store.config.workflow;
     let message = text_arg(&args.message, "message")?;
     let resolved = store.resolve(&args.id)?;
-    let author = ctx.author(args.author.by.as_deref());
+    let stamp = ctx.stamp(args.author.by.as_deref())?;
     let target = workflow.name(workflow.reopen_to).to_string();
     let from = store.edit(&resolved.path, |doc, c| {
         let current = workflow.index(&c.stage);
@@ -28,8 +28,7 @@ pub fn run(args: &ReopenArgs, ctx: &Ctx) -> Result<()> {
                 format!("add what happened with: gripe note {} ...", resolved.short),
             ));
         }
-        let mut event =
-            Event::stage_change(EventKind::Reopened, ctx.now, &author, &c.stage, &target);
+        let mut event = Event::stage_change(EventKind::Reopened, &stamp, &c.stage, &target);
         event.text = Some(message);
         doc.set_stage(&target);
         doc.push_event(&event);

@@ -38,7 +38,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
         .map(|m| text_arg(m, "message"))
         .transpose()?;
     let resolved = store.resolve(&args.id)?;
-    let author = ctx.author(args.author.by.as_deref());
+    let stamp = ctx.stamp(args.author.by.as_deref())?;
     let changed = store.edit(&resolved.path, |doc, c| {
         let mut changed = Vec::new();
         for (key, value) in changes {
@@ -56,7 +56,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
                 } else {
                     None
                 },
-                ..Event::new(EventKind::Set, ctx.now, &author)
+                ..Event::new(EventKind::Set, &stamp)
             });
             changed.push(key.to_string());
         }

@@ -6,6 +6,8 @@ use std::io::Write;
 
 use super::emit;
 use super::list::ComplaintJson;
+use super::list::Layout;
+use super::list::Listed;
 use super::list::rows;
 use crate::cli::ShowArgs;
 use crate::complaint::Complaint;
@@ -23,47 +25,104 @@ use crate::output::csv;
 use crate::output::json;
 use crate::output::markdown;
 use crate::output::printable;
-use crate::store::Loaded;
+use crate::output::table;
+use crate::sla::Clock;
+use crate::sla::ClockState;
+use crate::status::FollowupState;
+use crate::status::Status;
 use crate::when::Timestamp;
 use crate::when::When;
 use crate::when::Zone;
 
 pub fn run(args: &ShowArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
-    let zone = ctx.calendar()?.zone;
+    let calendar = ctx.calendar()?;
+    let zone = calendar.zone;
     let resolved = store.resolve(&args.id)?;
     let loaded = store.load(&resolved.path)?;
+    let listed = Listed::new(&loaded, &store.config, &calendar, &ctx.now);
     let text = match args.format {
         Format::Json => json::envelope(
             "gripe.complaint/1",
             vec![(
                 "complaint",
-                json::value(&ComplaintJson::new(&loaded, &resolved.short)),
+                json::value(&ComplaintJson::new(&listed, &resolved.short, &zone)),
             )],
         ),
-        Format::Jsonl => json::lines([ComplaintJson::new(&loaded, &resolved.short)]),
+        Format::Jsonl => json::lines([ComplaintJson::new(&listed, &resolved.short, &zone)]),
         Format::Csv => csv::render(&rows(
-            std::slice::from_ref(&loaded),
+            std::slice::from_ref(&listed),
             &ShortIds::new([resolved.id.as_str()]),
             &zone,
             ctx.painter,
-            true,
+            Layout::Data,
         )),
-        Format::Markdown => render_markdown(&loaded.complaint, &resolved.short, &zone),
-        Format::Table => render_text(&loaded, &resolved.short, &zone, &ctx.now, ctx.painter),
+        Format::Markdown => render_markdown(&listed, &resolved.short, &zone, &ctx.now),
+        Format::Table => render_text(&listed, &resolved.short, &zone, &ctx.now, ctx.painter),
     };
     emit(out, &text)
 }
 
-/// A time as people read it in the team's zone: `2026-11-23 09:14`, or the date alone.
-fn local(when: &When, zone: &Zone) -> String {
-    match when {
-        When::Date(d) => d.to_string(),
-        other => zone
-            .local(&other.instant(zone))
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
+/// Where the promise stands: `2026-11-26 (at risk; first given as 2026-11-24)`.
+fn promise_line(status: &Status) -> Option<String> {
+    status.promise.as_ref().map(|p| {
+        let moved = if p.first == p.by {
+            String::new()
+        } else {
+            format!("; first given as {}", p.first)
+        };
+        format!("{} ({}{moved})", p.by, p.state.as_str())
+    })
+}
+
+/// Where an SLA clock stands, in words.
+fn clock_line(clock: &Clock, zone: &Zone, now: &Timestamp) -> String {
+    let target = clock.target;
+    match clock.state {
+        ClockState::Met => format!(
+            "met in {} (target {target})",
+            human_seconds(clock.elapsed_s)
+        ),
+        ClockState::Breached if clock.stopped.is_some() => {
+            format!(
+                "missed: took {} (target {target})",
+                human_seconds(clock.elapsed_s)
+            )
+        }
+        ClockState::Breached => format!(
+            "breached {} ago (target {target})",
+            clock
+                .deadline
+                .map(|d| human_seconds((*now - d).num_seconds()))
+                .unwrap_or_default()
+        ),
+        ClockState::Running => format!(
+            "due {} (target {target})",
+            clock
+                .deadline
+                .map(|d| When::Zoned(d).human(zone))
+                .unwrap_or_default()
+        ),
+        ClockState::Paused => format!(
+            "paused while waiting on the customer ({} of {target} used)",
+            human_seconds(clock.elapsed_s)
+        ),
     }
+}
+
+/// The status lines of `show`: promise and SLA clocks, as (label, value).
+fn status_lines(status: &Status, zone: &Zone, now: &Timestamp) -> Vec<(String, String)> {
+    let mut lines = Vec::new();
+    if let Some(promise) = promise_line(status) {
+        lines.push(("promise".to_string(), promise));
+    }
+    for clock in &status.clocks {
+        lines.push((
+            format!("sla {}", clock.kind.as_str()),
+            clock_line(clock, zone, now),
+        ));
+    }
+    lines
 }
 
 /// Every field the complaint has, as (label, value) pairs in file order.
@@ -114,7 +173,14 @@ fn summary(e: &Event) -> String {
     }
 }
 
-fn render_text(loaded: &Loaded, short: &str, zone: &Zone, now: &Timestamp, p: Painter) -> String {
+fn render_text(
+    listed: &Listed<'_>,
+    short: &str,
+    zone: &Zone,
+    now: &Timestamp,
+    p: Painter,
+) -> String {
+    let loaded = listed.loaded;
     let c = &loaded.complaint;
     let mut s = String::new();
     let _ = writeln!(s, "{}  {}", p.cyan(short), p.bold(&printable(&c.title)));
@@ -126,7 +192,7 @@ fn render_text(loaded: &Loaded, short: &str, zone: &Zone, now: &Timestamp, p: Pa
             "opened".to_string(),
             format!(
                 "{}{} ({} ago)",
-                local(&c.opened, zone),
+                c.opened.human(zone),
                 c.opened_by
                     .as_deref()
                     .map(|b| format!(" by {b}"))
@@ -137,22 +203,34 @@ fn render_text(loaded: &Loaded, short: &str, zone: &Zone, now: &Timestamp, p: Pa
         (
             "stage".to_string(),
             match c.last_stage_event() {
-                Some(e) => format!("{} (since {})", c.stage, local(&e.at, zone)),
+                Some(e) => format!("{} (since {})", c.stage, e.at.human(zone)),
                 None => c.stage.clone(),
             },
         ),
     ];
-    header.extend(fields(c).into_iter().filter(|(label, _)| label != "title"));
+    // The title is the heading, and the promise has its own line below.
+    header.extend(
+        fields(c)
+            .into_iter()
+            .filter(|(label, _)| label != "title" && label != "promised by"),
+    );
+    header.extend(status_lines(&listed.status, zone, now));
     let width = header
         .iter()
         .map(|(l, _)| l.chars().count())
         .max()
         .unwrap_or(0);
     for (label, value) in &header {
-        let value = if label == "severity" {
-            p.severity(value)
-        } else {
-            printable(value)
+        let value = match label.as_str() {
+            "severity" => p.severity(value),
+            _ if value.contains("breached")
+                || value.contains("broken")
+                || value.contains("missed") =>
+            {
+                p.red(value)
+            }
+            _ if value.contains("at risk") => p.yellow(value),
+            _ => printable(value),
         };
         let _ = writeln!(
             s,
@@ -163,20 +241,23 @@ fn render_text(loaded: &Loaded, short: &str, zone: &Zone, now: &Timestamp, p: Pa
     }
     if !c.followups.is_empty() {
         let _ = writeln!(s, "\n{}", p.bold("Follow-ups"));
-        for f in &c.followups {
-            let state = match &f.done {
-                Some(done) => p.green(&format!("done {}", local(done, zone))),
-                None if f.due.deadline(zone) < *now => p.red("overdue"),
-                None => p.yellow("open"),
+        let mut rows = Rows::new(&["ID", "DUE", "STATE", "NOTE"]);
+        for (f, state) in c.followups.iter().zip(&listed.status.followups) {
+            let state = match (&f.done, state) {
+                (Some(done), FollowupState::Done) => p.green(&format!("done {}", done.human(zone))),
+                (Some(done), _) => p.yellow(&format!("done late {}", done.human(zone))),
+                (None, FollowupState::Overdue) => p.red("overdue"),
+                (None, _) => p.yellow("open"),
             };
-            let _ = writeln!(
-                s,
-                "  {}  due {}  {}  {}",
-                f.id,
-                local(&f.due, zone),
+            rows.push(vec![
+                f.id.clone(),
+                f.due.human(zone),
                 state,
-                printable(f.note.as_deref().unwrap_or_default())
-            );
+                f.note.clone().unwrap_or_default(),
+            ]);
+        }
+        for line in table::render(&rows, p, &[]).lines() {
+            let _ = writeln!(s, "  {line}");
         }
     }
     if !c.events.is_empty() {
@@ -191,7 +272,7 @@ fn render_text(loaded: &Loaded, short: &str, zone: &Zone, now: &Timestamp, p: Pa
             let _ = writeln!(
                 s,
                 "  {}  {:by_width$}  {}",
-                p.dim(&local(&e.at, zone)),
+                p.dim(&e.at.human(zone)),
                 e.by.as_deref().unwrap_or_default(),
                 summary(e)
             );
@@ -213,13 +294,18 @@ fn indent_rest(value: &str, indent: usize) -> String {
         .join(&format!("\n{:indent$}", ""))
 }
 
-fn render_markdown(c: &Complaint, short: &str, zone: &Zone) -> String {
+fn render_markdown(listed: &Listed<'_>, short: &str, zone: &Zone, now: &Timestamp) -> String {
+    let c = &listed.loaded.complaint;
     let mut s = format!("## {short}: {}\n\n", markdown::escape(&c.title));
     let mut header = Rows::new(&["field", "value"]);
     header.push(vec!["id".into(), c.id.clone()]);
-    header.push(vec!["opened".into(), local(&c.opened, zone)]);
+    header.push(vec!["opened".into(), c.opened.human(zone)]);
     header.push(vec!["stage".into(), c.stage.clone()]);
-    for (label, value) in fields(c).into_iter().filter(|(l, _)| l != "title") {
+    for (label, value) in fields(c)
+        .into_iter()
+        .filter(|(l, _)| l != "title")
+        .chain(status_lines(&listed.status, zone, now))
+    {
         header.push(vec![label, value]);
     }
     s.push_str(&markdown::render(&header));
@@ -227,7 +313,7 @@ fn render_markdown(c: &Complaint, short: &str, zone: &Zone) -> String {
         let mut timeline = Rows::new(&["at", "by", "event", "text"]);
         for e in &c.events {
             timeline.push(vec![
-                local(&e.at, zone),
+                e.at.human(zone),
                 e.by.clone().unwrap_or_default(),
                 summary(e),
                 e.text.clone().unwrap_or_default(),

@@ -80,10 +80,10 @@ fn list_is_newest_first_as_a_table() {
     assert_eq!(
         out,
         format!(
-            "ID    OPENED      STAGE   SEV     CATEGORY  ASSIGNEE  CUSTOMER            TITLE\n\
+            "ID    OPENED      STAGE   SEV     CATEGORY  ASSIGNEE  CUSTOMER            TITLE                NEXT  FLAGS\n\
              {c}  2026-11-22  new     low     service             Ben, \"the\" builder  Rude | abrupt agent\n\
              {b}  2026-11-21  closed  medium  delivery  priya                         Parcel lost\n\
-             {a}  2026-11-20  new     high    billing   mark      Acme Corp           Charged twice\n"
+             {a}  2026-11-20  new     high    billing   mark      Acme Corp           Charged twice              ack-late\n"
         )
     );
 }
@@ -145,7 +145,7 @@ fn an_empty_result_is_success_with_headers() {
     let (g, _) = three();
     assert_eq!(
         g.run(&["list", "--assignee", "nobody"]).ok(),
-        "ID  OPENED  STAGE  SEV  CATEGORY  ASSIGNEE  CUSTOMER  TITLE\n"
+        "ID  OPENED  STAGE  SEV  CATEGORY  ASSIGNEE  CUSTOMER  TITLE  NEXT  FLAGS\n"
     );
     assert_eq!(
         g.run(&["list", "--assignee", "nobody", "--format", "jsonl"])
@@ -167,10 +167,10 @@ fn csv_has_whole_values_and_quotes_what_needs_it() {
     assert_eq!(
         g.run(&["list", "--format", "csv"]).ok(),
         format!(
-            "id,opened,stage,severity,channel,category,component,assignee,customer,title\n\
-             {},2026-11-22T18:30:00+09:00,new,low,,service,,,\"Ben, \"\"the\"\" builder\",Rude | abrupt agent\n\
-             {},2026-11-21T14:00:00+09:00,closed,medium,email,delivery,,priya,,Parcel lost\n\
-             {},2026-11-20T09:00:00+09:00,new,high,phone,billing,checkout-v2,mark,Acme Corp,Charged twice\n",
+            "id,opened,stage,severity,channel,category,component,assignee,customer,title,next_followup,promised_by,promise,sla_acknowledge,sla_resolve,flags\n\
+             {},2026-11-22T18:30:00+09:00,new,low,,service,,,\"Ben, \"\"the\"\" builder\",Rude | abrupt agent,,,,running,running,\n\
+             {},2026-11-21T14:00:00+09:00,closed,medium,email,delivery,,priya,,Parcel lost,,,,met,met,\n\
+             {},2026-11-20T09:00:00+09:00,new,high,phone,billing,checkout-v2,mark,Acme Corp,Charged twice,,,,breached,running,ack-late\n",
             ids[0], ids[1], ids[2]
         )
     );
@@ -183,7 +183,7 @@ fn markdown_escapes_pipes() {
         .run(&["list", "--format", "markdown", "--severity", "low"])
         .ok()
         .to_string();
-    assert!(md.starts_with("| ID | OPENED | STAGE | SEV | CATEGORY | ASSIGNEE | CUSTOMER | TITLE |\n|---|---|---|---|---|---|---|---|\n"), "{md}");
+    assert!(md.starts_with("| ID | OPENED | STAGE | SEV | CATEGORY | ASSIGNEE | CUSTOMER | TITLE | NEXT | FLAGS |\n|---|---|---|---|---|---|---|---|---|---|\n"), "{md}");
     assert!(md.contains("| Rude \\| abrupt agent |"), "{md}");
 }
 
@@ -222,6 +222,36 @@ struct ComplaintJson {
     fields: Option<serde_json::Map<String, serde_json::Value>>,
     followup: Option<Vec<serde_json::Value>>,
     event: Vec<EventJson>,
+    status: StatusJson,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct StatusJson {
+    next_followup: Option<serde_json::Value>,
+    promise: Option<serde_json::Value>,
+    sla: SlaJson,
+    flags: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct SlaJson {
+    acknowledge: ClockJson,
+    resolve: ClockJson,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ClockJson {
+    state: String,
+    target: String,
+    deadline: Option<String>,
+    elapsed_s: i64,
+    remaining_s: i64,
 }
 
 #[derive(Deserialize)]
@@ -278,6 +308,8 @@ assignee              priya
 resolution.action     resent
 resolution.satisfied  true
 fields.region         Kansai
+sla acknowledge       met in 0m (target 1bd)
+sla resolve           met in 0m (target 5bd)
 
 Timeline
   2026-11-21 14:00  andrea  opened

@@ -85,7 +85,7 @@ requires = {}
         let run = g.run(&["advance", &id]);
         run.ok();
         assert!(
-            run.stderr.ends_with(&format!("→ {expected}\n")),
+            run.stderr.contains(&format!("→ {expected}\n")),
             "{}",
             run.stderr
         );

@@ -1,0 +1,150 @@
+//! `gripe check`: validate every file and report what needs attention; exit 1 when a finding of
+//! a `--fail-on` kind exists (the CI gate), 4 when files cannot be read at all.
+
+use std::io::Write;
+
+use super::emit;
+use crate::check::Finding;
+use crate::check::FindingKind;
+use crate::check::check;
+use crate::cli::CheckArgs;
+use crate::cli::CheckFormat;
+use crate::context::Ctx;
+use crate::error::Error;
+use crate::error::Result;
+use crate::id::ShortIds;
+use crate::output::Rows;
+use crate::output::json;
+use crate::output::markdown;
+use crate::output::table;
+use crate::when::format_timestamp;
+
+pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let fail_on = FindingKind::parse_list(&args.fail_on)
+        .map_err(|e| Error::usage(format!("--fail-on: {e}")))?;
+    let store = ctx.store()?;
+    let calendar = ctx.calendar()?;
+    let scan = store.scan();
+    let report = check(&scan, &store.config, &calendar, &ctx.now);
+    let files = scan.complaints.len() + scan.errors.len();
+    let short_ids = ShortIds::new(scan.complaints.iter().map(|l| l.complaint.id.as_str()));
+    let failing: usize = report
+        .findings
+        .iter()
+        .filter(|f| fail_on.contains(&f.kind))
+        .count();
+    let counts: Vec<(FindingKind, usize)> = FindingKind::ALL
+        .into_iter()
+        .map(|k| (k, report.findings.iter().filter(|f| f.kind == k).count()))
+        .collect();
+    let summary = summary(files, &counts, &fail_on, failing);
+    let text = match args.format {
+        CheckFormat::Table => {
+            let mut text = String::new();
+            if !report.findings.is_empty() {
+                text.push_str(&table::render(
+                    &rows(&report.findings, &short_ids, true),
+                    ctx.painter,
+                    &[],
+                ));
+                text.push('\n');
+            }
+            text.push_str(&summary);
+            text.push('\n');
+            text
+        }
+        CheckFormat::Markdown => {
+            let mut text = format!("### gripe check\n\n{summary}\n");
+            if !report.findings.is_empty() {
+                text.push('\n');
+                text.push_str(&markdown::render(&rows(
+                    &report.findings,
+                    &short_ids,
+                    false,
+                )));
+            }
+            text
+        }
+        CheckFormat::Json => json::envelope(
+            "gripe.check/1",
+            vec![
+                ("as_of", format_timestamp(&ctx.now).into()),
+                ("files", files.into()),
+                ("unreadable", report.unreadable.into()),
+                (
+                    "fail_on",
+                    json::value(&fail_on.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+                ),
+                ("failed", (failing > 0).into()),
+                (
+                    "counts",
+                    serde_json::Value::Object(
+                        counts
+                            .iter()
+                            .map(|(k, n)| (k.as_str().to_string(), (*n).into()))
+                            .collect(),
+                    ),
+                ),
+                ("findings", json::value(&report.findings)),
+            ],
+        ),
+    };
+    emit(out, &text)?;
+    if report.unreadable > 0 {
+        return Err(Error::BadFiles {
+            count: report.unreadable,
+        });
+    }
+    if failing > 0 {
+        return Err(Error::Findings { count: failing });
+    }
+    Ok(())
+}
+
+fn summary(
+    files: usize,
+    counts: &[(FindingKind, usize)],
+    fail_on: &[FindingKind],
+    failing: usize,
+) -> String {
+    let found: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{n} {}", k.as_str()))
+        .collect();
+    let fail_on: Vec<&str> = fail_on.iter().map(|k| k.as_str()).collect();
+    let verdict = if failing > 0 { "FAIL" } else { "ok" };
+    if found.is_empty() {
+        format!("{verdict}: {files} complaint file(s), no findings")
+    } else {
+        format!(
+            "{verdict}: {files} complaint file(s), findings: {} (failing on: {})",
+            found.join(", "),
+            fail_on.join(", ")
+        )
+    }
+}
+
+fn rows(findings: &[Finding], short_ids: &ShortIds, for_terminal: bool) -> Rows {
+    let mut rows = Rows::new(&["KIND", "ID", "FILE", "FINDING"]);
+    for f in findings {
+        let place = match f.line {
+            Some(line) => format!("{}:{line}", f.path.display()),
+            None => f.path.display().to_string(),
+        };
+        let message = if for_terminal {
+            crate::output::truncate(&f.message, 90)
+        } else {
+            f.message.clone()
+        };
+        rows.push(vec![
+            f.kind.as_str().to_string(),
+            f.id.as_deref()
+                .map(|id| short_ids.get(id).to_string())
+                .unwrap_or_default(),
+            place,
+            message,
+        ]);
+    }
+    rows
+}

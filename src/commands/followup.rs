@@ -1,0 +1,234 @@
+//! `gripe followup`: schedule a follow-up (`--in 3bd` or `--on DATE`), mark one done, or list a
+//! complaint's follow-ups. Every change is an event.
+
+use std::io::Write;
+
+use super::emit;
+use super::say;
+use super::text_arg;
+use crate::cli::FollowupAction;
+use crate::cli::FollowupArgs;
+use crate::cli::FollowupDoneArgs;
+use crate::cli::FollowupListArgs;
+use crate::complaint::Complaint;
+use crate::complaint::Event;
+use crate::complaint::EventKind;
+use crate::complaint::FieldValue;
+use crate::complaint::Followup;
+use crate::complaint::Stamp;
+use crate::context::Ctx;
+use crate::document::ComplaintDoc;
+use crate::duration::Span;
+use crate::error::Error;
+use crate::error::Result;
+use crate::id;
+use crate::output::Format;
+use crate::output::Rows;
+use crate::output::csv;
+use crate::output::json;
+use crate::output::markdown;
+use crate::output::table;
+use crate::status::FollowupState;
+use crate::when::Direction;
+use crate::when::When;
+use crate::when::parse_user_when;
+
+pub fn run(args: &FollowupArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    match &args.action {
+        Some(FollowupAction::Done(done_args)) => done(done_args, ctx),
+        Some(FollowupAction::List(list_args)) => list(list_args, ctx, out),
+        None => schedule_command(args, ctx),
+    }
+}
+
+fn schedule_command(args: &FollowupArgs, ctx: &Ctx) -> Result<()> {
+    let store = ctx.store()?;
+    let calendar = ctx.calendar()?;
+    let id = args.id.as_deref().expect("clap requires the id");
+    let note = text_arg(&args.text.join(" "), "follow-up text")?;
+    let due = match (&args.within, &args.on) {
+        (Some(span), _) => {
+            span.parse::<Span>()
+                .map_err(|e| Error::usage(format!("--in {e}")))?;
+            parse_user_when(span, &ctx.now, &calendar, Direction::Ahead)?
+        }
+        (None, Some(date)) => {
+            let due = parse_user_when(date, &ctx.now, &calendar, Direction::Ahead)?;
+            if due.deadline(&calendar.zone) < ctx.now {
+                return Err(Error::usage_hint(
+                    format!("--on {date} is in the past"),
+                    "a follow-up is something still to do; give a future date",
+                ));
+            }
+            due
+        }
+        (None, None) => unreachable!("clap requires --in or --on"),
+    };
+    let resolved = store.resolve(id)?;
+    let stamp = ctx.stamp(args.author.by.as_deref())?;
+    let fid = store.edit(&resolved.path, |doc, c| {
+        schedule(doc, c, due, &note, &stamp)
+    })?;
+    say(&format!("{}: follow-up {fid} due {due}", resolved.short));
+    Ok(())
+}
+
+/// Adds a follow-up with a fresh id to the document and records it; returns the id.
+pub fn schedule(
+    doc: &mut ComplaintDoc,
+    complaint: &Complaint,
+    due: When,
+    note: &str,
+    stamp: &Stamp,
+) -> Result<String> {
+    let fid = loop {
+        let fid = id::random(id::FOLLOWUP_ID_LEN)?;
+        if !complaint.followups.iter().any(|f| f.id == fid) {
+            break fid;
+        }
+    };
+    doc.push_followup(&Followup {
+        id: fid.clone(),
+        due,
+        note: Some(note.to_string()),
+        done: None,
+    });
+    doc.push_event(&Event {
+        followup: Some(fid.clone()),
+        to: Some(FieldValue::When(due)),
+        text: Some(note.to_string()),
+        ..Event::new(EventKind::Followup, stamp)
+    });
+    Ok(fid)
+}
+
+fn done(args: &FollowupDoneArgs, ctx: &Ctx) -> Result<()> {
+    let store = ctx.store()?;
+    let message = args
+        .message
+        .as_deref()
+        .map(|m| text_arg(m, "message"))
+        .transpose()?;
+    let resolved = store.resolve(&args.id)?;
+    let stamp = ctx.stamp(args.author.by.as_deref())?;
+    let now = When::Zoned(stamp.at);
+    let fid = store.edit(&resolved.path, |doc, c| {
+        let pending: Vec<&Followup> = c.followups.iter().filter(|f| f.done.is_none()).collect();
+        let list = |fs: &[&Followup]| {
+            fs.iter()
+                .map(|f| format!("{} (due {})", f.id, f.due))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let target = match &args.fid {
+            None => match pending.as_slice() {
+                [one] => *one,
+                [] => {
+                    return Err(Error::usage_hint(
+                        format!("{} has no open follow-up", resolved.short),
+                        format!(
+                            "schedule one with: gripe followup {} --in 3bd TEXT",
+                            resolved.short
+                        ),
+                    ));
+                }
+                many => {
+                    return Err(Error::usage_hint(
+                        format!(
+                            "{} has {} open follow-ups: {}",
+                            resolved.short,
+                            many.len(),
+                            list(many)
+                        ),
+                        format!("name one: gripe followup done {} FID", resolved.short),
+                    ));
+                }
+            },
+            Some(prefix) => {
+                let prefix = prefix.trim().to_lowercase();
+                let matching: Vec<&Followup> = c
+                    .followups
+                    .iter()
+                    .filter(|f| f.id.starts_with(&prefix))
+                    .collect();
+                match matching.as_slice() {
+                    [] => {
+                        return Err(Error::NotFound {
+                            prefix: format!("{} follow-up {prefix}", resolved.short),
+                        });
+                    }
+                    [one] if one.done.is_some() => {
+                        return Err(Error::usage(format!(
+                            "follow-up {} of {} was already done",
+                            one.id, resolved.short
+                        )));
+                    }
+                    [one] => *one,
+                    many => {
+                        return Err(Error::Ambiguous {
+                            prefix,
+                            candidates: many.iter().map(|f| f.id.clone()).collect(),
+                        });
+                    }
+                }
+            }
+        };
+        doc.set_followup_done(&target.id, &now);
+        doc.push_event(&Event {
+            followup: Some(target.id.clone()),
+            text: message,
+            ..Event::new(EventKind::FollowupDone, &stamp)
+        });
+        Ok(target.id.clone())
+    })?;
+    say(&format!("{}: follow-up {fid} done", resolved.short));
+    Ok(())
+}
+
+fn list(args: &FollowupListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let store = ctx.store()?;
+    let zone = ctx.calendar()?.zone;
+    let resolved = store.resolve(&args.id)?;
+    let c = store.load(&resolved.path)?.complaint;
+    let states: Vec<FollowupState> = c
+        .followups
+        .iter()
+        .map(|f| FollowupState::of(f, &zone, &ctx.now))
+        .collect();
+    let mut rows = Rows::new(&["ID", "DUE", "STATE", "DONE", "NOTE"]);
+    for (f, state) in c.followups.iter().zip(&states) {
+        rows.push(vec![
+            f.id.clone(),
+            f.due.human(&zone),
+            state.as_str().to_string(),
+            f.done.map(|d| d.human(&zone)).unwrap_or_default(),
+            f.note.clone().unwrap_or_default(),
+        ]);
+    }
+    let text = match args.format {
+        Format::Table => table::render(&rows, ctx.painter, &[]),
+        Format::Csv => csv::render(&rows),
+        Format::Markdown => markdown::render(&rows),
+        Format::Json | Format::Jsonl => {
+            let items: Vec<serde_json::Value> = c
+                .followups
+                .iter()
+                .zip(&states)
+                .map(|(f, state)| {
+                    let mut v = json::value(f);
+                    v["state"] = json::value(state);
+                    v
+                })
+                .collect();
+            if args.format == Format::Json {
+                json::envelope(
+                    "gripe.followups/1",
+                    vec![("id", c.id.clone().into()), ("followups", items.into())],
+                )
+            } else {
+                json::lines(items)
+            }
+        }
+    };
+    emit(out, &text)
+}
