@@ -72,12 +72,18 @@ impl History {
     /// When the complaint first reached stage `index` or later at or after `since` (a reopened
     /// complaint is judged by its next resolution, not an earlier one).
     pub fn first_reaching_since(&self, index: usize, since: &Timestamp) -> Option<Timestamp> {
+        // Changes at the very instant `since` count as already made.
+        let before = self
+            .transitions
+            .iter()
+            .take_while(|t| t.at <= *since)
+            .count();
         if self.stage_at(since).is_some_and(|s| s >= index) {
             return Some(*since);
         }
-        self.transitions
+        self.transitions[before..]
             .iter()
-            .find(|t| t.at >= *since && t.to.is_some_and(|to| to >= index))
+            .find(|t| t.to.is_some_and(|to| to >= index))
             .map(|t| t.at)
     }
 

@@ -291,7 +291,7 @@ pub fn span_from(now: &Timestamp, span: &Span, calendar: &Calendar, direction: D
     if span.unit.is_whole_days() {
         When::Date(calendar.zone.local(&t).date())
     } else {
-        When::Zoned(t)
+        When::Zoned(calendar.zone.in_zone(&t))
     }
 }
 
@@ -324,12 +324,14 @@ pub fn parse_user_when(
             "use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][+HH:MM], today, tomorrow, or a span like 3d, 2w, 3bd",
         )
     })?;
-    if let When::Date(d) = when
-        && !(1900..=9999).contains(&d.year())
-    {
+    if !(1900..=9999).contains(&when.date(zone).year()) {
         return Err(Error::usage(format!("`{input}` is out of range")));
     }
-    Ok(when)
+    // A wall-clock time means the team's zone; files always get the offset written out.
+    Ok(match when {
+        When::Local(local) => When::Zoned(zone.at_local(local)),
+        other => other,
+    })
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
 use crate::when::Direction;
+use crate::when::When;
 use crate::when::span_from;
 
 pub fn run(args: &AdvanceArgs, ctx: &Ctx) -> Result<()> {
@@ -148,6 +149,20 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
         event.forced = !missing.is_empty();
         doc.set_stage(workflow.name(target));
         doc.push_event(&event);
+        // Closing means the satisfaction question was answered: that is what an open
+        // follow-up was for, so it is done now, and the event says so.
+        let mut completed = Vec::new();
+        if target == workflow.closed {
+            for f in c.followups.iter().filter(|f| f.done.is_none()) {
+                doc.set_followup_done(&f.id, &When::Zoned(stamp.at));
+                doc.push_event(&Event {
+                    followup: Some(f.id.clone()),
+                    text: Some("done when the complaint was closed".into()),
+                    ..Event::new(EventKind::FollowupDone, &stamp)
+                });
+                completed.push(f.id.clone());
+            }
+        }
         let resolves = current < workflow.resolved && workflow.resolved <= target;
         let followup = if follow_up && resolves && target < workflow.closed {
             let due = span_from(
@@ -157,7 +172,9 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
                 Direction::Ahead,
             );
             let fid = schedule(doc, c, due, FOLLOWUP_NOTE, &stamp)?;
-            Some(format!("follow-up {fid} due {due}"))
+            Some(format!("follow-up {fid} due {due} (skip with --no-followup)"))
+        } else if !completed.is_empty() {
+            Some(format!("follow-up {} marked done with the close", completed.join(", ")))
         } else {
             None
         };

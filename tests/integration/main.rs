@@ -4,6 +4,7 @@
 mod harness;
 
 mod edit;
+mod followups;
 mod ids;
 mod open;
 mod reading;
