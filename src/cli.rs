@@ -143,6 +143,19 @@ promises of unresolved complaints). Exit 1 when a finding of a --fail-on kind ex
 files cannot be read at all, 0 otherwise.")]
     Check(CheckArgs),
 
+    /// Where complaints cluster: counts by one or two dimensions, over time, with spikes
+    #[command(after_help = "Examples:
+  gripe trends --by category                       # totals with bars
+  gripe trends --by hour,assignee                  # a heat map: who gets complaints when
+  gripe trends --by component --every week --since 12w   # a series per component, spikes flagged
+  gripe trends --by fields.region --every month --format csv
+
+Dimensions: category, channel, component, severity, assignee, stage, tag, customer, fields.KEY,
+hour and weekday (of opening, in the team's time zone). Missing values count as (none).
+A spike: the latest period is at least --spike-threshold times the mean of the previous
+--spike-window periods, and at least --spike-min-count (gripe.toml [trends]; defaults 2.0, 8, 5).")]
+    Trends(TrendsArgs),
+
     /// Open the complaint file in $EDITOR; on save it is validated, and reopened on error
     #[command(
         after_help = "Example:\n  gripe edit k7m2\n\nUses $VISUAL, else $EDITOR, else vi. \
@@ -448,4 +461,30 @@ pub struct CheckArgs {
     pub fail_on: Vec<String>,
     #[arg(long, default_value = "table")]
     pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// One or two dimensions, separated by a comma
+    #[arg(long = "by", value_name = "DIM[,DIM]")]
+    pub by: String,
+    /// Count per period: day, week or month
+    #[arg(long, value_name = "PERIOD")]
+    pub every: Option<String>,
+    /// A spike is at least this many times the trailing mean
+    #[arg(long, value_name = "X")]
+    pub spike_threshold: Option<f64>,
+    /// How many previous periods the trailing mean covers
+    #[arg(long, value_name = "N")]
+    pub spike_window: Option<usize>,
+    /// A spike needs at least this many complaints in the latest period
+    #[arg(long, value_name = "N")]
+    pub spike_min_count: Option<u64>,
+    /// Show at most N groups in table and markdown output (0: all)
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    pub top: usize,
+    #[arg(long, default_value = "table")]
+    pub format: Format,
 }

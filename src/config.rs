@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::sla::Sla;
 use crate::sla::SlaConfig;
 use crate::stage::Workflow;
+use crate::trends::SpikeRule;
 use crate::stage::WorkflowConfig;
 use crate::when::When;
 use crate::when::Zone;
@@ -33,6 +34,7 @@ pub struct Config {
     pub vocabulary: Vocabulary,
     pub workflow: Workflow,
     pub sla: Sla,
+    pub spikes: SpikeRule,
 }
 
 /// Allowed values; a list that is absent allows anything.
@@ -81,6 +83,16 @@ struct RawConfig {
     workflow: WorkflowConfig,
     #[serde(default)]
     sla: SlaConfig,
+    #[serde(default)]
+    trends: TrendsConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrendsConfig {
+    spike_threshold: Option<f64>,
+    spike_window: Option<usize>,
+    spike_min_count: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,6 +191,18 @@ impl Config {
         }
         let workflow = Workflow::from_config(raw.workflow).map_err(|e| ("workflow", e))?;
         let sla = Sla::from_config(raw.sla, &workflow).map_err(|e| ("sla", e))?;
+        let default = SpikeRule::default();
+        let spikes = SpikeRule {
+            threshold: raw.trends.spike_threshold.unwrap_or(default.threshold),
+            window: raw.trends.spike_window.unwrap_or(default.window),
+            min_count: raw.trends.spike_min_count.unwrap_or(default.min_count),
+        };
+        if !(spikes.threshold > 0.0 && spikes.window > 0) {
+            return Err((
+                "trends",
+                "trends.spike_threshold and spike_window must be above zero".into(),
+            ));
+        }
         Ok(Config {
             dir: raw.dir.unwrap_or_else(|| DEFAULT_DIR.to_string()),
             timezone,
@@ -189,6 +213,7 @@ impl Config {
             vocabulary: raw.vocabulary,
             workflow,
             sla,
+            spikes,
         })
     }
 
@@ -255,6 +280,14 @@ followup_after_resolve = "3bd"
 # Stages in which the clocks pause, e.g. while waiting on the customer. Regulatory clocks
 # usually do not pause; leave this empty to count every stage.
 pause_in = []
+
+# Spike detection in `gripe trends --every`: a group's latest period is a spike when it is at
+# least spike_threshold times its mean over the previous spike_window periods, and at least
+# spike_min_count.
+[trends]
+spike_threshold = 2.0
+spike_window = 8
+spike_min_count = 5
 "#;
 
 #[cfg(test)]
@@ -269,6 +302,7 @@ mod tests {
         assert_eq!(config.workflow, default.workflow);
         assert_eq!(config.business_days, default.business_days);
         assert_eq!(config.sla, default.sla);
+        assert_eq!(config.spikes, default.spikes);
     }
 
     #[test]

@@ -29,10 +29,14 @@ use crate::when::When;
 
 /// The byte offset of the first line that is a git conflict marker, if any.
 pub fn find_conflict_marker(text: &str) -> Option<usize> {
+    const MARKERS: [&str; 3] = ["<<<<<<<", ">>>>>>>", "|||||||"];
+    if !MARKERS.iter().any(|m| text.contains(m)) {
+        return None;
+    }
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let bare = line.trim_end_matches(['\n', '\r']);
-        let is_marker = ["<<<<<<<", ">>>>>>>", "|||||||"].iter().any(|m| {
+        let is_marker = MARKERS.iter().any(|m| {
             bare.strip_prefix(m)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
         });
@@ -78,6 +82,39 @@ pub fn read_complaint(path: &Path, text: &str) -> Result<Complaint> {
         ));
     }
     Ok(complaint)
+}
+
+/// Reads only the header of a complaint (with its customer, resolution and custom fields):
+/// everything before the first `[[followup]]` or `[[event]]`, which is all that filters and
+/// trends need. Falls back to reading the whole file when a table other than the history comes
+/// after it, or when the cut does not parse, so the result never differs from
+/// [`read_complaint`] but for the missing history.
+pub fn read_header(path: &Path, text: &str) -> Result<Complaint> {
+    if let Some(cut) = history_start(text) {
+        let rest = &text[cut..];
+        let only_history = rest.match_indices("\n[").all(|(i, _)| {
+            let line = &rest[i + 1..];
+            line.starts_with("[[event]]") || line.starts_with("[[followup]]")
+        });
+        if only_history
+            && find_conflict_marker(text).is_none()
+            && let Ok(complaint) = read_complaint(path, &text[..cut])
+        {
+            return Ok(complaint);
+        }
+    }
+    let mut complaint = read_complaint(path, text)?;
+    complaint.events.clear();
+    complaint.followups.clear();
+    Ok(complaint)
+}
+
+/// Where the history starts: the newline before the first `[[event]]` or `[[followup]]` line.
+fn history_start(text: &str) -> Option<usize> {
+    text.match_indices("\n[[").map(|(i, _)| i).find(|i| {
+        let line = &text[i + 1..];
+        line.starts_with("[[event]]") || line.starts_with("[[followup]]")
+    })
 }
 
 /// A complaint file open for editing.

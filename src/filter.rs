@@ -140,6 +140,17 @@ impl Filter {
         })
     }
 
+    /// The `--since` and `--until` bounds on opening.
+    pub fn range(&self) -> (Option<Timestamp>, Option<Timestamp>) {
+        (self.since, self.until)
+    }
+
+    /// Whether matching needs the follow-ups and events (`--grep` searches notes), or the
+    /// header alone will do.
+    pub fn needs_history(&self) -> bool {
+        self.grep.is_some()
+    }
+
     pub fn matches(&self, c: &Complaint, workflow: &Workflow, calendar: &Calendar) -> bool {
         let one_of = |wanted: &[String], value: &Option<String>| {
             wanted.is_empty() || value.as_ref().is_some_and(|v| wanted.contains(v))

@@ -25,6 +25,7 @@ pub mod sla;
 pub mod stage;
 pub mod status;
 pub mod store;
+pub mod trends;
 pub mod when;
 
 use std::ffi::OsString;

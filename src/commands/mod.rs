@@ -13,6 +13,7 @@ pub mod open;
 pub mod reopen;
 pub mod set;
 pub mod show;
+pub mod trends;
 
 use std::io::Read;
 use std::io::Write;
@@ -41,6 +42,7 @@ pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         Command::Followup(args) => followup::run(&args, ctx, out),
         Command::Due(args) => due::run(&args, ctx, out),
         Command::Check(args) => check::run(&args, ctx, out),
+        Command::Trends(args) => trends::run(&args, ctx, out),
     }
 }
 
