@@ -123,7 +123,8 @@ fn parse_args() -> Result<Args, String> {
             "--out" => args.out = PathBuf::from(value()?),
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--end" => {
-                args.end = DateTime::parse_from_rfc3339(&value()?).map_err(|e| format!("--end: {e}"))?
+                args.end =
+                    DateTime::parse_from_rfc3339(&value()?).map_err(|e| format!("--end: {e}"))?
             }
             "-h" | "--help" => {
                 return Err(
@@ -155,10 +156,19 @@ fn id(rng: &mut fastrand::Rng, len: usize) -> String {
         .collect()
 }
 
-fn complaint(rng: &mut fastrand::Rng, n: usize, customers: usize, end: DateTime<FixedOffset>) -> Complaint {
+fn complaint(
+    rng: &mut fastrand::Rng,
+    n: usize,
+    customers: usize,
+    end: DateTime<FixedOffset>,
+) -> Complaint {
     // Opened within two years before `end`, mostly in business hours.
     let day = rng.i64(0..730);
-    let hour = if rng.u8(0..10) < 8 { rng.u32(9..18) } else { rng.u32(0..24) };
+    let hour = if rng.u8(0..10) < 8 {
+        rng.u32(9..18)
+    } else {
+        rng.u32(0..24)
+    };
     let opened = (end - Duration::days(day))
         .with_hour(hour)
         .and_then(|t| t.with_minute(rng.u32(0..60)))
@@ -192,7 +202,12 @@ fn complaint(rng: &mut fastrand::Rng, n: usize, customers: usize, end: DateTime<
         *at
     };
     let advance = |events: &mut Vec<Event>, stage: &mut &str, to: &'static str, at| {
-        events.push(Event::stage_change(EventKind::Stage, &by(agent, at), stage, to));
+        events.push(Event::stage_change(
+            EventKind::Stage,
+            &by(agent, at),
+            stage,
+            to,
+        ));
         *stage = to;
     };
     if reach >= 2 {
@@ -258,7 +273,11 @@ fn complaint(rng: &mut fastrand::Rng, n: usize, customers: usize, end: DateTime<
     }
     Complaint {
         id: id(rng, 16),
-        title: format!("{} problem with order NW-{}", pick(rng, &CATEGORIES), 10000 + n),
+        title: format!(
+            "{} problem with order NW-{}",
+            pick(rng, &CATEGORIES),
+            10000 + n
+        ),
         opened: When::Zoned(opened),
         opened_by: Some(agent.into()),
         stage: stage.into(),
@@ -267,8 +286,13 @@ fn complaint(rng: &mut fastrand::Rng, n: usize, customers: usize, end: DateTime<
         category: Some(pick(rng, &CATEGORIES).into()),
         component: Some(COMPONENTS[rng.usize(0..COMPONENTS.len())].into()),
         assignee: Some(agent.into()),
-        tags: if rng.u8(0..4) == 0 { vec!["refund".into()] } else { Vec::new() },
-        promised_by: (rng.u8(0..3) == 0).then(|| When::Date((opened + Duration::days(rng.i64(1..8))).date_naive())),
+        tags: if rng.u8(0..4) == 0 {
+            vec!["refund".into()]
+        } else {
+            Vec::new()
+        },
+        promised_by: (rng.u8(0..3) == 0)
+            .then(|| When::Date((opened + Duration::days(rng.i64(1..8))).date_naive())),
         external_ref: None,
         customer: Customer {
             name: Some(format!("Customer {customer}")),
@@ -276,10 +300,15 @@ fn complaint(rng: &mut fastrand::Rng, n: usize, customers: usize, end: DateTime<
         },
         resolution,
         fields: [
-            ("order".to_string(), FieldValue::Text(format!("NW-{}", 10000 + n))),
+            (
+                "order".to_string(),
+                FieldValue::Text(format!("NW-{}", 10000 + n)),
+            ),
             (
                 "region".to_string(),
-                FieldValue::Text(["north", "south", "east", "west", "london"][rng.usize(0..5)].into()),
+                FieldValue::Text(
+                    ["north", "south", "east", "west", "london"][rng.usize(0..5)].into(),
+                ),
             ),
         ]
         .into_iter()

@@ -143,6 +143,19 @@ promises of unresolved complaints). Exit 1 when a finding of a --fail-on kind ex
 files cannot be read at all, 0 otherwise.")]
     Check(CheckArgs),
 
+    /// The team's dashboard: open work, what needs action, volume, trends and recovery metrics
+    #[command(after_help = "Examples:
+  gripe report
+  gripe report --category billing --since 90d
+  gripe report --as-of 2026-10-31             # as it would have been that day
+  gripe report --format json | jq .metrics
+  gripe report --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+
+Metrics follow DOMAIN.md: medians and p90 by the nearest-rank method; rates are fractions
+(null when there is nothing to measure). Top groups compare the last 30 days with the 30
+before; volume covers the last 12 ISO weeks.")]
+    Report(ReportArgs),
+
     /// Where complaints cluster: counts by one or two dimensions, over time, with spikes
     #[command(after_help = "Examples:
   gripe trends --by category                       # totals with bars
@@ -487,4 +500,22 @@ pub struct TrendsArgs {
     pub top: usize,
     #[arg(long, default_value = "table")]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Report as of this date (the end of that day) or time, replaying the history
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[arg(long, default_value = "table")]
+    pub format: ReportFormat,
 }

@@ -8,14 +8,15 @@ use serde::Deserialize;
 
 use crate::calendar::Calendar;
 use crate::calendar::parse_days;
+use crate::duration::Span;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
 use crate::sla::Sla;
 use crate::sla::SlaConfig;
 use crate::stage::Workflow;
-use crate::trends::SpikeRule;
 use crate::stage::WorkflowConfig;
+use crate::trends::SpikeRule;
 use crate::when::When;
 use crate::when::Zone;
 
@@ -35,6 +36,11 @@ pub struct Config {
     pub workflow: Workflow,
     pub sla: Sla,
     pub spikes: SpikeRule,
+    /// A complaint resolved within this long counts as resolved at first contact; `None`
+    /// means on the day it was opened.
+    pub first_contact_within: Option<Span>,
+    /// Customers with two or more complaints within this long are repeat complainants.
+    pub repeat_window: Span,
 }
 
 /// Allowed values; a list that is absent allows anything.
@@ -85,6 +91,15 @@ struct RawConfig {
     sla: SlaConfig,
     #[serde(default)]
     trends: TrendsConfig,
+    #[serde(default)]
+    report: ReportConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportConfig {
+    first_contact_within: Option<Span>,
+    repeat_window: Option<Span>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,6 +229,11 @@ impl Config {
             workflow,
             sla,
             spikes,
+            first_contact_within: raw.report.first_contact_within,
+            repeat_window: raw.report.repeat_window.unwrap_or(Span {
+                amount: 365,
+                unit: crate::duration::Unit::Days,
+            }),
         })
     }
 
@@ -288,6 +308,12 @@ pause_in = []
 spike_threshold = 2.0
 spike_window = 8
 spike_min_count = 5
+
+# Report metrics: resolved "at first contact" means on the day it was opened, unless a span is
+# set here (e.g. "8h"); repeat complainants are customers with 2+ complaints within repeat_window.
+[report]
+# first_contact_within = "8h"
+repeat_window = "365d"
 "#;
 
 #[cfg(test)]

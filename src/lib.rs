@@ -21,6 +21,8 @@ pub mod history;
 pub mod id;
 pub mod keys;
 pub mod output;
+pub mod replay;
+pub mod report;
 pub mod sla;
 pub mod stage;
 pub mod status;

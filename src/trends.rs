@@ -154,9 +154,7 @@ impl Every {
     pub fn start(self, date: NaiveDate) -> NaiveDate {
         match self {
             Every::Day => date,
-            Every::Week => {
-                date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
-            }
+            Every::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
             Every::Month => date.with_day(1).expect("every month has a first day"),
         }
     }
@@ -316,7 +314,8 @@ pub fn build(
         }
         _ => Vec::new(),
     };
-    let index: HashMap<NaiveDate, usize> = periods.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let index: HashMap<NaiveDate, usize> =
+        periods.iter().enumerate().map(|(i, p)| (*p, i)).collect();
     let mut groups: BTreeMap<Vec<String>, Group> = BTreeMap::new();
     for ((period, key), n) in counts.cells {
         let slot = match (every, period) {
@@ -394,7 +393,9 @@ mod tests {
     use super::*;
 
     fn complaint(opened: &str, category: Option<&str>, tags: &[&str]) -> Complaint {
-        let mut text = format!("id = \"aaaa000000000000\"\ntitle = \"t\"\nopened = {opened}\nstage = \"new\"\n");
+        let mut text = format!(
+            "id = \"aaaa000000000000\"\ntitle = \"t\"\nopened = {opened}\nstage = \"new\"\n"
+        );
         if let Some(c) = category {
             text.push_str(&format!("category = \"{c}\"\n"));
         }
@@ -410,9 +411,21 @@ mod tests {
     fn missing_values_and_unknown_hours_count_as_none() {
         let mut counts = Counts::default();
         let dims = [Dim::Category, Dim::Hour];
-        counts.add(&complaint("2026-11-02T09:30:00Z", Some("billing"), &[]), &dims, None, &utc());
+        counts.add(
+            &complaint("2026-11-02T09:30:00Z", Some("billing"), &[]),
+            &dims,
+            None,
+            &utc(),
+        );
         counts.add(&complaint("2026-11-02", None, &[]), &dims, None, &utc());
-        let t = build(counts, dims.to_vec(), None, None, None, SpikeRule::default());
+        let t = build(
+            counts,
+            dims.to_vec(),
+            None,
+            None,
+            None,
+            SpikeRule::default(),
+        );
         let keys: Vec<Vec<String>> = t.groups.iter().map(|g| g.key.clone()).collect();
         assert_eq!(keys, [vec!["billing", "09"], vec![NONE, NONE]]);
     }
@@ -420,18 +433,46 @@ mod tests {
     #[test]
     fn a_complaint_counts_once_per_tag() {
         let mut counts = Counts::default();
-        counts.add(&complaint("2026-11-02T09:30:00Z", None, &["refund", "vip"]), &[Dim::Tag], None, &utc());
-        let t = build(counts, vec![Dim::Tag], None, None, None, SpikeRule::default());
+        counts.add(
+            &complaint("2026-11-02T09:30:00Z", None, &["refund", "vip"]),
+            &[Dim::Tag],
+            None,
+            &utc(),
+        );
+        let t = build(
+            counts,
+            vec![Dim::Tag],
+            None,
+            None,
+            None,
+            SpikeRule::default(),
+        );
         assert_eq!(t.groups.iter().map(|g| g.total).sum::<u64>(), 2);
     }
 
     #[test]
     fn weeks_are_iso_weeks_starting_monday_and_empty_periods_are_zero() {
         let mut counts = Counts::default();
-        for opened in ["2026-11-02T10:00:00Z", "2026-11-08T10:00:00Z", "2026-11-17T10:00:00Z"] {
-            counts.add(&complaint(opened, Some("billing"), &[]), &[Dim::Category], Some(Every::Week), &utc());
+        for opened in [
+            "2026-11-02T10:00:00Z",
+            "2026-11-08T10:00:00Z",
+            "2026-11-17T10:00:00Z",
+        ] {
+            counts.add(
+                &complaint(opened, Some("billing"), &[]),
+                &[Dim::Category],
+                Some(Every::Week),
+                &utc(),
+            );
         }
-        let t = build(counts, vec![Dim::Category], Some(Every::Week), None, None, SpikeRule::default());
+        let t = build(
+            counts,
+            vec![Dim::Category],
+            Some(Every::Week),
+            None,
+            None,
+            SpikeRule::default(),
+        );
         let labels: Vec<String> = t.periods.iter().map(|p| Every::Week.label(*p)).collect();
         assert_eq!(labels, ["2026-W45", "2026-W46", "2026-W47"]);
         assert_eq!(t.groups[0].series, [2, 0, 1]);
@@ -442,9 +483,16 @@ mod tests {
         let rule = SpikeRule::default();
         assert_eq!(spike(&[2, 2, 2, 2, 4], &rule), None, "below min_count");
         let s = spike(&[9, 2, 2, 2, 2, 2, 2, 2, 2, 8], &rule).unwrap();
-        assert_eq!((s.latest, s.mean, s.ratio), (8, 2.0, Some(4.0)), "the 9 is outside the window");
+        assert_eq!(
+            (s.latest, s.mean, s.ratio),
+            (8, 2.0, Some(4.0)),
+            "the 9 is outside the window"
+        );
         assert_eq!(spike(&[3, 3, 3, 5], &rule), None, "5 is under 2x of 3");
-        assert!(spike(&[0, 0, 6], &rule).unwrap().ratio.is_none(), "from nothing");
+        assert!(
+            spike(&[0, 0, 6], &rule).unwrap().ratio.is_none(),
+            "from nothing"
+        );
         assert_eq!(spike(&[6], &rule), None, "no history to compare with");
     }
 }

@@ -11,6 +11,7 @@ pub mod list;
 pub mod note;
 pub mod open;
 pub mod reopen;
+pub mod report;
 pub mod set;
 pub mod show;
 pub mod trends;
@@ -43,6 +44,7 @@ pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         Command::Due(args) => due::run(&args, ctx, out),
         Command::Check(args) => check::run(&args, ctx, out),
         Command::Trends(args) => trends::run(&args, ctx, out),
+        Command::Report(args) => report::run(&args, ctx, out),
     }
 }
 

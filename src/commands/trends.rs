@@ -60,7 +60,9 @@ pub fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         min_count: args.spike_min_count.unwrap_or(config_rule.min_count),
     };
     if !(rule.threshold > 0.0 && rule.window > 0) {
-        return Err(Error::usage("--spike-threshold and --spike-window must be above zero"));
+        return Err(Error::usage(
+            "--spike-threshold and --spike-window must be above zero",
+        ));
     }
     let workflow = &store.config.workflow;
     let filter = Filter::new(&args.filter.to_input(), workflow, &ctx.now, &calendar)?;
@@ -111,10 +113,7 @@ pub fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
                     json::value(&trends.dims.iter().map(|d| d.name()).collect::<Vec<_>>()),
                 ),
                 ("every", json::value(&trends.every)),
-                (
-                    "periods",
-                    json::value(&period_labels(&trends)),
-                ),
+                ("periods", json::value(&period_labels(&trends))),
                 ("spike_rule", json::value(&trends.rule)),
                 ("rows", Value::Array(long_objects(&trends))),
                 ("spikes", Value::Array(spikes(&trends))),
@@ -264,7 +263,13 @@ fn render_table(t: &Trends, top: usize, p: Painter) -> String {
         (false, 1) => total_rows(t, groups, p),
         (false, _) => heat_rows(t, p),
     };
-    let right: Vec<usize> = (t.dims.len()..body.headers.len()).collect();
+    // Numbers are right-aligned: in a heat map every column after the first holds counts.
+    let first_number = if t.every.is_none() && t.dims.len() == 2 {
+        1
+    } else {
+        t.dims.len()
+    };
+    let right: Vec<usize> = (first_number..body.headers.len()).collect();
     text.push_str(&table::render(&body, p, &right));
     if cut > 0 {
         text.push_str(&p.dim(&format!("… and {cut} more groups (--top 0 shows all)\n")));
@@ -301,7 +306,10 @@ fn total_rows(t: &Trends, groups: &[Group], p: Painter) -> Rows {
     for g in groups {
         let mut row = g.key.clone();
         row.push(g.total.to_string());
-        row.push(format!("{:.0}%", g.total as f64 * 100.0 / sum.max(1) as f64));
+        row.push(format!(
+            "{:.0}%",
+            g.total as f64 * 100.0 / sum.max(1) as f64
+        ));
         row.push(p.cyan(&chart::bar(g.total, max, 30)));
         rows.push(row);
     }
@@ -344,7 +352,13 @@ fn heat_rows(t: &Trends, p: Painter) -> Rows {
         let order = t.dims[1].all_values();
         columns.sort_by_key(|(v, _)| order.iter().position(|o| o == v).unwrap_or(usize::MAX));
     } else {
-        columns.sort_by(|a, b| (a.0 == crate::trends::NONE, std::cmp::Reverse(a.1), &a.0).cmp(&(b.0 == crate::trends::NONE, std::cmp::Reverse(b.1), &b.0)));
+        columns.sort_by(|a, b| {
+            (a.0 == crate::trends::NONE, std::cmp::Reverse(a.1), &a.0).cmp(&(
+                b.0 == crate::trends::NONE,
+                std::cmp::Reverse(b.1),
+                &b.0,
+            ))
+        });
     }
     let mut row_keys: Vec<String> = Vec::new();
     for g in &t.groups {
