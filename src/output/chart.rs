@@ -32,7 +32,7 @@ pub fn bar(value: u64, max: u64, width: usize) -> String {
     }
     let eighths = (value as f64 / max as f64 * (width * 8) as f64).round() as usize;
     let mut s = "█".repeat(eighths / 8);
-    if eighths % 8 > 0 {
+    if !eighths.is_multiple_of(8) {
         s.push(EIGHTHS[eighths % 8]);
     }
     s
