@@ -27,25 +27,25 @@ use crate::keys::KeyPath;
 use crate::keys::keys_of;
 use crate::when::When;
 
+/// The byte offset of every line start.
+fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .filter(move |i| *i < text.len())
+}
+
+/// Whether a line (from its start) is a git conflict marker: `<<<<<<<`, `|||||||` or `>>>>>>>`
+/// alone or followed by a space (`=======` alone is left out: it can be text).
+fn is_marker_line(line: &str) -> bool {
+    ["<<<<<<<", ">>>>>>>", "|||||||"].iter().any(|m| {
+        line.strip_prefix(m)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\n', '\r']))
+    })
+}
+
 /// The byte offset of the first line that is a git conflict marker, if any.
 pub fn find_conflict_marker(text: &str) -> Option<usize> {
-    const MARKERS: [&str; 3] = ["<<<<<<<", ">>>>>>>", "|||||||"];
-    if !MARKERS.iter().any(|m| text.contains(m)) {
-        return None;
-    }
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
-        let is_marker = MARKERS.iter().any(|m| {
-            bare.strip_prefix(m)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-        });
-        if is_marker {
-            return Some(offset);
-        }
-        offset += line.len();
-    }
-    None
+    line_starts(text).find(|i| is_marker_line(&text[*i..]))
 }
 
 fn invalid(path: &Path, text: &str, offset: usize, message: &str) -> Error {
@@ -66,8 +66,17 @@ pub fn read_complaint(path: &Path, text: &str) -> Result<Complaint> {
             location: Location::at_offset(path, text, offset),
         });
     }
-    let complaint: Complaint = toml::from_str(text)
-        .map_err(|e| invalid(path, text, e.span().map_or(0, |s| s.start), e.message()))?;
+    parse_complaint(path, text)
+}
+
+/// Parses text known to hold no conflict markers: with the fast reader when it can, else
+/// exactly (and with the precise error) through serde.
+fn parse_complaint(path: &Path, text: &str) -> Result<Complaint> {
+    let complaint = match crate::reader::read(text) {
+        Some(complaint) => complaint,
+        None => toml::from_str(text)
+            .map_err(|e| invalid(path, text, e.span().map_or(0, |s| s.start), e.message()))?,
+    };
     if !id::is_canonical(&complaint.id) || complaint.id.len() < id::MIN_PREFIX {
         let offset = text.find(&complaint.id).unwrap_or(0);
         return Err(invalid(
@@ -84,37 +93,46 @@ pub fn read_complaint(path: &Path, text: &str) -> Result<Complaint> {
     Ok(complaint)
 }
 
-/// Reads only the header of a complaint (with its customer, resolution and custom fields):
-/// everything before the first `[[followup]]` or `[[event]]`, which is all that filters and
-/// trends need. Falls back to reading the whole file when a table other than the history comes
-/// after it, or when the cut does not parse, so the result never differs from
-/// [`read_complaint`] but for the missing history.
-pub fn read_header(path: &Path, text: &str) -> Result<Complaint> {
-    if let Some(cut) = history_start(text) {
-        let rest = &text[cut..];
-        let only_history = rest.match_indices("\n[").all(|(i, _)| {
-            let line = &rest[i + 1..];
-            line.starts_with("[[event]]") || line.starts_with("[[followup]]")
-        });
-        if only_history
-            && find_conflict_marker(text).is_none()
-            && let Ok(complaint) = read_complaint(path, &text[..cut])
-        {
-            return Ok(complaint);
+/// Reads only the top of a complaint, before its history. With `with_tables`, the header with
+/// its customer, resolution and custom fields: everything before the first `[[followup]]` or
+/// `[[event]]`, which is what filters and most trends need. Without, only the top-level keys
+/// before the first table, which is enough for `trends --by category` and the like. One pass
+/// over the lines finds the cut and any conflict marker. Falls back to reading the whole file
+/// when the cut cannot be trusted (another table after the history starts) or does not parse,
+/// so what it returns never differs from [`read_complaint`] but for what was left out.
+pub fn read_partial(path: &Path, text: &str, with_tables: bool) -> Result<Complaint> {
+    let mut cut = None;
+    let mut only_history = true;
+    for i in line_starts(text) {
+        let line = &text[i..];
+        if is_marker_line(line) {
+            return Err(Error::ConflictMarkers {
+                location: Location::at_offset(path, text, i),
+            });
+        }
+        if line.starts_with('[') {
+            let history = line.starts_with("[[event]]") || line.starts_with("[[followup]]");
+            match cut {
+                None if history || !with_tables => cut = Some(i),
+                Some(_) if !history && with_tables => only_history = false,
+                _ => {}
+            }
         }
     }
-    let mut complaint = read_complaint(path, text)?;
+    if let (Some(cut), true) = (cut, only_history)
+        && let Ok(complaint) = parse_complaint(path, &text[..cut])
+    {
+        return Ok(complaint);
+    }
+    let mut complaint = parse_complaint(path, text)?;
     complaint.events.clear();
     complaint.followups.clear();
+    if !with_tables {
+        complaint.customer = Default::default();
+        complaint.resolution = Default::default();
+        complaint.fields.clear();
+    }
     Ok(complaint)
-}
-
-/// Where the history starts: the newline before the first `[[event]]` or `[[followup]]` line.
-fn history_start(text: &str) -> Option<usize> {
-    text.match_indices("\n[[").map(|(i, _)| i).find(|i| {
-        let line = &text[i + 1..];
-        line.starts_with("[[event]]") || line.starts_with("[[followup]]")
-    })
 }
 
 /// A complaint file open for editing.

@@ -21,6 +21,7 @@ pub mod history;
 pub mod id;
 pub mod keys;
 pub mod output;
+pub mod reader;
 pub mod replay;
 pub mod report;
 pub mod sla;

@@ -47,6 +47,9 @@ pub const SPIKE_DIMS: [&str; 4] = ["category", "channel", "component", "assignee
 
 /// What the report is about: when, and the rules it counts by.
 pub struct Scope<'a> {
+    /// The Monday of each week the report looks at, oldest first: the volume weeks, after the
+    /// weeks spike detection compares them with.
+    weeks: Vec<NaiveDate>,
     pub config: &'a Config,
     pub calendar: &'a Calendar,
     pub as_of: Timestamp,
@@ -57,18 +60,37 @@ pub struct Scope<'a> {
     pub repeat_window: Duration,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
+    pub fn new(
+        config: &'a Config,
+        calendar: &'a Calendar,
+        as_of: Timestamp,
+        first_contact_within: Option<Duration>,
+        repeat_window: Duration,
+    ) -> Scope<'a> {
+        let this_week = Every::Week.start(calendar.zone.local(&as_of).date());
+        let weeks = (0..WEEKS + config.spikes.window)
+            .rev()
+            .map(|back| this_week - Duration::weeks(back as i64))
+            .collect();
+        Scope {
+            weeks,
+            config,
+            calendar,
+            as_of,
+            first_contact_within,
+            repeat_window,
+        }
+    }
+
     fn zone(&self) -> &Zone {
         &self.calendar.zone
     }
 
-    /// The Monday of each of the last [`WEEKS`] weeks, oldest first.
-    fn weeks(&self, count: usize) -> Vec<NaiveDate> {
-        let this_week = Every::Week.start(self.zone().local(&self.as_of).date());
-        (0..count)
-            .rev()
-            .map(|back| this_week - Duration::weeks(back as i64))
-            .collect()
+    /// The Monday of each of the last `count` weeks (at most [`WEEKS`] plus the spike
+    /// window), oldest first.
+    fn weeks(&self, count: usize) -> &[NaiveDate] {
+        &self.weeks[self.weeks.len() - count..]
     }
 }
 
@@ -191,7 +213,7 @@ impl Accumulator {
         let weeks = scope.weeks(WEEKS);
         self.opened_weeks.resize(WEEKS, 0);
         self.closed_weeks.resize(WEEKS, 0);
-        if let Some(i) = week_index(&weeks, c.opened.date(zone)) {
+        if let Some(i) = week_index(weeks, c.opened.date(zone)) {
             self.opened_weeks[i] += 1;
         }
         let closed_at = status
@@ -205,7 +227,7 @@ impl Accumulator {
                     .map(|t| t.at)
             })
             .flatten();
-        if let Some(i) = closed_at.and_then(|t| week_index(&weeks, zone.local(&t).date())) {
+        if let Some(i) = closed_at.and_then(|t| week_index(weeks, zone.local(&t).date())) {
             self.closed_weeks[i] += 1;
         }
 
@@ -213,7 +235,7 @@ impl Accumulator {
         let values = [&c.category, &c.channel, &c.component, &c.assignee];
         let age_days = (*now - opened).num_days();
         let spike_weeks = scope.weeks(WEEKS + config.spikes.window);
-        let week = week_index(&spike_weeks, c.opened.date(zone));
+        let week = week_index(spike_weeks, c.opened.date(zone));
         for (dim, value) in values.iter().enumerate() {
             let value = (*value)
                 .clone()
@@ -651,7 +673,7 @@ pub fn finish(acc: Accumulator, scope: &Scope<'_>, short: &dyn Fn(&str) -> Strin
         groups
     };
     let rule: SpikeRule = scope.config.spikes;
-    let spike_weeks = scope.weeks(WEEKS + rule.window);
+    let spike_weeks = scope.weeks(WEEKS + rule.window).to_vec();
     let mut spikes: Vec<SpikeJson> = Vec::new();
     for ((dim, value), series) in &acc.spike_weeks {
         for end in rule.window..series.len() {

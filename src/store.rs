@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::config::DEFAULT_DIR;
 use crate::document::ComplaintDoc;
 use crate::document::read_complaint;
-use crate::document::read_header;
+use crate::document::read_partial;
 use crate::error::Error;
 use crate::error::Result;
 use crate::id;
@@ -44,6 +44,8 @@ pub struct Loaded {
 /// How much of each file a scan reads into the complaint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Depth {
+    /// The top-level keys only: not the customer, resolution, custom fields or history.
+    Top,
     /// The header, customer, resolution and custom fields: not the follow-ups and events.
     Header,
     /// Everything.
@@ -144,7 +146,8 @@ impl Store {
             })
             .map(walkdir::DirEntry::into_path)
             .collect();
-        files.sort();
+        // Byte order is stable and much cheaper than comparing paths component by component.
+        files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
         files
     }
 
@@ -197,7 +200,8 @@ impl Store {
                 || (init(), String::new()),
                 |(mut acc, mut buffer), path| {
                     match read_into(&path, &mut buffer).and_then(|()| match depth {
-                        Depth::Header => read_header(&path, &buffer),
+                        Depth::Top => read_partial(&path, &buffer, false),
+                        Depth::Header => read_partial(&path, &buffer, true),
                         Depth::Full => read_complaint(&path, &buffer),
                     }) {
                         Ok(complaint) => add(&mut acc, Loaded { path, complaint }),

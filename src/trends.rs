@@ -86,6 +86,11 @@ impl Dim {
         }
     }
 
+    /// Whether the values are in a table (customer, custom fields) rather than a top-level key.
+    pub fn needs_tables(&self) -> bool {
+        matches!(self, Dim::Customer | Dim::Field(_))
+    }
+
     /// Whether the values have a natural order (hours, weekdays) rather than a ranking.
     pub fn is_ordinal(&self) -> bool {
         matches!(self, Dim::Hour | Dim::Weekday)

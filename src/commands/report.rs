@@ -48,13 +48,13 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     };
     let replaying = report_time < ctx.now;
     let seconds = |span: &crate::duration::Span| Duration::seconds(calendar.span_seconds(span));
-    let scope = Scope {
+    let scope = Scope::new(
         config,
-        calendar: &calendar,
-        as_of: report_time,
-        first_contact_within: config.first_contact_within.as_ref().map(seconds),
-        repeat_window: seconds(&config.repeat_window),
-    };
+        &calendar,
+        report_time,
+        config.first_contact_within.as_ref().map(seconds),
+        seconds(&config.repeat_window),
+    );
     let workflow = &config.workflow;
     let filter = Filter::new(&args.filter.to_input(), workflow, &report_time, &calendar)?;
     let (acc, errors) = store.fold(

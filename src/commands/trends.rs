@@ -66,10 +66,9 @@ pub fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     }
     let workflow = &store.config.workflow;
     let filter = Filter::new(&args.filter.to_input(), workflow, &ctx.now, &calendar)?;
-    let depth = if filter.needs_history() {
-        Depth::Full
-    } else {
-        Depth::Header
+    let depth = match filter.depth() {
+        Depth::Top if dims.iter().any(Dim::needs_tables) => Depth::Header,
+        depth => depth,
     };
     let (counts, errors) = store.fold(
         depth,
