@@ -7,7 +7,6 @@
 //! time), `sla` (breached clocks of open complaints) and `promises` (broken promises of
 //! complaints not yet resolved).
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -23,7 +22,6 @@ use crate::status::FollowupState;
 use crate::status::PromiseState;
 use crate::status::Status;
 use crate::store::Loaded;
-use crate::store::Scan;
 use crate::when::Timestamp;
 use crate::when::Zone;
 
@@ -86,20 +84,25 @@ pub struct Finding {
     pub message: String,
 }
 
-/// What `check` found, and how many files could not be read at all.
+/// What `check` found, and how many files could not be read at all. Gathered file by file
+/// (on several threads, then merged), so a check of many files holds only its findings.
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Finding>,
     pub unreadable: usize,
+    pub files: usize,
+    /// Every complaint's id and file, for duplicate ids and short ids.
+    pub ids: Vec<(String, PathBuf)>,
 }
 
-pub fn check(scan: &Scan, config: &Config, calendar: &Calendar, now: &Timestamp) -> Report {
-    let mut report = Report::default();
-    for error in &scan.errors {
+impl Report {
+    /// A file that could not be read as a complaint.
+    pub fn fail(&mut self, error: Error) {
+        self.files += 1;
         let (kind, path, line, message) = match error {
             Error::ConflictMarkers { location } => (
                 FindingKind::Conflicts,
-                location.path.clone(),
+                location.path,
                 Some(location.line),
                 "git conflict markers; `gripe resolve` merges both sides".to_string(),
             ),
@@ -107,15 +110,15 @@ pub fn check(scan: &Scan, config: &Config, calendar: &Calendar, now: &Timestamp)
                 location, message, ..
             } => (
                 FindingKind::Invalid,
-                location.path.clone(),
+                location.path,
                 Some(location.line),
-                message.clone(),
+                message,
             ),
             Error::Read { path, source } => {
-                report.unreadable += 1;
+                self.unreadable += 1;
                 (
                     FindingKind::Invalid,
-                    path.clone(),
+                    path,
                     None,
                     format!("cannot be read: {source}"),
                 )
@@ -127,7 +130,7 @@ pub fn check(scan: &Scan, config: &Config, calendar: &Calendar, now: &Timestamp)
                 other.to_string(),
             ),
         };
-        report.findings.push(Finding {
+        self.findings.push(Finding {
             kind,
             path,
             line,
@@ -135,39 +138,59 @@ pub fn check(scan: &Scan, config: &Config, calendar: &Calendar, now: &Timestamp)
             message,
         });
     }
-    let mut by_id: BTreeMap<&str, Vec<&Loaded>> = BTreeMap::new();
-    for loaded in &scan.complaints {
-        by_id.entry(&loaded.complaint.id).or_default().push(loaded);
-    }
-    for loaded in &scan.complaints {
-        let mut found = |kind, message: String| {
-            report.findings.push(Finding {
+
+    /// Checks one complaint.
+    pub fn add(&mut self, loaded: Loaded, config: &Config, calendar: &Calendar, now: &Timestamp) {
+        self.files += 1;
+        let c = &loaded.complaint;
+        let found = inconsistencies(c, config, &calendar.zone)
+            .into_iter()
+            .map(|m| (FindingKind::Invalid, m))
+            .chain(late(c, config, calendar, now));
+        for (kind, message) in found {
+            self.findings.push(Finding {
                 kind,
                 path: loaded.path.clone(),
                 line: None,
-                id: Some(loaded.complaint.id.clone()),
+                id: Some(c.id.clone()),
                 message,
             });
-        };
-        for other in &by_id[loaded.complaint.id.as_str()] {
-            if other.path != loaded.path {
-                found(
-                    FindingKind::Invalid,
-                    format!("duplicate id: {} holds the same id", other.path.display()),
-                );
+        }
+        self.ids.push((loaded.complaint.id, loaded.path));
+    }
+
+    pub fn merge(mut self, other: Report) -> Report {
+        self.findings.extend(other.findings);
+        self.unreadable += other.unreadable;
+        self.files += other.files;
+        self.ids.extend(other.ids);
+        self
+    }
+
+    /// Adds what only all files together show (duplicate ids) and puts findings in order.
+    pub fn finish(mut self) -> Report {
+        self.ids.sort();
+        for pair in self.ids.windows(2) {
+            let [(a, path_a), (b, path_b)] = pair else {
+                continue;
+            };
+            if a == b {
+                for (path, other) in [(path_a, path_b), (path_b, path_a)] {
+                    self.findings.push(Finding {
+                        kind: FindingKind::Invalid,
+                        path: path.clone(),
+                        line: None,
+                        id: Some(a.clone()),
+                        message: format!("duplicate id: {} holds the same id", other.display()),
+                    });
+                }
             }
         }
-        for message in inconsistencies(&loaded.complaint, config, &calendar.zone) {
-            found(FindingKind::Invalid, message);
-        }
-        for (kind, message) in late(&loaded.complaint, config, calendar, now) {
-            found(kind, message);
-        }
+        self.findings
+            .sort_by(|a, b| (a.kind, &a.path, a.line).cmp(&(b.kind, &b.path, b.line)));
+        self.findings.dedup();
+        self
     }
-    report
-        .findings
-        .sort_by(|a, b| (a.kind, &a.path, a.line).cmp(&(b.kind, &b.path, b.line)));
-    report
 }
 
 /// What is wrong inside one complaint.

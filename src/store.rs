@@ -74,14 +74,6 @@ pub struct Resolved {
     pub path: PathBuf,
 }
 
-/// The result of reading every file: the complaints that read, and an error for each that did
-/// not (a bad file never stops a scan).
-#[derive(Debug, Default)]
-pub struct Scan {
-    pub complaints: Vec<Loaded>,
-    pub errors: Vec<Error>,
-}
-
 impl Store {
     /// Finds the complaint folder for `cwd`, or uses `dir_override` (`--dir`, `GRIPE_DIR`):
     /// a folder holding gripe.toml is a project root, any other folder is the complaint folder
@@ -165,21 +157,6 @@ impl Store {
             path: path.to_path_buf(),
             complaint: read_complaint(path, &text)?,
         })
-    }
-
-    /// Reads every complaint, in parallel, keeping them all (for commands that show them).
-    pub fn scan(&self) -> Scan {
-        self.fold(
-            Depth::Full,
-            Scan::default,
-            |scan, loaded| scan.complaints.push(loaded),
-            |mut a, b| {
-                a.complaints.extend(b.complaints);
-                a.errors.extend(b.errors);
-                a
-            },
-            |scan, error| scan.errors.push(error),
-        )
     }
 
     /// Reads every complaint file in parallel, to `depth`, and folds each complaint into a

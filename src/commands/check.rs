@@ -6,7 +6,7 @@ use std::io::Write;
 use super::emit;
 use crate::check::Finding;
 use crate::check::FindingKind;
-use crate::check::check;
+use crate::check::Report;
 use crate::cli::CheckArgs;
 use crate::cli::CheckFormat;
 use crate::context::Ctx;
@@ -17,6 +17,7 @@ use crate::output::Rows;
 use crate::output::json;
 use crate::output::markdown;
 use crate::output::table;
+use crate::store::Depth;
 use crate::when::format_timestamp;
 
 pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
@@ -24,10 +25,18 @@ pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         .map_err(|e| Error::usage(format!("--fail-on: {e}")))?;
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
-    let scan = store.scan();
-    let report = check(&scan, &store.config, &calendar, &ctx.now);
-    let files = scan.complaints.len() + scan.errors.len();
-    let short_ids = ShortIds::new(scan.complaints.iter().map(|l| l.complaint.id.as_str()));
+    let now = ctx.now;
+    let report = store
+        .fold(
+            Depth::Full,
+            Report::default,
+            |report, loaded| report.add(loaded, &store.config, &calendar, &now),
+            Report::merge,
+            Report::fail,
+        )
+        .finish();
+    let files = report.files;
+    let short_ids = ShortIds::new(report.ids.iter().map(|(id, _)| id.as_str()));
     let failing: usize = report
         .findings
         .iter()

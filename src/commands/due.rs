@@ -38,21 +38,17 @@ pub fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         .parse()
         .map_err(|e| Error::usage(format!("--within {e}")))?;
     let within = calendar.add(&ctx.now, &span) - ctx.now;
-    let mut selection = select(ctx, &args.filter.to_input())?;
-    if args.mine {
-        let me = ctx.author(None);
-        selection
-            .complaints
-            .retain(|l| l.complaint.assignee.as_deref() == Some(me.as_str()));
-    }
+    let me = args.mine.then(|| ctx.author(None));
+    let workflow = &store.config.workflow;
+    // Only complaints that can have something due: open ones, and any with a follow-up not done.
+    let selection = select(ctx, &args.filter.to_input(), |loaded| {
+        let c = &loaded.complaint;
+        let mine = me.as_ref().is_none_or(|me| c.assignee.as_ref() == Some(me));
+        let pending = !workflow.is_closed(&c.stage) || c.followups.iter().any(|f| f.done.is_none());
+        (mine && pending).then_some(loaded)
+    })?;
     let short_ids = ShortIds::new(selection.all_ids.iter().map(String::as_str));
-    let items = agenda(
-        &selection.complaints,
-        &store.config,
-        &calendar,
-        &ctx.now,
-        within,
-    );
+    let items = agenda(&selection.items, &store.config, &calendar, &ctx.now, within);
     let zone = calendar.zone;
     let text = match args.format {
         DueFormat::Table => render_table(&items, &short_ids, &zone, ctx.painter, &span),
@@ -137,10 +133,7 @@ fn rows(items: &[Item<'_>], short_ids: &ShortIds, zone: &Zone, for_people: bool)
             ]);
         } else {
             rows.push(vec![
-                json::value(&item.group)
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
+                json::name(&item.group),
                 item.kind.as_str().to_string(),
                 item.due.to_string(),
                 format_timestamp(&item.deadline),

@@ -10,6 +10,7 @@ use super::select;
 use crate::calendar::Calendar;
 use crate::cli::ListArgs;
 use crate::complaint::Complaint;
+use crate::complaint::Severity;
 use crate::config::Config;
 use crate::context::Ctx;
 use crate::error::Result;
@@ -29,6 +30,7 @@ use crate::status::PromiseState;
 use crate::status::Status;
 use crate::store::Loaded;
 use crate::when::Timestamp;
+use crate::when::When;
 use crate::when::Zone;
 use crate::when::format_timestamp;
 
@@ -142,55 +144,109 @@ impl<'a> ComplaintJson<'a> {
     }
 }
 
+/// One complaint of `list`: what its columns show, kept small so a list of every complaint
+/// does not hold every file; with `json`, its whole JSON object (without `short_id`, which is
+/// only known once every id has been read).
+pub struct Line {
+    pub opened_at: Timestamp,
+    pub id: String,
+    pub opened: When,
+    pub stage: String,
+    pub severity: Option<Severity>,
+    pub channel: Option<String>,
+    pub category: Option<String>,
+    pub component: Option<String>,
+    pub assignee: Option<String>,
+    pub customer: Option<String>,
+    pub title: String,
+    pub next: Option<(When, FollowupState)>,
+    pub promised_by: Option<When>,
+    pub promise: Option<PromiseState>,
+    pub clocks: [ClockState; 2],
+    pub flags: Vec<&'static str>,
+    pub json: Option<serde_json::Value>,
+}
+
+impl Line {
+    pub fn new(listed: &Listed<'_>, zone: &Zone, with_json: bool) -> Line {
+        let c = &listed.loaded.complaint;
+        let status = &listed.status;
+        Line {
+            opened_at: c.opened.instant(zone),
+            id: c.id.clone(),
+            opened: c.opened,
+            stage: c.stage.clone(),
+            severity: c.severity,
+            channel: c.channel.clone(),
+            category: c.category.clone(),
+            component: c.component.clone(),
+            assignee: c.assignee.clone(),
+            customer: c.customer.label().map(ToString::to_string),
+            title: c.title.clone(),
+            next: status
+                .next_followup(c, zone)
+                .map(|(f, state)| (f.due, state)),
+            promised_by: c.promised_by,
+            promise: status.promise.as_ref().map(|p| p.state),
+            clocks: [status.clocks[0].state, status.clocks[1].state],
+            flags: status.flags(),
+            json: with_json.then(|| json::value(&ComplaintJson::new(listed, "", zone))),
+        }
+    }
+
+    /// The JSON object with its short id in front.
+    fn json(&self, short_id: &str) -> serde_json::Value {
+        let mut object = serde_json::Map::new();
+        object.insert("short_id".into(), short_id.into());
+        if let Some(serde_json::Value::Object(fields)) = &self.json {
+            for (k, v) in fields.iter().filter(|(k, _)| *k != "short_id") {
+                object.insert(k.clone(), v.clone());
+            }
+        }
+        serde_json::Value::Object(object)
+    }
+}
+
 pub fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
-    let mut selection = select(ctx, &args.filter.to_input())?;
-    let short_ids = ShortIds::new(selection.all_ids.iter().map(String::as_str));
     let zone = calendar.zone;
-    selection.complaints.sort_by(|a, b| {
-        let key = |l: &Loaded| l.complaint.opened.instant(&zone);
-        key(b)
-            .cmp(&key(a))
-            .then_with(|| a.complaint.id.cmp(&b.complaint.id))
-    });
+    let with_json = matches!(args.format, Format::Json | Format::Jsonl);
+    let now = ctx.now;
+    let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
+        let listed = Listed::new(&loaded, &store.config, &calendar, &now);
+        Some(Line::new(&listed, &zone, with_json))
+    })?;
+    let short_ids = ShortIds::new(selection.all_ids.iter().map(String::as_str));
+    let lines = &mut selection.items;
+    lines.sort_by(|a, b| b.opened_at.cmp(&a.opened_at).then_with(|| a.id.cmp(&b.id)));
     if let Some(limit) = args.limit {
-        selection.complaints.truncate(limit);
+        lines.truncate(limit);
     }
-    let listed: Vec<Listed<'_>> = selection
-        .complaints
-        .iter()
-        .map(|l| Listed::new(l, &store.config, &calendar, &ctx.now))
-        .collect();
-    let json_of = |l: &'_ Listed<'_>| {
-        json::value(&ComplaintJson::new(
-            l,
-            short_ids.get(&l.loaded.complaint.id),
-            &zone,
-        ))
-    };
+    let lines = &selection.items;
+    let json_of = |l: &Line| l.json(short_ids.get(&l.id));
     let text = match args.format {
         Format::Json => json::envelope(
             "gripe.list/1",
             vec![
-                ("count", listed.len().into()),
+                ("count", lines.len().into()),
                 (
                     "complaints",
-                    listed.iter().map(json_of).collect::<Vec<_>>().into(),
+                    lines.iter().map(json_of).collect::<Vec<_>>().into(),
                 ),
             ],
         ),
-        Format::Jsonl => json::lines(listed.iter().map(json_of)),
-        Format::Csv => csv::render(&rows(&listed, &short_ids, &zone, ctx.painter, Layout::Data)),
+        Format::Jsonl => json::lines(lines.iter().map(json_of)),
+        Format::Csv => csv::render(&rows(lines, &short_ids, &zone, ctx.painter, Layout::Data)),
         Format::Markdown => markdown::render(&rows(
-            &listed,
+            lines,
             &short_ids,
             &zone,
             Painter { color: false },
             Layout::Document,
         )),
         Format::Table => table::render(
-            &rows(&listed, &short_ids, &zone, ctx.painter, Layout::Terminal),
+            &rows(lines, &short_ids, &zone, ctx.painter, Layout::Terminal),
             ctx.painter,
             &[],
         ),
@@ -212,7 +268,7 @@ pub enum Layout {
 
 /// The columns of `list` for `layout`, painted by `paint`.
 pub fn rows(
-    listed: &[Listed<'_>],
+    lines: &[Line],
     short_ids: &ShortIds,
     zone: &Zone,
     paint: Painter,
@@ -251,62 +307,45 @@ pub fn rows(
             "FLAGS",
         ])
     };
-    for Listed { loaded, status } in listed {
-        let c = &loaded.complaint;
+    for l in lines {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        let severity = c.severity.map(|s| s.as_str()).unwrap_or_default();
-        let customer = c.customer.label().unwrap_or_default().to_string();
-        let next = status.next_followup(c, zone);
-        let flags = status.flags().join(",");
+        let severity = l.severity.map(|s| s.as_str()).unwrap_or_default();
+        let customer = text(&l.customer);
+        let flags = l.flags.join(",");
         if full {
             rows.push(vec![
-                c.id.clone(),
-                c.opened.to_string(),
-                c.stage.clone(),
+                l.id.clone(),
+                l.opened.to_string(),
+                l.stage.clone(),
                 severity.to_string(),
-                text(&c.channel),
-                text(&c.category),
-                text(&c.component),
-                text(&c.assignee),
+                text(&l.channel),
+                text(&l.category),
+                text(&l.component),
+                text(&l.assignee),
                 customer,
-                c.title.clone(),
-                next.map(|(f, _)| f.due.to_string()).unwrap_or_default(),
-                c.promised_by.map(|p| p.to_string()).unwrap_or_default(),
-                status
-                    .promise
-                    .as_ref()
-                    .map(|p| {
-                        json::value(&p.state)
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_string()
-                    })
-                    .unwrap_or_default(),
-                json::value(&status.clocks[0].state)
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                json::value(&status.clocks[1].state)
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
+                l.title.clone(),
+                l.next.map(|(due, _)| due.to_string()).unwrap_or_default(),
+                l.promised_by.map(|p| p.to_string()).unwrap_or_default(),
+                l.promise.map(|p| json::name(&p)).unwrap_or_default(),
+                json::name(&l.clocks[0]),
+                json::name(&l.clocks[1]),
                 flags,
             ]);
         } else {
-            let next = match next {
-                Some((f, FollowupState::Overdue)) => paint.red(&f.due.date(zone).to_string()),
-                Some((f, _)) => f.due.date(zone).to_string(),
+            let next = match l.next {
+                Some((due, FollowupState::Overdue)) => paint.red(&due.date(zone).to_string()),
+                Some((due, _)) => due.date(zone).to_string(),
                 None => String::new(),
             };
             rows.push(vec![
-                paint.cyan(short_ids.get(&c.id)),
-                c.opened.date(zone).to_string(),
-                c.stage.clone(),
+                paint.cyan(short_ids.get(&l.id)),
+                l.opened.date(zone).to_string(),
+                l.stage.clone(),
                 paint.severity(severity),
-                text(&c.category),
-                text(&c.assignee),
+                text(&l.category),
+                text(&l.assignee),
                 cut(&customer, 20),
-                cut(&c.title, 48),
+                cut(&l.title, 48),
                 next,
                 paint.red(&flags),
             ]);

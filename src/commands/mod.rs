@@ -26,6 +26,7 @@ use crate::error::Result;
 use crate::filter::Filter;
 use crate::filter::FilterInput;
 use crate::output::printable;
+use crate::store::Depth;
 use crate::store::Loaded;
 
 pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
@@ -79,42 +80,57 @@ pub fn say(message: &str) {
     eprintln!("{}", printable(message));
 }
 
-/// Every complaint that passes `filter`, plus the ids of all complaints (for short ids). Files
-/// that cannot be read are reported on stderr as they are found and counted; the caller
-/// finishes its output and then returns [`finish`]'s error.
-pub struct Selection {
-    pub complaints: Vec<Loaded>,
+/// What a command keeps of the complaints that pass its filter, plus the ids of all
+/// complaints (for short ids). Files that cannot be read are reported on stderr and counted;
+/// the caller finishes its output and then returns [`Selection::finish`]'s error.
+pub struct Selection<T> {
+    pub items: Vec<T>,
     pub all_ids: Vec<String>,
     pub bad_files: usize,
 }
 
-pub fn select(ctx: &Ctx, filter: &FilterInput) -> Result<Selection> {
+/// Reads every complaint in parallel and keeps `keep(complaint)` of those that pass `filter`
+/// (`None` from `keep` drops it too). Only what `keep` returns is held, so memory follows what
+/// the command shows, not how many files there are.
+pub fn select<T: Send>(
+    ctx: &Ctx,
+    filter: &FilterInput,
+    keep: impl Fn(Loaded) -> Option<T> + Sync + Send,
+) -> Result<Selection<T>> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let workflow = &store.config.workflow;
     let filter = Filter::new(filter, workflow, &ctx.now, &calendar)?;
-    let scan = store.scan();
-    for error in &scan.errors {
+    let (items, all_ids, errors) = store.fold(
+        Depth::Full,
+        || (Vec::new(), Vec::new(), Vec::new()),
+        |(items, ids, _), loaded| {
+            ids.push(loaded.complaint.id.clone());
+            if filter.matches(&loaded.complaint, workflow, &calendar)
+                && let Some(item) = keep(loaded)
+            {
+                items.push(item);
+            }
+        },
+        |(mut items, mut ids, mut errors), (more_items, more_ids, more_errors)| {
+            items.extend(more_items);
+            ids.extend(more_ids);
+            errors.extend(more_errors);
+            (items, ids, errors)
+        },
+        |(_, _, errors), error| errors.push(error),
+    );
+    for error in &errors {
         say(&format!("gripe: error: {error}"));
     }
-    let all_ids = scan
-        .complaints
-        .iter()
-        .map(|l| l.complaint.id.clone())
-        .collect();
-    let complaints = scan
-        .complaints
-        .into_iter()
-        .filter(|l| filter.matches(&l.complaint, workflow, &calendar))
-        .collect();
     Ok(Selection {
-        complaints,
+        items,
         all_ids,
-        bad_files: scan.errors.len(),
+        bad_files: errors.len(),
     })
 }
 
-impl Selection {
+impl<T> Selection<T> {
     /// Success, or the error for the bad files already reported.
     pub fn finish(&self) -> Result<()> {
         match self.bad_files {

@@ -7,6 +7,7 @@ use std::io::Write;
 use super::emit;
 use super::list::ComplaintJson;
 use super::list::Layout;
+use super::list::Line;
 use super::list::Listed;
 use super::list::rows;
 use crate::cli::ShowArgs;
@@ -51,7 +52,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         ),
         Format::Jsonl => json::lines([ComplaintJson::new(&listed, &resolved.short, &zone)]),
         Format::Csv => csv::render(&rows(
-            std::slice::from_ref(&listed),
+            &[Line::new(&listed, &zone, false)],
             &ShortIds::new([resolved.id.as_str()]),
             &zone,
             ctx.painter,

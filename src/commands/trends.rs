@@ -239,7 +239,7 @@ fn title(t: &Trends) -> String {
     if let (Some(every), Some(first), Some(last)) = (t.every, t.periods.first(), t.periods.last()) {
         title.push_str(&format!(
             ", per {}, {} to {}",
-            json::value(&every).as_str().unwrap_or_default(),
+            json::name(&every),
             every.label(*first),
             every.label(*last)
         ));

@@ -30,3 +30,8 @@ pub fn lines<T: Serialize>(items: impl IntoIterator<Item = T>) -> String {
 pub fn value<T: Serialize>(item: &T) -> Value {
     serde_json::to_value(item).expect("values serialize")
 }
+
+/// The name a unit enum variant has in JSON (`"at-risk"`), for other formats to show.
+pub fn name<T: Serialize>(variant: &T) -> String {
+    value(variant).as_str().unwrap_or_default().to_string()
+}
