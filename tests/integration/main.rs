@@ -8,6 +8,7 @@ mod followups;
 mod ids;
 mod open;
 mod reading;
+mod reports;
 mod roundtrip;
 mod safety;
 mod samples;
