@@ -203,6 +203,9 @@ pub enum EventKind {
     Followup,
     FollowupDone,
     Reopened,
+    /// A decision the merge of two branches made: both changed `key`, and the later change
+    /// (`to`) was kept over the other (`from`).
+    Merge,
     /// A kind written by a newer gripe, kept and shown as is.
     #[serde(other)]
     Other,
@@ -218,6 +221,7 @@ impl EventKind {
             EventKind::Followup => "followup",
             EventKind::FollowupDone => "followup-done",
             EventKind::Reopened => "reopened",
+            EventKind::Merge => "merge",
             EventKind::Other => "other",
         }
     }
@@ -282,6 +286,15 @@ impl Event {
             from: Some(FieldValue::Text(from.to_string())),
             to: Some(FieldValue::Text(to.to_string())),
             ..Event::new(kind, stamp)
+        }
+    }
+
+    /// Whether this event records a change of `key`: a `set` or `merge` event naming it, or a
+    /// stage change when `key` is `stage`.
+    pub fn changes_key(&self, key: &str) -> bool {
+        match self.kind {
+            EventKind::Set | EventKind::Merge => self.key.as_deref() == Some(key),
+            kind => kind.changes_stage() && key == "stage",
         }
     }
 

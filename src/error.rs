@@ -89,6 +89,11 @@ pub enum Error {
         hint: Option<String>,
     },
 
+    /// The sides of a merge cannot be merged by gripe's rules: a side is not a complaint, the
+    /// sides are different complaints, or both changed a whole table.
+    #[error("{path}: cannot merge: {reason}", path = path.display())]
+    Unmergeable { path: PathBuf, reason: String },
+
     #[error("{location}: holds git conflict markers")]
     ConflictMarkers { location: Location },
 
@@ -151,6 +156,7 @@ impl Error {
             Error::InvalidFile { .. }
             | Error::Read { .. }
             | Error::BadFiles { .. }
+            | Error::Unmergeable { .. }
             | Error::EditRejected { .. } => EXIT_INVALID,
             Error::ConflictMarkers { .. }
             | Error::ChangedMeanwhile { .. }
