@@ -225,11 +225,6 @@ impl EventKind {
             EventKind::Other => "other",
         }
     }
-
-    /// Whether this kind of event moves the complaint to another stage.
-    pub fn changes_stage(self) -> bool {
-        matches!(self, EventKind::Stage | EventKind::Reopened)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -294,13 +289,23 @@ impl Event {
     pub fn changes_key(&self, key: &str) -> bool {
         match self.kind {
             EventKind::Set | EventKind::Merge => self.key.as_deref() == Some(key),
-            kind => kind.changes_stage() && key == "stage",
+            _ => key == "stage" && self.changes_stage(),
+        }
+    }
+
+    /// Whether this event moves the complaint to another stage: `stage` and `reopened` events,
+    /// and a merge that kept one branch's stage over the other's.
+    pub fn changes_stage(&self) -> bool {
+        match self.kind {
+            EventKind::Stage | EventKind::Reopened => true,
+            EventKind::Merge => self.key.as_deref() == Some("stage"),
+            _ => false,
         }
     }
 
     /// The stage this event moves to, for stage-changing events.
     pub fn to_stage(&self) -> Option<&str> {
-        if self.kind.changes_stage() {
+        if self.changes_stage() {
             self.to.as_ref().and_then(FieldValue::as_text)
         } else {
             None
@@ -316,6 +321,6 @@ impl Complaint {
 
     /// The event that moved the complaint into its current stage, if any.
     pub fn last_stage_event(&self) -> Option<&Event> {
-        self.events.iter().rev().find(|e| e.kind.changes_stage())
+        self.events.iter().rev().find(|e| e.changes_stage())
     }
 }

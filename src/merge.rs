@@ -14,7 +14,10 @@
 //!   tables): when both sides recorded changes of a key since the base (`set` events, stage
 //!   changes for `stage`, earlier `merge` decisions), the side whose latest such change is later
 //!   wins (at the same instant, theirs, as in the merged order), and when the values differ a
-//!   `merge` event records what was kept over what. Otherwise
+//!   `merge` event records what was kept over what (for `stage`, that event is itself a stage
+//!   change, so the header always agrees with the history). When only one side has changes of its own
+//!   and the other's value is the base's or what an event both hold says, the first side wins
+//!   (it holds everything the other does, and more). Otherwise
 //!   a key changed on one side takes that side's value, and one changed on both sides to the
 //!   same value is simply kept. A key changed differently on both sides where one side changed it
 //!   by hand (no event) is a true contradiction: it alone is left between conflict markers.
@@ -247,11 +250,15 @@ impl Side {
     }
 }
 
-/// Whether an event to insert is already in the history: a decision that either side already
-/// holds (the same merge made before), or an event inserted once already.
-fn theirs_has_or_seen<'a>(theirs: &Side, entry: &'a Entry, seen: &mut BTreeSet<&'a str>) -> bool {
-    let held = entry.origin == Origin::Decision && theirs.has(&entry.canon);
-    held || !seen.insert(&entry.canon)
+/// Whether a side's value of `key` is what its latest change of that key says, so that it was
+/// not changed by hand since.
+fn explained(side: &Side, key: &str, value: Option<&toml::Value>) -> bool {
+    latest_change(&side.events, key).is_some_and(|e| e.event.to == field_value(value))
+}
+
+/// A value as events record it.
+fn field_value(value: Option<&toml::Value>) -> Option<FieldValue> {
+    value.and_then(|v| v.clone().try_into::<FieldValue>().ok())
 }
 
 /// The latest of `events` that changed `key`.
@@ -425,8 +432,10 @@ impl Work<'_> {
                     header.decided.push(self.decide(&name, kept, over, winner));
                     pick
                 }
-                (Some(_), None) if base.is_none() => Pick::Ours,
-                (None, Some(_)) if base.is_none() => Pick::Theirs,
+                // One side changed it through gripe, and the other holds nothing the first
+                // lacks: its value is the base's or what an event both hold says.
+                (Some(_), None) if base.is_none() || explained(theirs, &name, t) => Pick::Ours,
+                (None, Some(_)) if base.is_none() || explained(ours, &name, o) => Pick::Theirs,
                 _ => three_way(base.map(|b| value_at(&b.values, &leaf)), o, t),
             };
             let (table, key) = leaf.clone();
@@ -623,9 +632,11 @@ impl Work<'_> {
             .iter()
             .filter(|e| !history.base.contains(&e.canon) || theirs.has(&e.canon))
             .collect();
-        let mut seen: BTreeSet<&str> = ours.events.iter().map(|e| e.canon.as_str()).collect();
-        let inserted = history.theirs_only.iter().chain(decided);
-        for entry in inserted.filter(|e| !theirs_has_or_seen(theirs, e, &mut seen)) {
+        // A decision either side already holds is the same merge made before.
+        let new_decisions = decided
+            .iter()
+            .filter(|d| !ours.has(&d.canon) && !theirs.has(&d.canon));
+        for entry in history.theirs_only.iter().chain(new_decisions) {
             let at = merged
                 .iter()
                 .rposition(|e| e.at <= entry.at)
@@ -996,18 +1007,35 @@ kind = "opened"
         let c = read(&m.text);
         let union: BTreeSet<String> = canon_events(a).union(&canon_events(b)).cloned().collect();
         let values: toml::Table = toml::from_str(&m.text).unwrap();
-        let events = array(&values, "event");
-        let kept: BTreeSet<String> = events
+        let all: Vec<String> = array(&values, "event")
             .iter()
-            .zip(&c.events)
-            .filter(|(_, e)| e.kind != EventKind::Merge)
-            .map(|(v, _)| v.to_string())
+            .map(ToString::to_string)
             .collect();
-        prop_assert_eq!(&kept, &union);
-        prop_assert_eq!(
-            events.len() - m.decisions.len(),
-            union.len(),
-            "no event twice"
+        let merged: BTreeSet<String> = all.iter().cloned().collect();
+        // An event is written as often as the side that has it wrote it, ours first.
+        let counts = |text: &str| {
+            let values: toml::Table = toml::from_str(text).unwrap();
+            let mut counts = std::collections::BTreeMap::new();
+            for e in array(&values, "event") {
+                *counts.entry(e.to_string()).or_insert(0) += 1;
+            }
+            counts
+        };
+        let (in_a, in_b) = (counts(a), counts(b));
+        let written: usize = union
+            .iter()
+            .map(|e| in_a.get(e).or(in_b.get(e)).unwrap())
+            .sum();
+        prop_assert_eq!(all.len(), written + m.decisions.len(), "no event twice");
+        prop_assert!(merged.is_superset(&union), "every event is kept");
+        let decided = merged.difference(&union).count();
+        prop_assert_eq!(decided, m.decisions.len(), "only decisions are new");
+        prop_assert!(
+            c.events
+                .iter()
+                .filter(|e| e.kind == EventKind::Merge)
+                .count()
+                >= decided
         );
         let times: Vec<Timestamp> = c.events.iter().map(|e| e.at.instant(&zone())).collect();
         prop_assert!(times.windows(2).all(|w| w[0] <= w[1]), "time order");
