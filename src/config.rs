@@ -33,6 +33,8 @@ pub struct Config {
     pub vocabulary: Vocabulary,
     pub workflow: Workflow,
     pub sla: Sla,
+    /// Commit each change as if `--commit` were given.
+    pub commit: bool,
 }
 
 /// Allowed values; a list that is absent allows anything.
@@ -81,6 +83,8 @@ struct RawConfig {
     workflow: WorkflowConfig,
     #[serde(default)]
     sla: SlaConfig,
+    #[serde(default)]
+    commit: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,6 +193,7 @@ impl Config {
             vocabulary: raw.vocabulary,
             workflow,
             sla,
+            commit: raw.commit,
         })
     }
 
@@ -226,6 +231,10 @@ business_hours = { days = "mon-fri", start = "09:00", end = "18:00" }
 
 # Days off, skipped by business-day durations.
 holidays = []
+
+# Commit every change to a complaint, that file alone, with a message like
+# `gripe: note on k7m2 "Charged twice"`, as if --commit were given (--no-commit skips it).
+commit = false
 
 # When a list is present, values outside it are refused.
 [vocabulary]
@@ -269,6 +278,7 @@ mod tests {
         assert_eq!(config.workflow, default.workflow);
         assert_eq!(config.business_days, default.business_days);
         assert_eq!(config.sla, default.sla);
+        assert_eq!(config.commit, default.commit);
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod document;
 pub mod duration;
 pub mod error;
 pub mod filter;
+pub mod git;
 pub mod history;
 pub mod id;
 pub mod keys;
@@ -59,7 +60,8 @@ pub fn main_with_env(args: Vec<OsString>) -> u8 {
     }
 }
 
-fn print_error(error: &Error) {
+/// Prints an error once, as `gripe: error: ...` and its `hint: ...` lines.
+pub fn print_error(error: &Error) {
     match error {
         Error::Clap(e) => {
             let _ = e.print();

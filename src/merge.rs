@@ -54,6 +54,15 @@ use crate::when::Zone;
 /// The author of the events a merge writes.
 pub const MERGE_AUTHOR: &str = "gripe";
 
+/// The zone a merge reads times written without an offset in: the team's (`timezone` in
+/// gripe.toml), else UTC, never the machine's, so every machine merges alike.
+pub fn zone_for(timezone: Option<chrono_tz::Tz>) -> Zone {
+    timezone.map_or(
+        Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("UTC")),
+        Zone::Named,
+    )
+}
+
 /// What a merge produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Merged {

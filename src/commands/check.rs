@@ -25,7 +25,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let scan = store.scan();
-    let report = check(&scan, &store.config, &calendar, &ctx.now);
+    let report = check(&scan, store, &calendar, &ctx.now);
     let files = scan.complaints.len() + scan.errors.len();
     let short_ids = ShortIds::new(scan.complaints.iter().map(|l| l.complaint.id.as_str()));
     let failing: usize = report
