@@ -123,7 +123,7 @@ impl ComplaintDoc {
 
     /// Sets (or with `None` removes) the item at a header key or a key of a table, creating the
     /// table before the history when it is new. A value that replaces a value keeps its
-    /// comment.
+    /// comment, unless it brings its own.
     pub fn set_item(&mut self, table: Option<&str>, key: &str, item: Option<Item>) {
         match table {
             None => set_in(self.doc.as_table_mut(), key, item, "\n"),
@@ -261,12 +261,17 @@ pub fn event_table(event: &Event) -> Table {
     t
 }
 
-/// Sets `key` in a table (or inline table), keeping the decor of a value it replaces. A new key
-/// gets `new_key_prefix` before it (a blank line between independent header keys).
+/// Sets `key` in a table (or inline table). A new value keeps the spacing and comment of the
+/// value it replaces, unless it brings its own (a value copied from another version of the
+/// file, comment and all). A new key gets `new_key_prefix` before it (a blank line between
+/// independent header keys).
 fn set_in(table: &mut dyn TableLike, key: &str, item: Option<Item>, new_key_prefix: &str) {
     match (table.get_mut(key), item) {
         (Some(old), Some(mut item)) => {
-            if let (Some(old), Some(value)) = (old.as_value(), item.as_value_mut()) {
+            if let (Some(old), Some(value)) = (old.as_value(), item.as_value_mut())
+                && value.decor().prefix().is_none()
+                && value.decor().suffix().is_none()
+            {
                 *value.decor_mut() = old.decor().clone();
             }
             *old = item;

@@ -905,7 +905,12 @@ kind = "opened"
             m.text
                 .contains("severity = \"high\"   # as the customer put it\n")
         );
-        assert!(m.text.contains("category = \"delivery\"\n"), "{}", m.text);
+        assert!(
+            m.text
+                .contains("category = \"delivery\"  # moved by hand\n"),
+            "their line comes with its comment: {}",
+            m.text
+        );
         assert!(m.text.contains("legacy = 7\n"), "{}", m.text);
     }
 
