@@ -305,7 +305,7 @@ fn a_true_contradiction_leaves_markers_around_that_key_alone_and_writes_refuse_t
     assert!(check.stdout.contains("conflicts"), "{}", check.stdout);
     let err = g.run(&["note", &id, "more"]).fails(5).to_string();
     assert!(err.contains("holds git conflict markers"), "{err}");
-    assert!(err.contains(&format!("hint: run `gripe resolve")), "{err}");
+    assert!(err.contains("hint: run `gripe resolve"), "{err}");
     let err = g.run(&["resolve", &id]).fails(5).to_string();
     assert!(
         err.contains("both sides changed severity and gripe cannot tell which to keep"),
