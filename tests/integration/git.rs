@@ -48,6 +48,25 @@ fn with_complaint(setup: bool) -> (Gripe, String) {
     (g, id)
 }
 
+/// Works on a branch `andrea` with `theirs`, then on main with `ours`, committing each, and
+/// merges the branch into main (with `config` such as `merge.conflictStyle=diff3`).
+fn diverge_and_merge(
+    g: &mut Gripe,
+    config: &[&str],
+    theirs: impl FnOnce(&mut Gripe),
+    ours: impl FnOnce(&mut Gripe),
+) -> crate::harness::Run {
+    g.git(&["checkout", "-q", "-b", "andrea"]);
+    theirs(g);
+    commit_all(g, "andrea's work");
+    g.git(&["checkout", "-q", "main"]);
+    ours(g);
+    commit_all(g, "main's work");
+    let mut args: Vec<&str> = config.iter().flat_map(|c| ["-c", c]).collect();
+    args.extend(["merge", "--no-edit", "andrea"]);
+    g.git_in(g.path(), &args)
+}
+
 /// The complaint as `show --format json` gives it.
 fn complaint(g: &Gripe, id: &str) -> serde_json::Value {
     json(&g.run(&["show", id, "--format", "json"]))["complaint"].clone()
@@ -135,27 +154,29 @@ fn git_setup_is_idempotent_and_check_says_whether_it_is_in_place() {
 #[test]
 fn two_branches_that_change_one_complaint_and_open_others_merge_with_nothing_lost() {
     let (mut g, id) = with_complaint(true);
-    g.git(&["checkout", "-q", "-b", "andrea"]);
-    g.set_now("2026-11-23T10:00:00+09:00");
-    g.run(&["note", &id, "Bank confirms two captures"]).ok();
-    g.run(&["followup", &id, "--in", "2d", "Check the refund arrived"])
-        .ok();
-    g.run(&["advance", &id, "-m", "Apologised, refund by Thursday"])
-        .ok();
-    let other = g.open(&["Parcel never arrived"]);
-    commit_all(&g, "andrea's work");
-
-    g.git(&["checkout", "-q", "main"]);
-    g.set_now("2026-11-23T10:30:00+09:00");
-    g.run(&["note", &id, "Customer called again, upset"]).ok();
-    g.run(&["followup", &id, "--in", "3d", "Call back about the fee"])
-        .ok();
-    g.run(&["advance", &id, "--by", "mark"]).ok();
-    g.run(&["set", &id, "assignee=mark"]).ok();
-    let third = g.open(&["Rude driver"]);
-    commit_all(&g, "mark's work");
-
-    let merge = g.git_in(g.path(), &["merge", "--no-edit", "andrea"]);
+    let (mut other, mut third) = (String::new(), String::new());
+    let merge = diverge_and_merge(
+        &mut g,
+        &[],
+        |g| {
+            g.set_now("2026-11-23T10:00:00+09:00");
+            g.run(&["note", &id, "Bank confirms two captures"]).ok();
+            g.run(&["followup", &id, "--in", "2d", "Check the refund arrived"])
+                .ok();
+            g.run(&["advance", &id, "-m", "Apologised, refund by Thursday"])
+                .ok();
+            other = g.open(&["Parcel never arrived"]);
+        },
+        |g| {
+            g.set_now("2026-11-23T10:30:00+09:00");
+            g.run(&["note", &id, "Customer called again, upset"]).ok();
+            g.run(&["followup", &id, "--in", "3d", "Call back about the fee"])
+                .ok();
+            g.run(&["advance", &id, "--by", "mark"]).ok();
+            g.run(&["set", &id, "assignee=mark"]).ok();
+            third = g.open(&["Rude driver"]);
+        },
+    );
     merge.ok();
     assert_eq!(
         g.git(&["status", "--porcelain"]),
@@ -188,16 +209,18 @@ fn two_branches_that_change_one_complaint_and_open_others_merge_with_nothing_los
 #[test]
 fn a_key_both_branches_set_goes_to_the_later_change_and_the_merge_records_it() {
     let (mut g, id) = with_complaint(true);
-    g.git(&["checkout", "-q", "-b", "andrea"]);
-    g.set_now("2026-11-23T11:00:00+09:00");
-    g.run(&["set", &id, "severity=critical"]).ok();
-    commit_all(&g, "critical");
-    g.git(&["checkout", "-q", "main"]);
-    g.set_now("2026-11-23T10:00:00+09:00");
-    g.run(&["set", &id, "severity=low"]).ok();
-    commit_all(&g, "low");
-
-    let merge = g.git_in(g.path(), &["merge", "--no-edit", "andrea"]);
+    let merge = diverge_and_merge(
+        &mut g,
+        &[],
+        |g| {
+            g.set_now("2026-11-23T11:00:00+09:00");
+            g.run(&["set", &id, "severity=critical"]).ok();
+        },
+        |g| {
+            g.set_now("2026-11-23T10:00:00+09:00");
+            g.run(&["set", &id, "severity=low"]).ok();
+        },
+    );
     merge.ok();
     assert!(
         merge
@@ -232,21 +255,24 @@ fn hand_edits_to_different_keys_on_two_branches_are_both_kept() {
         assert!(text.contains(from), "{text}");
         std::fs::write(&path, text.replace(from, to)).unwrap();
     };
-    g.git(&["checkout", "-q", "-b", "andrea"]);
-    edit(
-        "severity = \"medium\"",
-        "severity = \"high\"  # key account, raised by hand",
-    );
-    g.set_now("2026-11-23T10:00:00+09:00");
-    g.run(&["note", &id, "from andrea's branch"]).ok();
-    commit_all(&g, "andrea");
-    g.git(&["checkout", "-q", "main"]);
-    edit("category = \"billing\"", "category = \"payments\"");
-    g.set_now("2026-11-23T10:05:00+09:00");
-    g.run(&["note", &id, "from main"]).ok();
-    commit_all(&g, "main");
-
-    g.git_in(g.path(), &["merge", "--no-edit", "andrea"]).ok();
+    diverge_and_merge(
+        &mut g,
+        &[],
+        |g| {
+            edit(
+                "severity = \"medium\"",
+                "severity = \"high\"  # key account, raised by hand",
+            );
+            g.set_now("2026-11-23T10:00:00+09:00");
+            g.run(&["note", &id, "from andrea's branch"]).ok();
+        },
+        |g| {
+            edit("category = \"billing\"", "category = \"payments\"");
+            g.set_now("2026-11-23T10:05:00+09:00");
+            g.run(&["note", &id, "from main"]).ok();
+        },
+    )
+    .ok();
     let text = g.read(&id);
     assert!(
         text.contains("severity = \"high\"  # key account, raised by hand\n"),
@@ -263,22 +289,21 @@ fn hand_edits_to_different_keys_on_two_branches_are_both_kept() {
 fn a_true_contradiction_leaves_markers_around_that_key_alone_and_writes_refuse_the_file() {
     let (mut g, id) = with_complaint(true);
     let path = g.file(&id);
-    g.git(&["checkout", "-q", "-b", "andrea"]);
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
-        text.replace("severity = \"medium\"", "severity = \"high\""),
-    )
-    .unwrap();
-    g.set_now("2026-11-23T10:00:00+09:00");
-    g.run(&["note", &id, "from andrea"]).ok();
-    commit_all(&g, "andrea: by hand");
-    g.git(&["checkout", "-q", "main"]);
-    g.set_now("2026-11-23T10:05:00+09:00");
-    g.run(&["set", &id, "severity=low"]).ok();
-    commit_all(&g, "main: through gripe");
-
-    let merge = g.git_in(g.path(), &["merge", "--no-edit", "andrea"]);
+    let merge = diverge_and_merge(
+        &mut g,
+        &[],
+        |g| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let by_hand = text.replace("severity = \"medium\"", "severity = \"high\"");
+            std::fs::write(&path, by_hand).unwrap();
+            g.set_now("2026-11-23T10:00:00+09:00");
+            g.run(&["note", &id, "from andrea"]).ok();
+        },
+        |g| {
+            g.set_now("2026-11-23T10:05:00+09:00");
+            g.run(&["set", &id, "severity=low"]).ok();
+        },
+    );
     assert_eq!(merge.code, 1, "{}{}", merge.stdout, merge.stderr);
     assert!(
         merge.stderr.contains(
@@ -331,22 +356,26 @@ fn a_true_contradiction_leaves_markers_around_that_key_alone_and_writes_refuse_t
 /// Two branches that both add to one complaint, merged by plain git (no driver) in `style`.
 fn merged_without_the_driver(style: &str) -> (Gripe, String, String) {
     let (mut g, id) = with_complaint(false);
-    g.git(&["checkout", "-q", "-b", "andrea"]);
-    g.set_now("2026-11-23T10:00:00+09:00");
-    g.run(&["note", &id, "from andrea"]).ok();
-    g.run(&["followup", &id, "--in", "2d", "Check the refund"])
-        .ok();
-    g.run(&["set", &id, "severity=high"]).ok();
-    commit_all(&g, "andrea");
-    g.git(&["checkout", "-q", "main"]);
-    g.set_now("2026-11-23T10:30:00+09:00");
-    g.run(&["advance", &id, "-m", "Apologised"]).ok();
-    g.run(&["set", &id, "severity=critical", "assignee=mark"])
-        .ok();
-    let other = g.open(&["Rude driver"]);
-    commit_all(&g, "main");
+    let mut other = String::new();
     let style = format!("merge.conflictStyle={style}");
-    let merge = g.git_in(g.path(), &["-c", &style, "merge", "--no-edit", "andrea"]);
+    let merge = diverge_and_merge(
+        &mut g,
+        &[&style],
+        |g| {
+            g.set_now("2026-11-23T10:00:00+09:00");
+            g.run(&["note", &id, "from andrea"]).ok();
+            g.run(&["followup", &id, "--in", "2d", "Check the refund"])
+                .ok();
+            g.run(&["set", &id, "severity=high"]).ok();
+        },
+        |g| {
+            g.set_now("2026-11-23T10:30:00+09:00");
+            g.run(&["advance", &id, "-m", "Apologised"]).ok();
+            g.run(&["set", &id, "severity=critical", "assignee=mark"])
+                .ok();
+            other = g.open(&["Rude driver"]);
+        },
+    );
     assert_eq!(merge.code, 1, "git leaves markers: {}", merge.stdout);
     assert!(g.read(&id).contains("<<<<<<< "), "{}", g.read(&id));
     (g, id, other)
