@@ -84,8 +84,10 @@ pub struct Decision {
 }
 
 /// Merges three versions of one complaint file; `base` is `None` when the common ancestor is
-/// unknown. `zone` reads event times written without an offset. A side that does not read as a
-/// complaint, or sides that are different complaints, is an [`Error::Unmergeable`].
+/// unknown, and a base that does not read as a complaint counts as unknown (git's virtual
+/// ancestor in a criss-cross merge may hold markers; a zdiff3 base read back from markers may
+/// be partial). `zone` reads event times written without an offset. A side that does not read
+/// as a complaint, or sides that are different complaints, is an [`Error::Unmergeable`].
 pub fn merge(
     path: &Path,
     base: Option<&str>,
@@ -93,9 +95,7 @@ pub fn merge(
     theirs: &str,
     zone: &Zone,
 ) -> Result<Merged> {
-    let base = base
-        .map(|text| Side::read(path, text, Origin::Decision, zone))
-        .transpose()?;
+    let base = base.and_then(|text| Side::read(path, text, Origin::Base, zone).ok());
     let ours = Side::read(path, ours, Origin::Ours, zone)?;
     let theirs = Side::read(path, theirs, Origin::Theirs, zone)?;
     for other in base.iter().chain([&theirs]) {
@@ -135,11 +135,14 @@ struct Side {
     values: toml::Table,
     doc: ComplaintDoc,
     events: Vec<Entry>,
+    /// The events' canonical content, to look them up.
+    canons: BTreeSet<String>,
 }
 
 /// Where an event comes from, in the order events at one instant are merged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Origin {
+    Base,
     Ours,
     Theirs,
     Decision,
@@ -187,7 +190,7 @@ impl Side {
         let name = match origin {
             Origin::Ours => "ours",
             Origin::Theirs => "theirs",
-            Origin::Decision => "base",
+            Origin::Base | Origin::Decision => "base",
         };
         let (doc, complaint) = ComplaintDoc::parse(path, text).map_err(|e| {
             let reason = match e {
@@ -219,7 +222,7 @@ impl Side {
                 ),
             ));
         }
-        let events = complaint
+        let events: Vec<Entry> = complaint
             .events
             .iter()
             .zip(raw)
@@ -235,6 +238,7 @@ impl Side {
             })
             .collect();
         Ok(Side {
+            canons: events.iter().map(|e| e.canon.clone()).collect(),
             complaint,
             values,
             doc,
@@ -243,7 +247,7 @@ impl Side {
     }
 
     fn has(&self, canon: &str) -> bool {
-        self.events.iter().any(|e| e.canon == canon)
+        self.canons.contains(canon)
     }
 
     /// The follow-ups by id: values to compare, and the tables as written.
@@ -303,7 +307,7 @@ struct History {
 impl History {
     fn new(base: Option<&Side>, ours: &Side, theirs: &Side) -> History {
         let base: BTreeSet<String> = match base {
-            Some(b) => b.events.iter().map(|e| e.canon.clone()).collect(),
+            Some(b) => b.canons.clone(),
             None => ours
                 .events
                 .iter()

@@ -3,8 +3,7 @@
 //! setup`), the way the driver would have merged them.
 //!
 //! Both sides are read back from the markers, with the base when git wrote diff3-style markers
-//! and it reads as a complaint (else the base is what both sides share), and merged by
-//! [`crate::merge`]. The result is
+//! (else the base is what both sides share), and merged by [`crate::merge`]. The result is
 //! written atomically; a file in the middle of a git merge is then staged, so `git commit`
 //! finishes the merge. When both sides changed one key and one change was made by hand, the
 //! rest is still merged and written, the markers stay around that key alone, and the exit
@@ -127,20 +126,13 @@ fn mend(store: &Store, path: &Path, zone: &Zone) -> Result<Option<Vec<Decision>>
             "these are not conflict markers as git writes them; fix the file by hand".into(),
         ),
     })?;
-    // zdiff3 moves lines both sides share out of the block, so the base read back from its
-    // markers may not be a whole file; then the merge goes on as if git had left no base.
-    let merged = match merge(
+    let merged = merge(
         path,
         sides.base.as_deref(),
         &sides.ours,
         &sides.theirs,
         zone,
-    ) {
-        Err(Error::Unmergeable { .. }) if sides.base.is_some() => {
-            merge(path, None, &sides.ours, &sides.theirs, zone)?
-        }
-        result => result?,
-    };
+    )?;
     if merged.text != text {
         write_atomic(
             path,
