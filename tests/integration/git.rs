@@ -602,3 +602,73 @@ fn check_reports_a_file_outside_the_layout_without_failing_unless_asked() {
     );
     g.run(&["check", "--fail-on", "layout"]).fails(1);
 }
+
+#[test]
+fn a_team_of_five_on_branches_for_two_rounds_never_meets_a_conflict() {
+    let (mut g, shared) = with_complaint(true);
+    let second = g.open(&["Wrong colour sent"]);
+    commit_all(&g, "second complaint");
+    let people = ["ana", "ben", "chen", "dita", "emil"];
+    let mut opened = Vec::new();
+    for round in 0..2 {
+        for (i, person) in people.iter().enumerate() {
+            if round == 0 {
+                g.git(&["checkout", "-q", "-b", person, "main"]);
+            } else {
+                g.git(&["checkout", "-q", person]);
+                g.git(&["merge", "-q", "--no-edit", "main"]);
+            }
+            // Everyone works in the same hour, minutes apart, in an order unlike the merges.
+            let minute = (i * 7 + round * 3) % 60;
+            g.set_now(&format!("2026-11-2{}T10:{minute:02}:00+09:00", 4 + round));
+            let by = ["--by", person];
+            let note = format!("{person}'s note, round {round}");
+            g.run(&[&["note", &shared, &note][..], &by].concat()).ok();
+            let assignee = format!("assignee={person}-{round}");
+            g.run(&[&["set", &second, &assignee][..], &by].concat())
+                .ok();
+            g.run(&[&["followup", &shared, "--in", "2d", &note][..], &by].concat())
+                .ok();
+            if i % 2 == round {
+                g.run(&[&["advance", &second][..], &by].concat()).ok();
+            }
+            opened.push(g.open(&[&format!("{person}'s own complaint, round {round}")]));
+            commit_all(&g, &format!("{person}, round {round}"));
+        }
+        g.git(&["checkout", "-q", "main"]);
+        for person in people {
+            let merge = g.git_in(g.path(), &["merge", "--no-edit", person]);
+            merge.ok();
+        }
+    }
+    let c = complaint(&g, &shared);
+    assert_eq!(c["followup"].as_array().unwrap().len(), 10);
+    let notes = c["event"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .count();
+    assert_eq!(notes, 10);
+    let times: Vec<&str> = c["event"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["at"].as_str().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    // Every branch reassigned it; the latest change was emil's, in the second round.
+    let c = complaint(&g, &second);
+    assert_eq!(c["assignee"], "emil-1");
+    assert_eq!(c["stage"], "investigating");
+    for id in &opened {
+        g.run(&["show", id]).ok();
+    }
+    g.run(&["check"]).ok();
+    g.run(&["resolve"]).ok();
+    let run = g.run(&["resolve"]);
+    assert!(
+        run.stderr
+            .contains("no complaint file holds conflict markers")
+    );
+}
