@@ -53,8 +53,10 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create complaints/ and a commented gripe.toml here
-    #[command(after_help = "Examples:\n  gripe init\n  gripe --dir support/complaints init")]
-    Init,
+    #[command(
+        after_help = "Examples:\n  gripe init\n  gripe init --git    # also `gripe git setup`\n  gripe --dir support/complaints init"
+    )]
+    Init(InitArgs),
 
     /// Log a complaint in one line; prints its short id
     #[command(after_help = "Examples:
@@ -172,6 +174,13 @@ that key alone.")]
 Needs a terminal, unless GRIPE_EDITOR names the editor command explicitly."
     )]
     Edit(EditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Also set up gripe's merge driver for this git repository (`gripe git setup`)
+    #[arg(long)]
+    pub git: bool,
 }
 
 /// Who makes a change, and whether to commit it.

@@ -11,16 +11,17 @@
 //! - **Follow-ups** merge by id, key by key. One done on either side is done; done at two
 //!   different times, the earlier time is kept.
 //! - **Header keys** (and the keys of `[customer]`, `[resolution]`, `[fields]` and unknown
-//!   tables): when both sides recorded changes of a key since the base (`set` events, stage
-//!   changes for `stage`, earlier `merge` decisions), the side whose latest such change is later
-//!   wins (at the same instant, theirs, as in the merged order), and when the values differ a
-//!   `merge` event records what was kept over what (for `stage`, that event is itself a stage
-//!   change, so the header always agrees with the history). When only one side has changes of its own
-//!   and the other's value is the base's or what an event both hold says, the first side wins
-//!   (it holds everything the other does, and more). Otherwise
-//!   a key changed on one side takes that side's value, and one changed on both sides to the
-//!   same value is simply kept. A key changed differently on both sides where one side changed it
-//!   by hand (no event) is a true contradiction: it alone is left between conflict markers.
+//!   tables) that the sides hold differently:
+//!   - both sides recorded changes of the key since the base (`set` events, stage changes for
+//!     `stage`, earlier `merge` decisions): the later change wins (at the same instant, theirs,
+//!     as in the merged order), and a `merge` event records what was kept over what. For
+//!     `stage` that event is itself a stage change, so the header always agrees with the
+//!     history;
+//!   - one side recorded changes, and the other's value is the base's or what its own latest
+//!     change (an event both hold) says: the first side wins, as it holds all the other does;
+//!   - otherwise the plain three-way rule: a key changed on one side takes that side's value,
+//!     and a key changed on both sides where a change was made by hand (no event) is a true
+//!     contradiction, left alone between conflict markers.
 //! - **Without a base** (a file git merged in its plain style, read back by `resolve`), the
 //!   base is taken to be what both sides share: events and follow-ups in both; a key that
 //!   differs goes to the side that recorded a change of it, or to the later change when both
@@ -190,7 +191,8 @@ impl Side {
         let name = match origin {
             Origin::Ours => "ours",
             Origin::Theirs => "theirs",
-            Origin::Base | Origin::Decision => "base",
+            Origin::Base => "base",
+            Origin::Decision => "merged",
         };
         let (doc, complaint) = ComplaintDoc::parse(path, text).map_err(|e| {
             let reason = match e {

@@ -121,7 +121,8 @@ fn this_gripe() -> Result<PathBuf> {
     Ok(exe.canonicalize().unwrap_or(exe))
 }
 
-fn setup(ctx: &Ctx) -> Result<()> {
+/// Writes the `.gitattributes` line and registers the driver, where either is missing.
+pub fn setup(ctx: &Ctx) -> Result<()> {
     let place = place(ctx)?;
     let mut done = Vec::new();
     let path = place.repo.top.join(ATTRIBUTES);

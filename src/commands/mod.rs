@@ -35,7 +35,7 @@ use crate::store::Loaded;
 
 pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     match command {
-        Command::Init => init::run(ctx),
+        Command::Init(args) => init::run(&args, ctx),
         Command::Open(args) => open::run(&args, ctx, out),
         Command::List(args) => list::run(&args, ctx, out),
         Command::Show(args) => show::run(&args, ctx, out),

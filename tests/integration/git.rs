@@ -143,6 +143,11 @@ fn git_setup_is_idempotent_and_check_says_whether_it_is_in_place() {
     g.run(&["git", "setup"]).ok();
     g.run(&["git", "setup", "--check"]).ok();
 
+    let fresh = Gripe::bare();
+    init_git(&fresh, fresh.path());
+    fresh.run(&["init", "--git"]).ok();
+    fresh.run(&["git", "setup", "--check"]).ok();
+
     let outside = Gripe::new();
     let err = outside.run(&["git", "setup"]).fails(2).to_string();
     assert!(
