@@ -145,6 +145,32 @@ promises of unresolved complaints). Exit 1 when a finding of a --fail-on kind ex
 files cannot be read at all, 0 otherwise.")]
     Check(CheckArgs),
 
+    /// The team's dashboard: open work, what needs action, volume, trends and recovery metrics
+    #[command(after_help = "Examples:
+  gripe report
+  gripe report --category billing --since 90d
+  gripe report --as-of 2026-10-31             # as it would have been that day
+  gripe report --format json | jq .metrics
+  gripe report --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+
+Metrics follow DOMAIN.md: medians and p90 by the nearest-rank method; rates are fractions
+(null when there is nothing to measure). Top groups compare the last 30 days with the 30
+before; volume covers the last 12 ISO weeks.")]
+    Report(ReportArgs),
+
+    /// Where complaints cluster: counts by one or two dimensions, over time, with spikes
+    #[command(after_help = "Examples:
+  gripe trends --by category                       # totals with bars
+  gripe trends --by hour,assignee                  # a heat map: who gets complaints when
+  gripe trends --by component --every week --since 12w   # a series per component, spikes flagged
+  gripe trends --by fields.region --every month --format csv
+
+Dimensions: category, channel, component, severity, assignee, stage, tag, customer, fields.KEY,
+hour and weekday (of opening, in the team's time zone). Missing values count as (none).
+A spike: the latest period is at least --spike-threshold times the mean of the previous
+--spike-window periods, and at least --spike-min-count (gripe.toml [trends]; defaults 2.0, 8, 5).")]
+    Trends(TrendsArgs),
+
     /// Mend complaint files that hold git conflict markers by merging both sides
     #[command(after_help = "Examples:
   gripe resolve                # every complaint file with conflict markers
@@ -536,4 +562,48 @@ pub struct CheckArgs {
     pub fail_on: Vec<String>,
     #[arg(long, default_value = "table")]
     pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// One or two dimensions, separated by a comma
+    #[arg(long = "by", value_name = "DIM[,DIM]")]
+    pub by: String,
+    /// Count per period: day, week or month
+    #[arg(long, value_name = "PERIOD")]
+    pub every: Option<String>,
+    /// A spike is at least this many times the trailing mean
+    #[arg(long, value_name = "X")]
+    pub spike_threshold: Option<f64>,
+    /// How many previous periods the trailing mean covers
+    #[arg(long, value_name = "N")]
+    pub spike_window: Option<usize>,
+    /// A spike needs at least this many complaints in the latest period
+    #[arg(long, value_name = "N")]
+    pub spike_min_count: Option<u64>,
+    /// Show at most N groups in table and markdown output (0: all)
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    pub top: usize,
+    #[arg(long, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Report as of this date (the end of that day) or time, replaying the history
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[arg(long, default_value = "table")]
+    pub format: ReportFormat,
 }

@@ -133,7 +133,7 @@ impl Resolution {
 }
 
 /// A custom field's value, or the old and new value of a `set` event.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FieldValue {
     Bool(bool),
@@ -142,6 +142,62 @@ pub enum FieldValue {
     Text(String),
     When(When),
     List(Vec<FieldValue>),
+}
+
+impl<'de> Deserialize<'de> for FieldValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<FieldValue, D::Error> {
+        deserializer.deserialize_any(FieldValueVisitor)
+    }
+}
+
+/// Reads whichever type the value has, without trying types one after another (as an untagged
+/// enum would, building an error for each miss).
+struct FieldValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FieldValueVisitor {
+    type Value = FieldValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string, number, boolean, date or list")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<FieldValue, E> {
+        Ok(FieldValue::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<FieldValue, E> {
+        Ok(FieldValue::Integer(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<FieldValue, E> {
+        i64::try_from(v)
+            .map(FieldValue::Integer)
+            .map_err(|_| E::custom(format!("{v} is too large")))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<FieldValue, E> {
+        Ok(FieldValue::Float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<FieldValue, E> {
+        Ok(FieldValue::Text(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<FieldValue, E> {
+        Ok(FieldValue::Text(v))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<FieldValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(FieldValue::List(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<FieldValue, A::Error> {
+        When::from_map(map).map(FieldValue::When)
+    }
 }
 
 impl FieldValue {
@@ -212,6 +268,26 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every kind gripe writes.
+    pub const KNOWN: [EventKind; 8] = [
+        EventKind::Opened,
+        EventKind::Note,
+        EventKind::Stage,
+        EventKind::Set,
+        EventKind::Followup,
+        EventKind::FollowupDone,
+        EventKind::Reopened,
+        EventKind::Merge,
+    ];
+
+    /// The kind named `kind`, as serde reads it (kebab-case; anything else is `Other`).
+    pub fn named(kind: &str) -> EventKind {
+        EventKind::KNOWN
+            .into_iter()
+            .find(|k| k.as_str() == kind)
+            .unwrap_or(EventKind::Other)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::Opened => "opened",
@@ -322,5 +398,35 @@ impl Complaint {
     /// The event that moved the complaint into its current stage, if any.
     pub fn last_stage_event(&self) -> Option<&Event> {
         self.events.iter().rev().find(|e| e.changes_stage())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_kind_reads_back_by_its_name_as_serde_reads_it() {
+        for kind in EventKind::KNOWN {
+            assert_eq!(EventKind::named(kind.as_str()), kind);
+            let read: EventKind = serde_json::from_value(kind.as_str().into()).unwrap();
+            assert_eq!(read, kind);
+        }
+        assert_eq!(EventKind::named("escalated"), EventKind::Other);
+    }
+
+    #[test]
+    fn a_merge_decision_about_the_stage_is_a_stage_change() {
+        let stamp = Stamp {
+            at: chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+09:00").unwrap(),
+            by: "gripe".into(),
+        };
+        let mut decision = Event::stage_change(EventKind::Merge, &stamp, "resolved", "closed");
+        decision.key = Some("stage".into());
+        assert_eq!(decision.to_stage(), Some("closed"));
+        assert!(decision.changes_key("stage"));
+        decision.key = Some("severity".into());
+        assert_eq!(decision.to_stage(), None);
+        assert!(decision.changes_key("severity") && !decision.changes_key("stage"));
     }
 }

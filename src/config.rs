@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::calendar::Calendar;
 use crate::calendar::parse_days;
+use crate::duration::Span;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
@@ -15,6 +16,7 @@ use crate::sla::Sla;
 use crate::sla::SlaConfig;
 use crate::stage::Workflow;
 use crate::stage::WorkflowConfig;
+use crate::trends::SpikeRule;
 use crate::when::When;
 use crate::when::Zone;
 
@@ -33,6 +35,12 @@ pub struct Config {
     pub vocabulary: Vocabulary,
     pub workflow: Workflow,
     pub sla: Sla,
+    pub spikes: SpikeRule,
+    /// A complaint resolved within this long counts as resolved at first contact; `None`
+    /// means on the day it was opened.
+    pub first_contact_within: Option<Span>,
+    /// Customers with two or more complaints within this long are repeat complainants.
+    pub repeat_window: Span,
     /// Commit each change as if `--commit` were given.
     pub commit: bool,
 }
@@ -84,7 +92,26 @@ struct RawConfig {
     #[serde(default)]
     sla: SlaConfig,
     #[serde(default)]
+    trends: TrendsConfig,
+    #[serde(default)]
+    report: ReportConfig,
+    #[serde(default)]
     commit: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportConfig {
+    first_contact_within: Option<Span>,
+    repeat_window: Option<Span>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrendsConfig {
+    spike_threshold: Option<f64>,
+    spike_window: Option<usize>,
+    spike_min_count: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -183,6 +210,18 @@ impl Config {
         }
         let workflow = Workflow::from_config(raw.workflow).map_err(|e| ("workflow", e))?;
         let sla = Sla::from_config(raw.sla, &workflow).map_err(|e| ("sla", e))?;
+        let default = SpikeRule::default();
+        let spikes = SpikeRule {
+            threshold: raw.trends.spike_threshold.unwrap_or(default.threshold),
+            window: raw.trends.spike_window.unwrap_or(default.window),
+            min_count: raw.trends.spike_min_count.unwrap_or(default.min_count),
+        };
+        if !(spikes.threshold > 0.0 && spikes.window > 0) {
+            return Err((
+                "trends",
+                "trends.spike_threshold and spike_window must be above zero".into(),
+            ));
+        }
         Ok(Config {
             dir: raw.dir.unwrap_or_else(|| DEFAULT_DIR.to_string()),
             timezone,
@@ -193,6 +232,12 @@ impl Config {
             vocabulary: raw.vocabulary,
             workflow,
             sla,
+            spikes,
+            first_contact_within: raw.report.first_contact_within,
+            repeat_window: raw.report.repeat_window.unwrap_or(Span {
+                amount: 365,
+                unit: crate::duration::Unit::Days,
+            }),
             commit: raw.commit,
         })
     }
@@ -264,6 +309,20 @@ followup_after_resolve = "3bd"
 # Stages in which the clocks pause, e.g. while waiting on the customer. Regulatory clocks
 # usually do not pause; leave this empty to count every stage.
 pause_in = []
+
+# Spike detection in `gripe trends --every`: a group's latest period is a spike when it is at
+# least spike_threshold times its mean over the previous spike_window periods, and at least
+# spike_min_count.
+[trends]
+spike_threshold = 2.0
+spike_window = 8
+spike_min_count = 5
+
+# Report metrics: resolved "at first contact" means on the day it was opened, unless a span is
+# set here (e.g. "8h"); repeat complainants are customers with 2+ complaints within repeat_window.
+[report]
+# first_contact_within = "8h"
+repeat_window = "365d"
 "#;
 
 #[cfg(test)]
@@ -278,6 +337,7 @@ mod tests {
         assert_eq!(config.workflow, default.workflow);
         assert_eq!(config.business_days, default.business_days);
         assert_eq!(config.sla, default.sla);
+        assert_eq!(config.spikes, default.spikes);
         assert_eq!(config.commit, default.commit);
     }
 

@@ -2,7 +2,8 @@
 //! of the merge, and writing a conflict block for the few keys a merge cannot decide.
 //!
 //! A marker is a line that starts with exactly seven `<`, `|`, `=` or `>` followed by a space or
-//! the end of the line, as git writes them. `=======` counts only inside a conflict block, since
+//! the end of the line, as git writes them ([`crate::document::find_conflict_marker`] finds the
+//! first in a file). `=======` counts only inside a conflict block, since
 //! a line of equal signs is ordinary text elsewhere. Both of git's styles are read: `merge`
 //! (ours, `=======`, theirs) and `diff3`/`zdiff3`, which adds the base after `|||||||`.
 
@@ -20,32 +21,19 @@ pub enum Marker {
 }
 
 impl Marker {
-    /// The marker a line is, if it is one (its line ending may be included).
+    /// The marker a line is, if it is one; `line` runs from the start of a line and may go on
+    /// past its end.
     pub fn of(line: &str) -> Option<Marker> {
-        let bare = line.trim_end_matches(['\n', '\r']);
-        let marker = match bare.get(..7)? {
+        let marker = match line.get(..7)? {
             "<<<<<<<" => Marker::Ours,
             "|||||||" => Marker::Base,
             "=======" => Marker::Separator,
             ">>>>>>>" => Marker::End,
             _ => return None,
         };
-        let rest = &bare[7..];
-        (rest.is_empty() || rest.starts_with(' ')).then_some(marker)
+        let rest = &line[7..];
+        (rest.is_empty() || rest.starts_with([' ', '\n', '\r'])).then_some(marker)
     }
-}
-
-/// The byte offset of the first line that opens, divides or closes a conflict (`=======` alone
-/// is not taken for one), if any.
-pub fn find_marker(text: &str) -> Option<usize> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if Marker::of(line).is_some_and(|m| m != Marker::Separator) {
-            return Some(offset);
-        }
-        offset += line.len();
-    }
-    None
 }
 
 /// The texts of a file with conflict markers, one per side: the lines outside the blocks go to
@@ -163,9 +151,7 @@ mod tests {
         assert_eq!(Marker::of(">>>>>>>"), Some(Marker::End));
         assert_eq!(Marker::of("<<<<<<<< x"), None);
         assert_eq!(Marker::of(" <<<<<<< x"), None);
-        assert_eq!(find_marker("a\n<<<<<<< HEAD\n"), Some(2));
-        assert_eq!(find_marker("text = \"x <<<<<<< y\"\n"), None);
-        assert_eq!(find_marker("=======\n"), None);
+        assert_eq!(Marker::of(">>>>>>>\nmore text"), Some(Marker::End));
     }
 
     #[test]

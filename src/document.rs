@@ -19,7 +19,7 @@ use crate::complaint::Complaint;
 use crate::complaint::Event;
 use crate::complaint::FieldValue;
 use crate::complaint::Followup;
-use crate::conflict::find_marker;
+use crate::conflict::Marker;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
@@ -27,6 +27,24 @@ use crate::id;
 use crate::keys::KeyPath;
 use crate::keys::keys_of;
 use crate::when::When;
+
+/// The byte offset of every line start.
+fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .filter(move |i| *i < text.len())
+}
+
+/// Whether a line (from its start) opens, divides or closes a git conflict (`=======` alone is
+/// left out: outside a conflict it is text).
+fn is_marker_line(line: &str) -> bool {
+    Marker::of(line).is_some_and(|m| m != Marker::Separator)
+}
+
+/// The byte offset of the first line that is a git conflict marker, if any.
+pub fn find_conflict_marker(text: &str) -> Option<usize> {
+    line_starts(text).find(|i| is_marker_line(&text[*i..]))
+}
 
 fn invalid(path: &Path, text: &str, offset: usize, message: &str) -> Error {
     Error::InvalidFile {
@@ -41,13 +59,22 @@ fn invalid(path: &Path, text: &str, offset: usize, message: &str) -> Error {
 
 /// Reads a complaint from the text of its file.
 pub fn read_complaint(path: &Path, text: &str) -> Result<Complaint> {
-    if let Some(offset) = find_marker(text) {
+    if let Some(offset) = find_conflict_marker(text) {
         return Err(Error::ConflictMarkers {
             location: Location::at_offset(path, text, offset),
         });
     }
-    let complaint: Complaint = toml::from_str(text)
-        .map_err(|e| invalid(path, text, e.span().map_or(0, |s| s.start), e.message()))?;
+    parse_complaint(path, text)
+}
+
+/// Parses text known to hold no conflict markers: with the fast reader when it can, else
+/// exactly (and with the precise error) through serde.
+fn parse_complaint(path: &Path, text: &str) -> Result<Complaint> {
+    let complaint = match crate::reader::read(text) {
+        Some(complaint) => complaint,
+        None => toml::from_str(text)
+            .map_err(|e| invalid(path, text, e.span().map_or(0, |s| s.start), e.message()))?,
+    };
     if !id::is_canonical(&complaint.id) || complaint.id.len() < id::MIN_PREFIX {
         let offset = text.find(&complaint.id).unwrap_or(0);
         return Err(invalid(
@@ -60,6 +87,48 @@ pub fn read_complaint(path: &Path, text: &str) -> Result<Complaint> {
                 id::MIN_PREFIX
             ),
         ));
+    }
+    Ok(complaint)
+}
+
+/// Reads only the top of a complaint, before its history. With `with_tables`, the header with
+/// its customer, resolution and custom fields: everything before the first `[[followup]]` or
+/// `[[event]]`, which is what filters and most trends need. Without, only the top-level keys
+/// before the first table, which is enough for `trends --by category` and the like. One pass
+/// over the lines finds the cut and any conflict marker. Falls back to reading the whole file
+/// when the cut cannot be trusted (another table after the history starts) or does not parse,
+/// so what it returns never differs from [`read_complaint`] but for what was left out.
+pub fn read_partial(path: &Path, text: &str, with_tables: bool) -> Result<Complaint> {
+    let mut cut = None;
+    let mut only_history = true;
+    for i in line_starts(text) {
+        let line = &text[i..];
+        if is_marker_line(line) {
+            return Err(Error::ConflictMarkers {
+                location: Location::at_offset(path, text, i),
+            });
+        }
+        if line.starts_with('[') {
+            let history = line.starts_with("[[event]]") || line.starts_with("[[followup]]");
+            match cut {
+                None if history || !with_tables => cut = Some(i),
+                Some(_) if !history && with_tables => only_history = false,
+                _ => {}
+            }
+        }
+    }
+    if let (Some(cut), true) = (cut, only_history)
+        && let Ok(complaint) = parse_complaint(path, &text[..cut])
+    {
+        return Ok(complaint);
+    }
+    let mut complaint = parse_complaint(path, text)?;
+    complaint.events.clear();
+    complaint.followups.clear();
+    if !with_tables {
+        complaint.customer = Default::default();
+        complaint.resolution = Default::default();
+        complaint.fields.clear();
     }
     Ok(complaint)
 }

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::keys::KeyPath;
 use crate::keys::split_list;
 use crate::stage::Workflow;
+use crate::store::Depth;
 use crate::when::Direction;
 use crate::when::Timestamp;
 use crate::when::parse_user_when;
@@ -138,6 +139,23 @@ impl Filter {
             until: date("--until", &input.until, true)?,
             grep: input.grep.as_deref().map(str::to_lowercase),
         })
+    }
+
+    /// The `--since` and `--until` bounds on opening.
+    pub fn range(&self) -> (Option<Timestamp>, Option<Timestamp>) {
+        (self.since, self.until)
+    }
+
+    /// How much of each file matching needs: everything for `--grep` (it searches notes), the
+    /// tables for `--customer` and `--field`, else the top-level keys.
+    pub fn depth(&self) -> Depth {
+        if self.grep.is_some() {
+            Depth::Full
+        } else if self.customer.is_some() || !self.fields.is_empty() {
+            Depth::Header
+        } else {
+            Depth::Top
+        }
     }
 
     pub fn matches(&self, c: &Complaint, workflow: &Workflow, calendar: &Calendar) -> bool {

@@ -162,6 +162,63 @@ impl KeyPath {
         }
     }
 
+    /// Sets the key in `complaint` (the read model) to `value`, or removes it; used to replay a
+    /// complaint's history backwards. A value of the wrong type for the key is ignored.
+    pub fn put(&self, complaint: &mut Complaint, value: Option<FieldValue>) {
+        let text = |v: &Option<FieldValue>| v.as_ref().map(ToString::to_string);
+        let flag = |v: &Option<FieldValue>| match v {
+            Some(FieldValue::Bool(b)) => Some(*b),
+            _ => None,
+        };
+        let r = &mut complaint.resolution;
+        match (self.table, self.name.as_str()) {
+            (None, "title") => {
+                if let Some(title) = text(&value) {
+                    complaint.title = title;
+                }
+            }
+            (None, "severity") => {
+                complaint.severity = text(&value).and_then(|s| Severity::parse(&s));
+            }
+            (None, "channel") => complaint.channel = text(&value),
+            (None, "category") => complaint.category = text(&value),
+            (None, "component") => complaint.component = text(&value),
+            (None, "assignee") => complaint.assignee = text(&value),
+            (None, "tags") => {
+                complaint.tags = match value {
+                    Some(FieldValue::List(items)) => {
+                        items.iter().map(ToString::to_string).collect()
+                    }
+                    _ => Vec::new(),
+                };
+            }
+            (None, "promised_by") => {
+                complaint.promised_by = match value {
+                    Some(FieldValue::When(w)) => Some(w),
+                    other => text(&other).and_then(|s| s.parse().ok()),
+                };
+            }
+            (None, "external_ref") => complaint.external_ref = text(&value),
+            (Some("customer"), "name") => complaint.customer.name = text(&value),
+            (Some("customer"), "contact") => complaint.customer.contact = text(&value),
+            (Some("resolution"), "fair_outcome") => r.fair_outcome = text(&value),
+            (Some("resolution"), "action") => r.action = text(&value),
+            (Some("resolution"), "extra_mile") => r.extra_mile = text(&value),
+            (Some("resolution"), "root_cause") => r.root_cause = text(&value),
+            (Some("resolution"), "avoidable") => r.avoidable = flag(&value),
+            (Some("resolution"), "satisfied") => r.satisfied = flag(&value),
+            (Some("fields"), name) => match value {
+                Some(v) => {
+                    complaint.fields.insert(name.to_string(), v);
+                }
+                None => {
+                    complaint.fields.remove(name);
+                }
+            },
+            _ => {}
+        }
+    }
+
     /// Reads a typed value for this key; an empty value means "remove the key".
     pub fn parse_value(
         &self,

@@ -24,10 +24,14 @@ pub mod id;
 pub mod keys;
 pub mod merge;
 pub mod output;
+pub mod reader;
+pub mod replay;
+pub mod report;
 pub mod sla;
 pub mod stage;
 pub mod status;
 pub mod store;
+pub mod trends;
 pub mod when;
 
 use std::ffi::OsString;

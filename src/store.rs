@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::config::DEFAULT_DIR;
 use crate::document::ComplaintDoc;
 use crate::document::read_complaint;
+use crate::document::read_partial;
 use crate::error::Error;
 use crate::error::Result;
 use crate::id;
@@ -38,6 +39,30 @@ pub struct Store {
 pub struct Loaded {
     pub path: PathBuf,
     pub complaint: Complaint,
+}
+
+/// How much of each file a scan reads into the complaint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// The top-level keys only: not the customer, resolution, custom fields or history.
+    Top,
+    /// The header, customer, resolution and custom fields: not the follow-ups and events.
+    Header,
+    /// Everything.
+    Full,
+}
+
+/// Reads a file into a reused buffer.
+fn read_into(path: &Path, buffer: &mut String) -> Result<()> {
+    use std::io::Read;
+    buffer.clear();
+    fs::File::open(path)
+        .and_then(|mut f| f.read_to_string(buffer))
+        .map(drop)
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 /// A complaint found by id prefix.
@@ -121,7 +146,8 @@ impl Store {
             })
             .map(walkdir::DirEntry::into_path)
             .collect();
-        files.sort();
+        // Byte order is stable and much cheaper than comparing paths component by component.
+        files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
         files
     }
 
@@ -141,21 +167,51 @@ impl Store {
         })
     }
 
-    /// Reads every complaint, in parallel.
+    /// Reads every complaint, in parallel, keeping them all (for commands that show them).
     pub fn scan(&self) -> Scan {
-        let results: Vec<Result<Loaded>> = self
-            .files()
-            .par_iter()
-            .map(|path| self.load(path))
-            .collect();
-        let mut scan = Scan::default();
-        for result in results {
-            match result {
-                Ok(loaded) => scan.complaints.push(loaded),
-                Err(e) => scan.errors.push(e),
-            }
-        }
-        scan
+        self.fold(
+            Depth::Full,
+            Scan::default,
+            |scan, loaded| scan.complaints.push(loaded),
+            |mut a, b| {
+                a.complaints.extend(b.complaints);
+                a.errors.extend(b.errors);
+                a
+            },
+            |scan, error| scan.errors.push(error),
+        )
+    }
+
+    /// Reads every complaint file in parallel, to `depth`, and folds each complaint into a
+    /// per-thread accumulator (`add`) or its error into it (`fail`); `merge` joins the
+    /// accumulators. Nothing but the accumulators is kept, so memory stays flat however many
+    /// files there are, and a bad file never stops the scan.
+    pub fn fold<A: Send>(
+        &self,
+        depth: Depth,
+        init: impl Fn() -> A + Sync + Send,
+        add: impl Fn(&mut A, Loaded) + Sync + Send,
+        merge: impl Fn(A, A) -> A + Sync + Send,
+        fail: impl Fn(&mut A, Error) + Sync + Send,
+    ) -> A {
+        self.files()
+            .into_par_iter()
+            .fold(
+                || (init(), String::new()),
+                |(mut acc, mut buffer), path| {
+                    match read_into(&path, &mut buffer).and_then(|()| match depth {
+                        Depth::Top => read_partial(&path, &buffer, false),
+                        Depth::Header => read_partial(&path, &buffer, true),
+                        Depth::Full => read_complaint(&path, &buffer),
+                    }) {
+                        Ok(complaint) => add(&mut acc, Loaded { path, complaint }),
+                        Err(error) => fail(&mut acc, error),
+                    }
+                    (acc, buffer)
+                },
+            )
+            .map(|(acc, _)| acc)
+            .reduce(&init, &merge)
     }
 
     /// Every complaint id with its file. Files named after their id are not opened; others are

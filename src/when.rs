@@ -150,7 +150,46 @@ impl When {
         toml_edit::Value::from(datetime)
     }
 
-    fn from_toml_datetime(dt: &toml::value::Datetime) -> Option<When> {
+    /// Parses the forms gripe writes (`2026-11-23`, `2026-11-23T09:14:02`, with `Z` or
+    /// `+09:00`) byte by byte; `None` for anything else, which the general parser then reads.
+    pub(crate) fn parse_canonical(s: &str) -> Option<When> {
+        let b = s.as_bytes();
+        let num = |range: std::ops::Range<usize>| -> Option<u32> {
+            b.get(range)?.iter().try_fold(0u32, |n, d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
+        };
+        let at = |i: usize, c: u8| b.get(i) == Some(&c);
+        if !(at(4, b'-') && at(7, b'-')) {
+            return None;
+        }
+        let date =
+            NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+        if b.len() == 10 {
+            return Some(When::Date(date));
+        }
+        if !(at(10, b'T') && at(13, b':') && at(16, b':')) {
+            return None;
+        }
+        let time = NaiveTime::from_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?;
+        let local = date.and_time(time);
+        let offset = match &b[19..] {
+            [] => return Some(When::Local(local)),
+            [b'Z'] | [b'z'] => 0,
+            [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+                let minutes = num(20..22)? * 60 + num(23..25)?;
+                let seconds = i32::try_from(minutes * 60).ok()?;
+                if *sign == b'-' { -seconds } else { seconds }
+            }
+            _ => return None,
+        };
+        FixedOffset::east_opt(offset)?
+            .from_local_datetime(&local)
+            .single()
+            .map(When::Zoned)
+    }
+
+    pub(crate) fn from_toml_datetime(dt: &toml::value::Datetime) -> Option<When> {
         let date = dt
             .date
             .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()));
@@ -228,18 +267,39 @@ impl FromStr for When {
 
 impl<'de> Deserialize<'de> for When {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<When, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Datetime(toml::value::Datetime),
-            Text(String),
-        }
-        match Raw::deserialize(deserializer)? {
-            Raw::Datetime(dt) => When::from_toml_datetime(&dt).ok_or_else(|| {
-                serde::de::Error::custom(format!("`{dt}` is not a date or a date with a time"))
-            }),
-            Raw::Text(s) => s.parse().map_err(serde::de::Error::custom),
-        }
+        deserializer.deserialize_any(WhenVisitor)
+    }
+}
+
+/// Reads a TOML datetime (which serde sees as a one-key map) or a string. A visitor rather than
+/// an untagged enum: failed attempts at other types would each build an error message, and
+/// complaint files are full of dates.
+struct WhenVisitor;
+
+impl<'de> serde::de::Visitor<'de> for WhenVisitor {
+    type Value = When;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date or a date with a time")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<When, E> {
+        s.parse().map_err(E::custom)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<When, A::Error> {
+        When::from_map(map)
+    }
+}
+
+impl When {
+    /// Reads the map serde presents a TOML datetime as.
+    pub(crate) fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<When, A::Error> {
+        let dt =
+            toml::value::Datetime::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        When::from_toml_datetime(&dt).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{dt}` is not a date or a date with a time"))
+        })
     }
 }
 
@@ -359,6 +419,32 @@ mod tests {
                 .to_string(),
             "2026-11-23T09:14:00+09:00"
         );
+    }
+
+    #[test]
+    fn the_canonical_parser_agrees_with_the_general_one() {
+        for s in [
+            "2026-11-23",
+            "2026-11-23T09:14:02",
+            "2026-11-23T09:14:02Z",
+            "2026-11-23T09:14:02+09:00",
+            "2026-11-23T09:14:02-03:30",
+        ] {
+            let general: toml::value::Datetime = s.parse().unwrap();
+            assert_eq!(
+                When::parse_canonical(s),
+                When::from_toml_datetime(&general),
+                "{s}"
+            );
+        }
+        for other in [
+            "2026-02-30",
+            "2026-11-23T25:00:00Z",
+            "2026-11-23 09:14:02Z",
+            "2026-11-23T09:14:02.5Z",
+        ] {
+            assert_eq!(When::parse_canonical(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -13,9 +13,11 @@ pub mod merge_file;
 pub mod note;
 pub mod open;
 pub mod reopen;
+pub mod report;
 pub mod resolve;
 pub mod set;
 pub mod show;
+pub mod trends;
 
 use std::io::Read;
 use std::io::Write;
@@ -48,6 +50,8 @@ pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         Command::Followup(args) => followup::run(&args, ctx, out),
         Command::Due(args) => due::run(&args, ctx, out),
         Command::Check(args) => check::run(&args, ctx, out),
+        Command::Trends(args) => trends::run(&args, ctx, out),
+        Command::Report(args) => report::run(&args, ctx, out),
         Command::Resolve(args) => resolve::run(&args, ctx),
         Command::Git(args) => git::run(&args, ctx, out),
         Command::MergeFile(args) => merge_file::run(&args, ctx),

@@ -17,8 +17,8 @@ use super::commit_repo;
 use super::say;
 use crate::cli::ResolveArgs;
 use crate::conflict;
-use crate::conflict::find_marker;
 use crate::context::Ctx;
+use crate::document::find_conflict_marker;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
@@ -44,7 +44,11 @@ pub fn run(args: &ResolveArgs, ctx: &Ctx) -> Result<()> {
         store
             .files()
             .into_iter()
-            .filter(|p| store.read_text(p).is_ok_and(|t| find_marker(&t).is_some()))
+            .filter(|p| {
+                store
+                    .read_text(p)
+                    .is_ok_and(|t| find_conflict_marker(&t).is_some())
+            })
             .collect()
     } else {
         args.ids
@@ -112,7 +116,7 @@ pub fn run(args: &ResolveArgs, ctx: &Ctx) -> Result<()> {
 /// markers, else the decisions the merge made.
 fn mend(store: &Store, path: &Path, zone: &Zone) -> Result<Option<Vec<Decision>>> {
     let text = store.read_text(path)?;
-    if find_marker(&text).is_none() {
+    if find_conflict_marker(&text).is_none() {
         return Ok(None);
     }
     let sides = conflict::split(&text).map_err(|bad| Error::InvalidFile {
@@ -141,7 +145,7 @@ fn mend(store: &Store, path: &Path, zone: &Zone) -> Result<Option<Vec<Decision>>
         )?;
     }
     if !merged.contradictions.is_empty() {
-        let offset = find_marker(&merged.text).unwrap_or(0);
+        let offset = find_conflict_marker(&merged.text).unwrap_or(0);
         return Err(Error::Contradiction {
             location: Location::at_offset(path, &merged.text, offset),
             keys: merged.contradictions,

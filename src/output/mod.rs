@@ -2,6 +2,7 @@
 //! them into text. The shape of the output never depends on whether stdout is a terminal; only
 //! colour does, and that is decided once at start-up and passed in as a [`Painter`].
 
+pub mod chart;
 pub mod csv;
 pub mod json;
 pub mod markdown;

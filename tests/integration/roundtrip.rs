@@ -189,4 +189,50 @@ proptest! {
         let back = read_complaint(path, &text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert_eq!(back, c);
     }
+
+    #[test]
+    fn the_fast_reader_agrees_with_serde_or_steps_aside(c in complaint()) {
+        let text = ComplaintDoc::render_new(&c);
+        let exact: Complaint = toml::from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let fast = gripe::reader::read(&text);
+        prop_assert!(fast.is_some(), "gripe's own files take the fast path:\n{}", text);
+        prop_assert_eq!(fast.unwrap(), exact);
+    }
+}
+
+/// Every sample complaint and example reads the same through both readers; hand-written ones
+/// may take the exact path, but never read differently.
+#[test]
+fn both_readers_agree_on_every_sample_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut fast_count = 0;
+    let mut files = 0;
+    for dir in ["complaints", "examples/complaints"] {
+        for entry in walk(&root.join(dir)) {
+            let text = std::fs::read_to_string(&entry).unwrap();
+            let exact: Complaint = toml::from_str(&text).unwrap();
+            files += 1;
+            if let Some(fast) = gripe::reader::read(&text) {
+                assert_eq!(fast, exact, "{}", entry.display());
+                fast_count += 1;
+            }
+        }
+    }
+    assert!(
+        files > 40 && fast_count >= files - 2,
+        "{fast_count} of {files} took the fast path"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    out
 }

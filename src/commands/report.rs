@@ -1,0 +1,432 @@
+//! `gripe report`: the team's dashboard, as a terminal page, JSON (`gripe.report/1`, a contract
+//! scripts rely on) or markdown for CI job summaries. `--as-of` replays every complaint's
+//! history to the report time.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use chrono::Duration;
+
+use super::emit;
+use super::say;
+use crate::cli::ReportArgs;
+use crate::cli::ReportFormat;
+use crate::complaint::Severity;
+use crate::context::Ctx;
+use crate::duration::human_seconds;
+use crate::error::Error;
+use crate::error::Result;
+use crate::filter::Filter;
+use crate::id::ShortIds;
+use crate::output::Painter;
+use crate::output::Rows;
+use crate::output::chart;
+use crate::output::json;
+use crate::output::markdown;
+use crate::output::table;
+use crate::output::truncate;
+use crate::replay::as_of;
+use crate::report::Accumulator;
+use crate::report::Report;
+use crate::report::Scope;
+use crate::report::TopGroup;
+use crate::report::finish;
+use crate::report::ids;
+use crate::store::Depth;
+use crate::when::Direction;
+use crate::when::parse_user_when;
+
+pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let store = ctx.store()?;
+    let calendar = ctx.calendar()?;
+    let config = &store.config;
+    let report_time = match &args.as_of {
+        Some(date) => parse_user_when(date, &ctx.now, &calendar, Direction::Back)
+            .map_err(|e| Error::usage(format!("--as-of: {e}")))?
+            .deadline(&calendar.zone),
+        None => ctx.now,
+    };
+    let replaying = report_time < ctx.now;
+    let seconds = |span: &crate::duration::Span| Duration::seconds(calendar.span_seconds(span));
+    let scope = Scope::new(
+        config,
+        &calendar,
+        report_time,
+        config.first_contact_within.as_ref().map(seconds),
+        seconds(&config.repeat_window),
+    );
+    let workflow = &config.workflow;
+    let filter = Filter::new(&args.filter.to_input(), workflow, &report_time, &calendar)?;
+    let (acc, errors) = store.fold(
+        Depth::Full,
+        || (Accumulator::default(), Vec::new()),
+        |(acc, _), loaded| {
+            let past;
+            let complaint = if replaying {
+                match as_of(&loaded.complaint, &report_time, workflow, &calendar.zone) {
+                    Some(c) => {
+                        past = c;
+                        &past
+                    }
+                    None => return,
+                }
+            } else {
+                &loaded.complaint
+            };
+            if filter.matches(complaint, workflow, &calendar) {
+                acc.add(complaint, &scope);
+            }
+        },
+        |(a, mut errors), (b, more)| {
+            errors.extend(more);
+            (a.merge(b), errors)
+        },
+        |(_, errors), error| errors.push(error),
+    );
+    for error in &errors {
+        say(&format!("gripe: error: {error}"));
+    }
+    let short_ids = ShortIds::new(ids(&acc).iter().map(String::as_str));
+    let report = finish(acc, &scope, &|id| short_ids.get(id).to_string());
+    let text = match args.format {
+        ReportFormat::Json => {
+            let mut value = json::value(&report);
+            let fields = match &mut value {
+                serde_json::Value::Object(map) => std::mem::take(map).into_iter().collect(),
+                _ => Vec::new(),
+            };
+            json::envelope(
+                "gripe.report/1",
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.clone()))
+                    .collect(),
+            )
+        }
+        ReportFormat::Table => render(&report, ctx.painter, false),
+        ReportFormat::Markdown => render(&report, Painter { color: false }, true),
+    };
+    emit(out, &text)?;
+    match errors.len() {
+        0 => Ok(()),
+        count => Err(Error::BadFiles { count }),
+    }
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0))
+}
+
+fn of(counts: [u64; 2]) -> String {
+    format!("{} of {}", counts[0], counts[1])
+}
+
+fn change(g: &TopGroup) -> String {
+    match g.change {
+        Some(c) if c > 0.0 => format!("+{:.0}%", c * 100.0),
+        Some(c) => format!("{:.0}%", c * 100.0),
+        None => "new".into(),
+    }
+}
+
+/// The report as a page: for the terminal, or (`md`) as markdown for a CI job summary.
+fn render(r: &Report, p: Painter, md: bool) -> String {
+    let mut s = String::new();
+    let heading = |s: &mut String, title: &str| {
+        if md {
+            let _ = writeln!(s, "\n### {title}\n");
+        } else {
+            let _ = writeln!(s, "\n{}", p.bold(title));
+        }
+    };
+    let rows = |s: &mut String, rows: &Rows, right: &[usize]| {
+        if md {
+            s.push_str(&markdown::render(rows));
+        } else {
+            for line in table::render(rows, p, right).lines() {
+                let _ = writeln!(s, "  {line}");
+            }
+        }
+    };
+    let title = format!(
+        "gripe report, as of {} ({} complaints)",
+        r.as_of, r.complaints
+    );
+    if md {
+        let _ = writeln!(s, "## {title}");
+    } else {
+        let _ = writeln!(s, "{}", p.bold(&title));
+    }
+
+    heading(&mut s, &format!("Open: {}", r.open.total));
+    let joined = |items: Vec<(String, u64)>| {
+        items
+            .into_iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let mut open = Rows::new(&["", ""]);
+    open.headers.clear();
+    let stages = r
+        .open
+        .stage_order
+        .iter()
+        .map(|k| (k.clone(), r.open.by_stage[k]))
+        .collect();
+    let severities = Severity::ALL
+        .iter()
+        .rev()
+        .map(|s| s.as_str().to_string())
+        .chain(["(none)".to_string()])
+        .filter_map(|k| r.open.by_severity.get(&k).map(|n| (k, *n)))
+        .collect();
+    let ages = ["<1d", "1-3d", "3-7d", "7-30d", ">30d"]
+        .iter()
+        .map(|k| (k.to_string(), r.open.by_age[*k]))
+        .collect();
+    let lines = [
+        ("by stage", joined(stages)),
+        ("by severity", joined(severities)),
+        ("by age", joined(ages)),
+    ];
+    for (label, value) in lines {
+        if md {
+            let _ = writeln!(s, "- {label}: {value}");
+        } else {
+            let _ = writeln!(s, "  {}  {value}", p.dim(&format!("{label:<11}")));
+        }
+    }
+
+    heading(
+        &mut s,
+        &format!("Needs action now: {}", r.needs_action.len()),
+    );
+    if r.needs_action.is_empty() {
+        let _ = writeln!(
+            s,
+            "{}nothing overdue, broken or unacknowledged",
+            if md { "" } else { "  " }
+        );
+    } else {
+        let mut actions = Rows::new(&["WHAT", "ID", "ASSIGNEE", "LATE", "TITLE", "DETAIL"]);
+        let shown = if md { r.needs_action.len() } else { 15 };
+        for a in r.needs_action.iter().take(shown) {
+            actions.push(vec![
+                if md {
+                    a.kind.to_string()
+                } else {
+                    p.red(a.kind)
+                },
+                a.short_id.clone(),
+                a.assignee.clone().unwrap_or_default(),
+                if a.late_s > 0 {
+                    human_seconds(a.late_s)
+                } else {
+                    format!("in {}", human_seconds(-a.late_s))
+                },
+                if md {
+                    a.title.clone()
+                } else {
+                    truncate(&a.title, 40)
+                },
+                if md {
+                    a.detail.clone()
+                } else {
+                    truncate(&a.detail, 50)
+                },
+            ]);
+        }
+        rows(&mut s, &actions, &[3]);
+        if r.needs_action.len() > shown {
+            let _ = writeln!(
+                s,
+                "  {}",
+                p.dim(&format!(
+                    "… and {} more (gripe due, gripe check --fail-on all)",
+                    r.needs_action.len() - shown
+                ))
+            );
+        }
+    }
+
+    let weeks = &r.volume.weeks;
+    heading(
+        &mut s,
+        &format!(
+            "Volume, weeks {} to {}",
+            weeks.first().map(String::as_str).unwrap_or_default(),
+            weeks.last().map(String::as_str).unwrap_or_default()
+        ),
+    );
+    let mut volume = Rows::new(&["", "TREND", "TOTAL", "THIS WEEK"]);
+    for (label, series) in [("opened", &r.volume.opened), ("closed", &r.volume.closed)] {
+        volume.push(vec![
+            label.to_string(),
+            if md {
+                format!("`{}`", chart::sparkline(series))
+            } else {
+                p.cyan(&chart::sparkline(series))
+            },
+            series.iter().sum::<u64>().to_string(),
+            series.last().copied().unwrap_or(0).to_string(),
+        ]);
+    }
+    rows(&mut s, &volume, &[2, 3]);
+
+    heading(
+        &mut s,
+        &format!(
+            "Top, last {} days against the {} before",
+            r.top.period_days, r.top.period_days
+        ),
+    );
+    let mut top = Rows::new(&[
+        "CATEGORY",
+        "N",
+        "CHANGE",
+        "CHANNEL",
+        "N",
+        "CHANGE",
+        "COMPONENT",
+        "N",
+        "CHANGE",
+    ]);
+    let lists = [&r.top.category, &r.top.channel, &r.top.component];
+    let depth = lists.iter().map(|l| l.len()).max().unwrap_or(0);
+    for i in 0..depth {
+        let mut row = Vec::new();
+        for list in lists {
+            match list.get(i) {
+                Some(g) => row.extend([g.value.clone(), g.count.to_string(), change(g)]),
+                None => row.extend([String::new(), String::new(), String::new()]),
+            }
+        }
+        top.push(row);
+    }
+    if depth == 0 {
+        let _ = writeln!(
+            s,
+            "{}no complaints in the last {} days",
+            if md { "" } else { "  " },
+            r.top.period_days
+        );
+    } else {
+        rows(&mut s, &top, &[1, 2, 4, 5, 7, 8]);
+    }
+
+    heading(&mut s, "Service recovery");
+    let m = &r.metrics;
+    let c = &m.counts;
+    let duration = |d: &crate::report::DurationStats, missing: &str| match (d.median_s, d.p90_s) {
+        (Some(median), Some(p90)) => format!(
+            "median {}, p90 {} ({} measured, {} {missing})",
+            human_seconds(median),
+            human_seconds(p90),
+            d.count,
+            d.missing
+        ),
+        _ => format!("none yet ({} {missing})", d.missing),
+    };
+    let metrics = [
+        (
+            "time to acknowledge",
+            duration(&m.time_to_acknowledge, "not acknowledged"),
+        ),
+        (
+            "time to resolve",
+            duration(&m.time_to_resolve, "not resolved"),
+        ),
+        (
+            "SLA attainment",
+            format!(
+                "acknowledge {} ({}), resolve {} ({})",
+                percent(m.sla_attainment.acknowledge),
+                of(c.sla_acknowledge),
+                percent(m.sla_attainment.resolve),
+                of(c.sla_resolve)
+            ),
+        ),
+        (
+            "first-contact resolution",
+            format!(
+                "{} ({})",
+                percent(m.first_contact_resolution),
+                of(c.first_contact_resolution)
+            ),
+        ),
+        (
+            "reopen rate",
+            format!("{} ({})", percent(m.reopen_rate), of(c.reopened)),
+        ),
+        (
+            "follow-ups on time",
+            format!(
+                "{} ({})",
+                percent(m.followup_on_time_rate),
+                of(c.followups_on_time)
+            ),
+        ),
+        (
+            "promises kept",
+            format!("{} ({})", percent(m.promise_kept_rate), of(c.promises_kept)),
+        ),
+        (
+            "satisfied",
+            format!(
+                "{} ({} asked)",
+                percent(m.satisfaction_rate),
+                of(c.satisfied)
+            ),
+        ),
+        (
+            "repeat complainants",
+            format!(
+                "{} ({} customers)",
+                percent(m.repeat_complainant_rate),
+                of(c.repeat_complainants)
+            ),
+        ),
+    ];
+    for (label, value) in metrics {
+        if md {
+            let _ = writeln!(s, "- {label}: {value}");
+        } else {
+            let _ = writeln!(s, "  {}  {value}", p.dim(&format!("{label:<24}")));
+        }
+    }
+
+    heading(&mut s, "Where complaints cluster");
+    let indent = if md { "- " } else { "  " };
+    if let Some(peak) = &r.peak_hour {
+        let _ = writeln!(
+            s,
+            "{indent}busiest hour {}:00-{}:59: {} of {} complaints, {} of them assigned to {}",
+            peak.hour, peak.hour, peak.count, peak.total, peak.assignee_count, peak.assignee
+        );
+    }
+    if r.spikes.is_empty() {
+        let _ = writeln!(s, "{indent}no spikes in the last {} weeks", weeks.len());
+    }
+    for spike in &r.spikes {
+        let ratio = spike.ratio.map_or("from nothing".to_string(), |x| {
+            format!("{x:.1}x the mean of {:.1}", spike.mean)
+        });
+        let line = format!(
+            "spike: {} {} in week {}: {} complaints, {ratio}",
+            spike.dimension, spike.value, spike.week, spike.count
+        );
+        let _ = writeln!(s, "{indent}{}", if md { line } else { p.red(&line) });
+    }
+    let _ = writeln!(
+        s,
+        "{indent}{}",
+        if md {
+            "explore: `gripe trends --by hour,assignee`, `gripe trends --by component --every week`"
+                .to_string()
+        } else {
+            p.dim("explore: gripe trends --by hour,assignee · gripe trends --by component --every week")
+        }
+    );
+    s
+}
