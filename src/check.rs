@@ -3,9 +3,11 @@
 //!
 //! Kinds: `invalid` (a file that does not parse, an unknown stage, a header that disagrees with
 //! its events, a duplicate id, a value outside the vocabulary, a stage entered without what it
-//! requires), `conflicts` (git conflict markers), `overdue` (follow-ups not done by their due
-//! time), `sla` (breached clocks of open complaints) and `promises` (broken promises of
-//! complaints not yet resolved).
+//! requires), `conflicts` (git conflict markers), `layout` (a file not at `YYYY/MM/<id>.toml`
+//! for its opening month and id: it still counts, but git sees a move as a delete and an add,
+//! so an edit of the old path on another branch merges into a second copy), `overdue`
+//! (follow-ups not done by their due time), `sla` (breached clocks of open complaints) and
+//! `promises` (broken promises of complaints not yet resolved).
 
 use std::path::PathBuf;
 
@@ -22,7 +24,9 @@ use crate::status::FollowupState;
 use crate::status::PromiseState;
 use crate::status::Status;
 use crate::store::Loaded;
+use crate::store::Store;
 use crate::when::Timestamp;
+use crate::when::When;
 use crate::when::Zone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -30,15 +34,17 @@ use crate::when::Zone;
 pub enum FindingKind {
     Conflicts,
     Invalid,
+    Layout,
     Overdue,
     Sla,
     Promises,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 5] = [
+    pub const ALL: [FindingKind; 6] = [
         FindingKind::Conflicts,
         FindingKind::Invalid,
+        FindingKind::Layout,
         FindingKind::Overdue,
         FindingKind::Sla,
         FindingKind::Promises,
@@ -48,6 +54,7 @@ impl FindingKind {
         match self {
             FindingKind::Conflicts => "conflicts",
             FindingKind::Invalid => "invalid",
+            FindingKind::Layout => "layout",
             FindingKind::Overdue => "overdue",
             FindingKind::Sla => "sla",
             FindingKind::Promises => "promises",
@@ -65,7 +72,7 @@ impl FindingKind {
                 .into_iter()
                 .find(|k| k.as_str() == name)
                 .ok_or_else(|| {
-                    format!("`{name}` is not a kind of finding: invalid, conflicts, overdue, sla, promises or all")
+                    format!("`{name}` is not a kind of finding: invalid, conflicts, layout, overdue, sla, promises or all")
                 })?;
             if !kinds.contains(&kind) {
                 kinds.push(kind);
@@ -140,12 +147,14 @@ impl Report {
     }
 
     /// Checks one complaint.
-    pub fn add(&mut self, loaded: Loaded, config: &Config, calendar: &Calendar, now: &Timestamp) {
+    pub fn add(&mut self, loaded: Loaded, store: &Store, calendar: &Calendar, now: &Timestamp) {
         self.files += 1;
+        let config = &store.config;
         let c = &loaded.complaint;
         let found = inconsistencies(c, config, &calendar.zone)
             .into_iter()
             .map(|m| (FindingKind::Invalid, m))
+            .chain(misplaced(&loaded, store, &calendar.zone).map(|m| (FindingKind::Layout, m)))
             .chain(late(c, config, calendar, now));
         for (kind, message) in found {
             self.findings.push(Finding {
@@ -258,6 +267,24 @@ fn inconsistencies(c: &Complaint, config: &Config, zone: &Zone) -> Vec<String> {
         }
     }
     out
+}
+
+/// Where a file should be, when it is elsewhere: `YYYY/MM/<id>.toml` below the folder, by the
+/// opening date as written or in the team's zone (either is where gripe would have put it).
+fn misplaced(loaded: &Loaded, store: &Store, zone: &Zone) -> Option<String> {
+    let c = &loaded.complaint;
+    let as_written = match c.opened {
+        When::Zoned(t) => Zone::Fixed(*t.offset()),
+        _ => *zone,
+    };
+    let expected = store.path_for(c, &as_written);
+    if loaded.path == expected || loaded.path == store.path_for(c, zone) {
+        return None;
+    }
+    Some(format!(
+        "outside the layout: expected at {} (opening month and id); move it there with `git mv`",
+        expected.display()
+    ))
 }
 
 /// The commitments of one complaint that are late.

@@ -14,7 +14,7 @@ use crate::output::Format;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (an empty result is success)
-  1  `gripe check` found problems of a --fail-on kind
+  1  `gripe check` found problems of a --fail-on kind; `gripe git setup --check`: not set up
   2  usage error: bad flag, value or date, or a step the workflow refuses
   3  no complaint matches the id, or the prefix matches several
   4  invalid complaint or config file(s)
@@ -53,8 +53,10 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create complaints/ and a commented gripe.toml here
-    #[command(after_help = "Examples:\n  gripe init\n  gripe --dir support/complaints init")]
-    Init,
+    #[command(
+        after_help = "Examples:\n  gripe init\n  gripe init --git    # also `gripe git setup`\n  gripe --dir support/complaints init"
+    )]
+    Init(InitArgs),
 
     /// Log a complaint in one line; prints its short id
     #[command(after_help = "Examples:
@@ -138,7 +140,7 @@ Durations: 30m, 4h, 3d, 2w, and business time 8bh, 3bd (gripe.toml business_hour
   gripe check --fail-on all --format markdown >> \"$GITHUB_STEP_SUMMARY\"
 
 Kinds: invalid (unreadable or inconsistent files, duplicate ids), conflicts (git conflict
-markers), overdue (follow-ups), sla (breached clocks of open complaints), promises (broken
+markers), layout (files not at YYYY/MM/<id>.toml for their opening month), overdue (follow-ups), sla (breached clocks of open complaints), promises (broken
 promises of unresolved complaints). Exit 1 when a finding of a --fail-on kind exists, 4 when
 files cannot be read at all, 0 otherwise.")]
     Check(CheckArgs),
@@ -169,6 +171,29 @@ A spike: the latest period is at least --spike-threshold times the mean of the p
 --spike-window periods, and at least --spike-min-count (gripe.toml [trends]; defaults 2.0, 8, 5).")]
     Trends(TrendsArgs),
 
+    /// Mend complaint files that hold git conflict markers by merging both sides
+    #[command(after_help = "Examples:
+  gripe resolve                # every complaint file with conflict markers
+  gripe resolve k7m2 --commit
+
+For a merge made without gripe's merge driver (on a hosting service, or in a clone where
+`gripe git setup` was not run): both sides are read back from the markers (with the base when
+git wrote diff3-style markers) and merged as the driver would. A file in the middle of a git
+merge is staged once mended. Exit 5 when a file cannot be mended: both sides changed one key and
+one of the changes was made by hand; everything else is merged and the markers are left around
+that key alone.")]
+    Resolve(ResolveArgs),
+
+    /// Set up git for complaint files: the merge driver that merges them event by event
+    #[command(after_help = "Examples:
+  gripe git setup             # .gitattributes and this clone's git config; run once per clone
+  gripe git setup --check     # exit 1 when the driver is missing or its gripe has moved")]
+    Git(GitArgs),
+
+    /// The git merge driver for one complaint file; git runs it, `gripe git setup` registers it
+    #[command(hide = true)]
+    MergeFile(MergeFileArgs),
+
     /// Open the complaint file in $EDITOR; on save it is validated, and reopened on error
     #[command(
         after_help = "Example:\n  gripe edit k7m2\n\nUses $VISUAL, else $EDITOR, else vi. \
@@ -177,12 +202,33 @@ Needs a terminal, unless GRIPE_EDITOR names the editor command explicitly."
     Edit(EditArgs),
 }
 
-/// The author of a change.
 #[derive(Debug, Args)]
-pub struct AuthorArgs {
+pub struct InitArgs {
+    /// Also set up gripe's merge driver for this git repository (`gripe git setup`)
+    #[arg(long)]
+    pub git: bool,
+}
+
+/// Who makes a change, and whether to commit it.
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
     /// Who made the change (default: GRIPE_USER, git config user.name, $USER)
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+/// Whether to commit a change in git.
+#[derive(Debug, Args)]
+pub struct CommitArgs {
+    /// Commit the changed file alone, with a message saying what changed (the default with
+    /// `commit = true` in gripe.toml)
+    #[arg(long)]
+    pub commit: bool,
+    /// Do not commit, even with `commit = true` in gripe.toml
+    #[arg(long, conflicts_with = "commit")]
+    pub no_commit: bool,
 }
 
 #[derive(Debug, Args)]
@@ -221,7 +267,7 @@ pub struct OpenArgs {
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub message: Option<String>,
     #[command(flatten)]
-    pub author: AuthorArgs,
+    pub change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -312,7 +358,7 @@ pub struct NoteArgs {
     #[arg(required = true, num_args = 1.., value_name = "TEXT")]
     pub text: Vec<String>,
     #[command(flatten)]
-    pub author: AuthorArgs,
+    pub change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -332,7 +378,7 @@ pub struct AdvanceArgs {
     #[arg(long)]
     pub no_followup: bool,
     #[command(flatten)]
-    pub author: AuthorArgs,
+    pub change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -346,7 +392,7 @@ pub struct SetArgs {
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub message: Option<String>,
     #[command(flatten)]
-    pub author: AuthorArgs,
+    pub change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -357,7 +403,7 @@ pub struct ReopenArgs {
     #[arg(short = 'm', long = "message", value_name = "TEXT", required = true)]
     pub message: String,
     #[command(flatten)]
-    pub author: AuthorArgs,
+    pub change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -371,7 +417,7 @@ pub struct CloseArgs {
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
-    pub author: AuthorArgs,
+    pub change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -379,7 +425,48 @@ pub struct EditArgs {
     /// Complaint id or unique prefix
     pub id: String,
     #[command(flatten)]
-    pub author: AuthorArgs,
+    pub change: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// Complaint ids or unique prefixes (default: every file that holds conflict markers)
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GitArgs {
+    #[command(subcommand)]
+    pub action: GitAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GitAction {
+    /// Write .gitattributes and this clone's git config for gripe's merge driver (idempotent)
+    Setup(GitSetupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GitSetupArgs {
+    /// Only say whether the merge driver is in place (exit 1 when it is not)
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// What git passes a merge driver: `gripe merge-file %O %A %B %P`.
+#[derive(Debug, Args)]
+pub struct MergeFileArgs {
+    /// The common ancestor's version (%O); empty when there is none
+    pub base: PathBuf,
+    /// Our version (%A); the result is written here
+    pub ours: PathBuf,
+    /// Their version (%B)
+    pub theirs: PathBuf,
+    /// The file's path in the work tree (%P), for messages and the team's time zone
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -400,7 +487,7 @@ pub struct FollowupArgs {
     #[arg(num_args = 1.., value_name = "TEXT", required = true)]
     pub text: Vec<String>,
     #[command(flatten)]
-    pub author: AuthorArgs,
+    pub change: ChangeArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -421,7 +508,7 @@ pub struct FollowupDoneArgs {
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub message: Option<String>,
     #[command(flatten)]
-    pub author: AuthorArgs,
+    pub change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -464,7 +551,8 @@ pub enum CheckFormat {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Kinds of finding that make the exit code 1: invalid, conflicts, overdue, sla, promises, all
+    /// Kinds of finding that make the exit code 1: invalid, conflicts, layout, overdue, sla,
+    /// promises, all
     #[arg(
         long,
         value_name = "KINDS",

@@ -259,12 +259,35 @@ pub enum EventKind {
     Followup,
     FollowupDone,
     Reopened,
+    /// A decision the merge of two branches made: both changed `key`, and the later change
+    /// (`to`) was kept over the other (`from`).
+    Merge,
     /// A kind written by a newer gripe, kept and shown as is.
     #[serde(other)]
     Other,
 }
 
 impl EventKind {
+    /// Every kind gripe writes.
+    pub const KNOWN: [EventKind; 8] = [
+        EventKind::Opened,
+        EventKind::Note,
+        EventKind::Stage,
+        EventKind::Set,
+        EventKind::Followup,
+        EventKind::FollowupDone,
+        EventKind::Reopened,
+        EventKind::Merge,
+    ];
+
+    /// The kind named `kind`, as serde reads it (kebab-case; anything else is `Other`).
+    pub fn named(kind: &str) -> EventKind {
+        EventKind::KNOWN
+            .into_iter()
+            .find(|k| k.as_str() == kind)
+            .unwrap_or(EventKind::Other)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::Opened => "opened",
@@ -274,13 +297,9 @@ impl EventKind {
             EventKind::Followup => "followup",
             EventKind::FollowupDone => "followup-done",
             EventKind::Reopened => "reopened",
+            EventKind::Merge => "merge",
             EventKind::Other => "other",
         }
-    }
-
-    /// Whether this kind of event moves the complaint to another stage.
-    pub fn changes_stage(self) -> bool {
-        matches!(self, EventKind::Stage | EventKind::Reopened)
     }
 }
 
@@ -341,9 +360,28 @@ impl Event {
         }
     }
 
+    /// Whether this event records a change of `key`: a `set` or `merge` event naming it, or a
+    /// stage change when `key` is `stage`.
+    pub fn changes_key(&self, key: &str) -> bool {
+        match self.kind {
+            EventKind::Set | EventKind::Merge => self.key.as_deref() == Some(key),
+            _ => key == "stage" && self.changes_stage(),
+        }
+    }
+
+    /// Whether this event moves the complaint to another stage: `stage` and `reopened` events,
+    /// and a merge that kept one branch's stage over the other's.
+    pub fn changes_stage(&self) -> bool {
+        match self.kind {
+            EventKind::Stage | EventKind::Reopened => true,
+            EventKind::Merge => self.key.as_deref() == Some("stage"),
+            _ => false,
+        }
+    }
+
     /// The stage this event moves to, for stage-changing events.
     pub fn to_stage(&self) -> Option<&str> {
-        if self.kind.changes_stage() {
+        if self.changes_stage() {
             self.to.as_ref().and_then(FieldValue::as_text)
         } else {
             None
@@ -359,6 +397,36 @@ impl Complaint {
 
     /// The event that moved the complaint into its current stage, if any.
     pub fn last_stage_event(&self) -> Option<&Event> {
-        self.events.iter().rev().find(|e| e.kind.changes_stage())
+        self.events.iter().rev().find(|e| e.changes_stage())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_kind_reads_back_by_its_name_as_serde_reads_it() {
+        for kind in EventKind::KNOWN {
+            assert_eq!(EventKind::named(kind.as_str()), kind);
+            let read: EventKind = serde_json::from_value(kind.as_str().into()).unwrap();
+            assert_eq!(read, kind);
+        }
+        assert_eq!(EventKind::named("escalated"), EventKind::Other);
+    }
+
+    #[test]
+    fn a_merge_decision_about_the_stage_is_a_stage_change() {
+        let stamp = Stamp {
+            at: chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00+09:00").unwrap(),
+            by: "gripe".into(),
+        };
+        let mut decision = Event::stage_change(EventKind::Merge, &stamp, "resolved", "closed");
+        decision.key = Some("stage".into());
+        assert_eq!(decision.to_stage(), Some("closed"));
+        assert!(decision.changes_key("stage"));
+        decision.key = Some("severity".into());
+        assert_eq!(decision.to_stage(), None);
+        assert!(decision.changes_key("severity") && !decision.changes_key("stage"));
     }
 }

@@ -41,6 +41,8 @@ pub struct Config {
     pub first_contact_within: Option<Span>,
     /// Customers with two or more complaints within this long are repeat complainants.
     pub repeat_window: Span,
+    /// Commit each change as if `--commit` were given.
+    pub commit: bool,
 }
 
 /// Allowed values; a list that is absent allows anything.
@@ -93,6 +95,8 @@ struct RawConfig {
     trends: TrendsConfig,
     #[serde(default)]
     report: ReportConfig,
+    #[serde(default)]
+    commit: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -234,6 +238,7 @@ impl Config {
                 amount: 365,
                 unit: crate::duration::Unit::Days,
             }),
+            commit: raw.commit,
         })
     }
 
@@ -271,6 +276,10 @@ business_hours = { days = "mon-fri", start = "09:00", end = "18:00" }
 
 # Days off, skipped by business-day durations.
 holidays = []
+
+# Commit every change to a complaint, that file alone, with a message like
+# `gripe: note on k7m2 "Charged twice"`, as if --commit were given (--no-commit skips it).
+commit = false
 
 # When a list is present, values outside it are refused.
 [vocabulary]
@@ -329,6 +338,7 @@ mod tests {
         assert_eq!(config.business_days, default.business_days);
         assert_eq!(config.sla, default.sla);
         assert_eq!(config.spikes, default.spikes);
+        assert_eq!(config.commit, default.commit);
     }
 
     #[test]

@@ -4,11 +4,11 @@
 use std::cell::OnceCell;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::Command;
 
 use crate::calendar::Calendar;
 use crate::complaint::Stamp;
 use crate::error::Result;
+use crate::git;
 use crate::output::Painter;
 use crate::store::Store;
 use crate::when::Timestamp;
@@ -102,7 +102,7 @@ impl Ctx {
             .filter(|b| !b.is_empty())
             .map(ToString::to_string)
             .or_else(|| self.env.gripe_user.clone())
-            .or_else(|| git_user_name(&self.cwd))
+            .or_else(|| git::user_name(&self.cwd))
             .or_else(|| self.env.user.clone())
             .unwrap_or_else(|| "unknown".to_string())
     }
@@ -122,14 +122,4 @@ impl Ctx {
                 .unwrap_or_else(|| "vi".to_string())
         })
     }
-}
-
-fn git_user_name(cwd: &std::path::Path) -> Option<String> {
-    let output = Command::new("git")
-        .args(["config", "user.name"])
-        .current_dir(cwd)
-        .output()
-        .ok()?;
-    let name = String::from_utf8(output.stdout).ok()?.trim().to_string();
-    (output.status.success() && !name.is_empty()).then_some(name)
 }

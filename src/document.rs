@@ -19,6 +19,7 @@ use crate::complaint::Complaint;
 use crate::complaint::Event;
 use crate::complaint::FieldValue;
 use crate::complaint::Followup;
+use crate::conflict::Marker;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
@@ -34,13 +35,10 @@ fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
         .filter(move |i| *i < text.len())
 }
 
-/// Whether a line (from its start) is a git conflict marker: `<<<<<<<`, `|||||||` or `>>>>>>>`
-/// alone or followed by a space (`=======` alone is left out: it can be text).
+/// Whether a line (from its start) opens, divides or closes a git conflict (`=======` alone is
+/// left out: outside a conflict it is text).
 fn is_marker_line(line: &str) -> bool {
-    ["<<<<<<<", ">>>>>>>", "|||||||"].iter().any(|m| {
-        line.strip_prefix(m)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\n', '\r']))
-    })
+    Marker::of(line).is_some_and(|m| m != Marker::Separator)
 }
 
 /// The byte offset of the first line that is a git conflict marker, if any.
@@ -180,24 +178,64 @@ impl ComplaintDoc {
 
     /// Sets (or with `None` removes) a key, keeping the comment after an existing value.
     pub fn set(&mut self, key: &KeyPath, value: Option<&FieldValue>) {
-        let value = value.map(FieldValue::to_toml);
-        match key.table {
-            None => self.set_header_key(&key.name, value),
+        let value = value.map(|v| Item::Value(v.to_toml()));
+        self.set_item(key.table, &key.name, value);
+    }
+
+    /// The item at a header key (`table` is `None`) or at a key of a table, as written.
+    pub fn item(&self, table: Option<&str>, key: &str) -> Option<&Item> {
+        match table {
+            None => self.doc.get(key),
+            Some(table) => self.doc.get(table)?.as_table_like()?.get(key),
+        }
+    }
+
+    /// Sets (or with `None` removes) the item at a header key or a key of a table, creating the
+    /// table before the history when it is new. A value that replaces a value keeps its
+    /// comment, unless it brings its own.
+    pub fn set_item(&mut self, table: Option<&str>, key: &str, item: Option<Item>) {
+        match table {
+            None => set_in(self.doc.as_table_mut(), key, item, "\n"),
             Some(table) => {
                 let root = self.doc.as_table_mut();
-                if value.is_none() && !root.contains_key(table) {
+                if item.is_none() && !root.contains_key(table) {
                     return;
                 }
-                let item = root.entry(table).or_insert_with(|| {
+                let entry = root.entry(table).or_insert_with(|| {
                     let mut t = Table::new();
                     t.decor_mut().set_prefix("\n");
                     Item::Table(t)
                 });
-                if let Some(t) = item.as_table_like_mut() {
-                    set_in(t, &key.name, value, "");
+                if let Some(t) = entry.as_table_like_mut() {
+                    set_in(t, key, item, "");
                 }
             }
         }
+    }
+
+    /// The tables of an array of tables (`followup`, `event`) as written, comments included.
+    pub fn tables(&self, key: &str) -> Vec<Table> {
+        self.doc
+            .get(key)
+            .and_then(Item::as_array_of_tables)
+            .map(|a| a.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Replaces an array of tables (`followup`, `event`) with `tables`, in that order; tables
+    /// taken from another file are placed like new ones.
+    pub fn replace_tables(&mut self, key: &str, tables: Vec<Table>) {
+        let root = self.doc.as_table_mut();
+        if tables.is_empty() {
+            root.remove(key);
+            return;
+        }
+        let mut array = toml_edit::ArrayOfTables::new();
+        for mut table in tables {
+            table.set_position(None);
+            array.push(table);
+        }
+        root.insert(key, Item::ArrayOfTables(array));
     }
 
     /// Sets the stage in the header (the caller appends the event that explains it).
@@ -206,7 +244,7 @@ impl ComplaintDoc {
     }
 
     fn set_header_key(&mut self, key: &str, value: Option<Value>) {
-        set_in(self.doc.as_table_mut(), key, value, "\n");
+        set_in(self.doc.as_table_mut(), key, value.map(Item::Value), "\n");
     }
 
     pub fn push_followup(&mut self, followup: &Followup) {
@@ -241,26 +279,7 @@ impl ComplaintDoc {
     }
 
     pub fn push_event(&mut self, event: &Event) {
-        let mut t = Table::new();
-        t.insert("at", Item::Value(event.at.to_toml()));
-        if let Some(by) = &event.by {
-            t.insert("by", Item::Value(by.as_str().into()));
-        }
-        t.insert("kind", Item::Value(event.kind.as_str().into()));
-        let optional = [
-            ("key", event.key.clone().map(FieldValue::Text)),
-            ("from", event.from.clone()),
-            ("to", event.to.clone()),
-            ("followup", event.followup.clone().map(FieldValue::Text)),
-            ("forced", event.forced.then_some(FieldValue::Bool(true))),
-            ("text", event.text.clone().map(FieldValue::Text)),
-        ];
-        for (key, value) in optional {
-            if let Some(value) = value {
-                t.insert(key, Item::Value(value.to_toml()));
-            }
-        }
-        self.push_table("event", t);
+        self.push_table("event", event_table(event));
     }
 
     fn push_table(&mut self, key: &str, mut table: Table) {
@@ -286,22 +305,52 @@ impl ComplaintDoc {
     }
 }
 
-/// Sets `key` in a table (or inline table), keeping the decor of a value it replaces. A new key
-/// gets `new_key_prefix` before it (a blank line between independent header keys).
-fn set_in(table: &mut dyn TableLike, key: &str, value: Option<Value>, new_key_prefix: &str) {
-    match (table.get_mut(key), value) {
-        (Some(item), Some(mut value)) => {
-            if let Some(old) = item.as_value() {
+/// An `[[event]]` table in the order gripe writes its keys.
+pub fn event_table(event: &Event) -> Table {
+    let mut t = Table::new();
+    t.decor_mut().set_prefix("\n");
+    t.insert("at", Item::Value(event.at.to_toml()));
+    if let Some(by) = &event.by {
+        t.insert("by", Item::Value(by.as_str().into()));
+    }
+    t.insert("kind", Item::Value(event.kind.as_str().into()));
+    let optional = [
+        ("key", event.key.clone().map(FieldValue::Text)),
+        ("from", event.from.clone()),
+        ("to", event.to.clone()),
+        ("followup", event.followup.clone().map(FieldValue::Text)),
+        ("forced", event.forced.then_some(FieldValue::Bool(true))),
+        ("text", event.text.clone().map(FieldValue::Text)),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            t.insert(key, Item::Value(value.to_toml()));
+        }
+    }
+    t
+}
+
+/// Sets `key` in a table (or inline table). A new value keeps the spacing and comment of the
+/// value it replaces, unless it brings its own (a value copied from another version of the
+/// file, comment and all). A new key gets `new_key_prefix` before it (a blank line between
+/// independent header keys).
+fn set_in(table: &mut dyn TableLike, key: &str, item: Option<Item>, new_key_prefix: &str) {
+    match (table.get_mut(key), item) {
+        (Some(old), Some(mut item)) => {
+            if let (Some(old), Some(value)) = (old.as_value(), item.as_value_mut())
+                && value.decor().prefix().is_none()
+                && value.decor().suffix().is_none()
+            {
                 *value.decor_mut() = old.decor().clone();
             }
-            *item = Item::Value(value);
+            *old = item;
         }
         (Some(_), None) => {
             table.remove(key);
         }
-        (None, Some(value)) => {
+        (None, Some(item)) => {
             let is_first = table.is_empty();
-            table.insert(key, Item::Value(value));
+            table.insert(key, item);
             if !is_first && let Some(mut k) = table.key_mut(key) {
                 k.leaf_decor_mut().set_prefix(new_key_prefix);
             }
@@ -438,12 +487,5 @@ kind = "opened"
         );
         let reread = read_complaint(Path::new("c.toml"), &text).unwrap();
         assert_eq!(reread.events[1].text.as_deref(), Some("line one\nline two"));
-    }
-
-    #[test]
-    fn conflict_markers_are_found_at_the_start_of_a_line_only() {
-        assert_eq!(find_conflict_marker("a\n<<<<<<< HEAD\n"), Some(2));
-        assert_eq!(find_conflict_marker("text = \"x <<<<<<< y\"\n"), None);
-        assert_eq!(find_conflict_marker("=======\n"), None);
     }
 }

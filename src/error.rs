@@ -10,7 +10,8 @@ use std::path::PathBuf;
 
 /// Exit status when the command did what was asked (an empty result is success).
 pub const EXIT_OK: u8 = 0;
-/// Exit status of `gripe check` when it found problems of a `--fail-on` kind.
+/// Exit status of `gripe check` when it found problems of a `--fail-on` kind, of the merge driver
+/// when it left conflict markers, and of `gripe git setup --check` when the driver is not set up.
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status of a usage error: a bad flag, value, date, or a request the workflow refuses.
 pub const EXIT_USAGE: u8 = 2;
@@ -89,8 +90,34 @@ pub enum Error {
         hint: Option<String>,
     },
 
+    /// The sides of a merge cannot be merged by gripe's rules: a side is not a complaint, the
+    /// sides are different complaints, or both changed a whole table.
+    #[error("{path}: cannot merge: {reason}", path = path.display())]
+    Unmergeable { path: PathBuf, reason: String },
+
     #[error("{location}: holds git conflict markers")]
     ConflictMarkers { location: Location },
+
+    /// `gripe resolve` merged all it could, but both sides changed these keys and one of the
+    /// changes was made by hand; they are left between conflict markers.
+    #[error("{location}: both sides changed {} and gripe cannot tell which to keep; everything else is merged", keys.join(", "))]
+    Contradiction {
+        location: Location,
+        keys: Vec<String>,
+    },
+
+    /// The merge driver left conflict markers: around keys both branches changed by hand, or
+    /// (no keys) where git's line-by-line merge of a file gripe cannot read left them.
+    #[error("{}", merge_conflicts(path, keys))]
+    MergeConflicts { path: PathBuf, keys: Vec<String> },
+
+    /// `gripe resolve` could not mend several files; each was already reported.
+    #[error("{count} file(s) still hold conflict markers")]
+    Unresolved { count: usize },
+
+    /// `gripe git setup --check` found the merge driver missing or broken.
+    #[error("the gripe merge driver is not set up: {}", problems.join("; "))]
+    NotSetUp { problems: Vec<String> },
 
     #[error("{path}: changed on disk while gripe was editing it; nothing was written", path = path.display())]
     ChangedMeanwhile { path: PathBuf },
@@ -151,11 +178,16 @@ impl Error {
             Error::InvalidFile { .. }
             | Error::Read { .. }
             | Error::BadFiles { .. }
+            | Error::Unmergeable { .. }
             | Error::EditRejected { .. } => EXIT_INVALID,
             Error::ConflictMarkers { .. }
+            | Error::Contradiction { .. }
+            | Error::Unresolved { .. }
             | Error::ChangedMeanwhile { .. }
             | Error::Write { .. } => EXIT_WRITE_REFUSED,
-            Error::Findings { .. } => EXIT_FINDINGS,
+            Error::Findings { .. } | Error::MergeConflicts { .. } | Error::NotSetUp { .. } => {
+                EXIT_FINDINGS
+            }
             Error::External { .. } => EXIT_USAGE,
             Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
             Error::Output(_) => EXIT_WRITE_REFUSED,
@@ -176,15 +208,25 @@ impl Error {
             }
             Error::ConflictMarkers { location } => vec![format!(
                 "run `gripe resolve {}` to merge both sides, or remove the markers by hand",
-                location
-                    .path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default()
+                stem(&location.path)
             )],
             Error::ChangedMeanwhile { .. } => {
                 vec!["run the command again: it will apply to the new content".to_string()]
             }
+            Error::Unmergeable { .. } => vec![
+                "fix the file by hand: keep the lines you want between the markers and delete the marker lines".to_string(),
+            ],
+            Error::Contradiction { location, .. } => vec![
+                "keep one side between the markers and delete the marker lines, then `gripe check`".to_string(),
+                format!("(`gripe edit {}` checks the file as you save)", stem(&location.path)),
+            ],
+            Error::MergeConflicts { .. } => vec![
+                "when git stops, keep one side between the markers and delete the marker lines; `gripe resolve` explains".to_string(),
+            ],
+            Error::Unresolved { .. } => {
+                vec!["the messages above say why; fix those files by hand, then `gripe check`".to_string()]
+            }
+            Error::NotSetUp { .. } => vec!["run `gripe git setup` in this clone".to_string()],
             Error::EditRejected { kept, .. } => {
                 vec![format!("your edit is kept in {}", kept.display())]
             }
@@ -194,6 +236,31 @@ impl Error {
             _ => Vec::new(),
         }
     }
+}
+
+fn merge_conflicts(path: &Path, keys: &[String]) -> String {
+    match keys {
+        [] => format!(
+            "{}: git's line-by-line merge left conflict markers",
+            path.display()
+        ),
+        [key] => format!(
+            "{}: both branches changed {key} by hand; conflict markers are left around it only",
+            path.display()
+        ),
+        keys => format!(
+            "{}: both branches changed {} by hand; conflict markers are left around those keys only",
+            path.display(),
+            keys.join(", ")
+        ),
+    }
+}
+
+/// A complaint file's name without `.toml`: its id when gripe named it.
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -239,7 +306,12 @@ mod tests {
                 EXIT_INVALID,
             ),
             (Error::BadFiles { count: 1 }, EXIT_INVALID),
-            (Error::ConflictMarkers { location }, EXIT_WRITE_REFUSED),
+            (
+                Error::ConflictMarkers {
+                    location: location.clone(),
+                },
+                EXIT_WRITE_REFUSED,
+            ),
             (
                 Error::ChangedMeanwhile { path: "p".into() },
                 EXIT_WRITE_REFUSED,
@@ -252,6 +324,29 @@ mod tests {
                 EXIT_WRITE_REFUSED,
             ),
             (Error::Findings { count: 1 }, EXIT_FINDINGS),
+            (
+                Error::MergeConflicts {
+                    path: "p".into(),
+                    keys: vec!["severity".into()],
+                },
+                EXIT_FINDINGS,
+            ),
+            (Error::NotSetUp { problems: vec![] }, EXIT_FINDINGS),
+            (
+                Error::Unmergeable {
+                    path: "p".into(),
+                    reason: "x".into(),
+                },
+                EXIT_INVALID,
+            ),
+            (
+                Error::Contradiction {
+                    location: location.clone(),
+                    keys: vec!["severity".into()],
+                },
+                EXIT_WRITE_REFUSED,
+            ),
+            (Error::Unresolved { count: 2 }, EXIT_WRITE_REFUSED),
         ];
         for (error, code) in cases {
             assert_eq!(error.exit_code(), code, "{error:?}");

@@ -34,7 +34,7 @@ impl History {
         let mut changes: Vec<(Timestamp, &crate::complaint::Event)> = c
             .events
             .iter()
-            .filter(|e| e.kind.changes_stage())
+            .filter(|e| e.changes_stage())
             .map(|e| (e.at.instant(zone), e))
             .collect();
         changes.sort_by_key(|(at, _)| *at);

@@ -12,14 +12,17 @@ pub mod cli;
 pub mod commands;
 pub mod complaint;
 pub mod config;
+pub mod conflict;
 pub mod context;
 pub mod document;
 pub mod duration;
 pub mod error;
 pub mod filter;
+pub mod git;
 pub mod history;
 pub mod id;
 pub mod keys;
+pub mod merge;
 pub mod output;
 pub mod reader;
 pub mod replay;
@@ -61,7 +64,8 @@ pub fn main_with_env(args: Vec<OsString>) -> u8 {
     }
 }
 
-fn print_error(error: &Error) {
+/// Prints an error once, as `gripe: error: ...` and its `hint: ...` lines.
+pub fn print_error(error: &Error) {
     match error {
         Error::Clap(e) => {
             let _ = e.print();

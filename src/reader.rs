@@ -359,7 +359,7 @@ impl<'i> Receiver<'i> {
                     "at" => set(&mut e.at, value.when()),
                     "by" => set(&mut e.by, value.text()),
                     "kind" => {
-                        let kind = value.text().map(|k| event_kind(&k));
+                        let kind = value.text().map(|k| EventKind::named(&k));
                         set(&mut e.kind, kind)
                     }
                     "text" => set(&mut e.text, value.text()),
@@ -424,20 +424,6 @@ impl<'i> Receiver<'i> {
                 })
                 .collect::<Option<_>>()?,
         })
-    }
-}
-
-/// The event kind named `kind`, as serde reads it (kebab-case; anything else is `Other`).
-fn event_kind(kind: &str) -> EventKind {
-    match kind {
-        "opened" => EventKind::Opened,
-        "note" => EventKind::Note,
-        "stage" => EventKind::Stage,
-        "set" => EventKind::Set,
-        "followup" => EventKind::Followup,
-        "followup-done" => EventKind::FollowupDone,
-        "reopened" => EventKind::Reopened,
-        _ => EventKind::Other,
     }
 }
 

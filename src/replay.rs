@@ -25,7 +25,8 @@ pub fn as_of(c: &Complaint, t: &Timestamp, workflow: &Workflow, zone: &Zone) -> 
     undone.sort_by_key(|e| std::cmp::Reverse(e.at.instant(zone)));
     for event in &undone {
         match event.kind {
-            EventKind::Set => {
+            // A merge decision undone gives back the value it was kept over.
+            EventKind::Set | EventKind::Merge => {
                 if let Some(key) = event.key.as_deref().and_then(|k| KeyPath::parse(k).ok()) {
                     key.put(&mut past, event.from.clone());
                 }

@@ -2,10 +2,13 @@
 //! the entry requirements of every stage it enters or passes (unless `--force`, which the event
 //! records).
 
+use super::commit;
+use super::commit_repo;
 use super::followup::schedule;
 use super::say;
 use super::text_arg;
 use crate::cli::AdvanceArgs;
+use crate::cli::ChangeArgs;
 use crate::cli::CloseArgs;
 use crate::complaint::Event;
 use crate::complaint::EventKind;
@@ -25,7 +28,7 @@ pub fn run(args: &AdvanceArgs, ctx: &Ctx) -> Result<()> {
             message: args.message.as_deref(),
             force: args.force,
             follow_up: !args.no_followup,
-            by: args.author.by.as_deref(),
+            change: &args.change,
         },
     )
 }
@@ -40,7 +43,7 @@ pub fn close(args: &CloseArgs, ctx: &Ctx) -> Result<()> {
             message: args.message.as_deref(),
             force: args.force,
             follow_up: false,
-            by: args.author.by.as_deref(),
+            change: &args.change,
         },
     )
 }
@@ -58,7 +61,7 @@ struct Move<'a> {
     force: bool,
     /// Whether resolving schedules the default follow-up.
     follow_up: bool,
-    by: Option<&'a str>,
+    change: &'a ChangeArgs,
 }
 
 fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
@@ -68,7 +71,7 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
         message,
         force,
         follow_up,
-        by,
+        change,
     } = request;
     let store = ctx.store()?;
     let workflow = &store.config.workflow;
@@ -84,7 +87,8 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
         })
         .transpose()?;
     let resolved = store.resolve(id)?;
-    let stamp = ctx.stamp(by)?;
+    let repo = commit_repo(ctx, &change.commit)?;
+    let stamp = ctx.stamp(change.by.as_deref())?;
     let calendar = ctx.calendar()?;
     let (from, to, followup) = store.edit(&resolved.path, |doc, c| {
         let current = workflow.index(&c.stage).ok_or_else(|| {
@@ -187,5 +191,10 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
             resolved.short
         ));
     }
-    Ok(())
+    let action = if workflow.is_closed(&to) {
+        format!("close {}", resolved.short)
+    } else {
+        format!("advance {} to {to}", resolved.short)
+    };
+    commit(ctx, repo.as_ref(), &resolved.path, &action)
 }

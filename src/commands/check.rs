@@ -30,7 +30,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         .fold(
             Depth::Full,
             Report::default,
-            |report, loaded| report.add(loaded, &store.config, &calendar, &now),
+            |report, loaded| report.add(loaded, store, &calendar, &now),
             Report::merge,
             Report::fail,
         )

@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use super::commit;
+use super::commit_repo;
 use super::say;
 use crate::cli::EditArgs;
 use crate::complaint::Complaint;
@@ -29,6 +31,7 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
     let resolved = store.resolve(&args.id)?;
     let path = &resolved.path;
+    let repo = commit_repo(ctx, &args.change.commit)?;
     let Some(editor) = ctx.editor() else {
         return Err(Error::usage_hint(
             "gripe edit needs a terminal to show the editor on",
@@ -46,7 +49,7 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
         return Ok(());
     };
     let (mut doc, after) = ComplaintDoc::parse(path, &text)?;
-    let stamp = ctx.stamp(args.author.by.as_deref())?;
+    let stamp = ctx.stamp(args.change.by.as_deref())?;
     let changes = before
         .as_ref()
         .map(|b| record_changes(&mut doc, b, &after, &stamp))
@@ -61,7 +64,12 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
         resolved.short,
         path.display()
     ));
-    Ok(())
+    commit(
+        ctx,
+        repo.as_ref(),
+        path,
+        &format!("edit {}", resolved.short),
+    )
 }
 
 /// What an edited file must be: a readable complaint, with the same id, in a known stage, with

@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use super::commit;
+use super::commit_repo;
 use super::emit;
 use super::say;
 use super::text_arg;
@@ -65,12 +67,18 @@ fn schedule_command(args: &FollowupArgs, ctx: &Ctx) -> Result<()> {
         (None, None) => unreachable!("clap requires --in or --on"),
     };
     let resolved = store.resolve(id)?;
-    let stamp = ctx.stamp(args.author.by.as_deref())?;
+    let repo = commit_repo(ctx, &args.change.commit)?;
+    let stamp = ctx.stamp(args.change.by.as_deref())?;
     let fid = store.edit(&resolved.path, |doc, c| {
         schedule(doc, c, due, &note, &stamp)
     })?;
     say(&format!("{}: follow-up {fid} due {due}", resolved.short));
-    Ok(())
+    commit(
+        ctx,
+        repo.as_ref(),
+        &resolved.path,
+        &format!("follow-up {fid} on {}", resolved.short),
+    )
 }
 
 /// Adds a follow-up with a fresh id to the document and records it; returns the id.
@@ -110,7 +118,8 @@ fn done(args: &FollowupDoneArgs, ctx: &Ctx) -> Result<()> {
         .map(|m| text_arg(m, "message"))
         .transpose()?;
     let resolved = store.resolve(&args.id)?;
-    let stamp = ctx.stamp(args.author.by.as_deref())?;
+    let repo = commit_repo(ctx, &args.change.commit)?;
+    let stamp = ctx.stamp(args.change.by.as_deref())?;
     let now = When::Zoned(stamp.at);
     let fid = store.edit(&resolved.path, |doc, c| {
         let pending: Vec<&Followup> = c.followups.iter().filter(|f| f.done.is_none()).collect();
@@ -182,7 +191,12 @@ fn done(args: &FollowupDoneArgs, ctx: &Ctx) -> Result<()> {
         Ok(target.id.clone())
     })?;
     say(&format!("{}: follow-up {fid} done", resolved.short));
-    Ok(())
+    commit(
+        ctx,
+        repo.as_ref(),
+        &resolved.path,
+        &format!("follow-up {fid} done on {}", resolved.short),
+    )
 }
 
 fn list(args: &FollowupListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {

@@ -1,9 +1,11 @@
-//! `gripe init`: create the complaint folder and a commented gripe.toml. Idempotent: what
-//! exists is left as it is.
+//! `gripe init`: create the complaint folder and a commented gripe.toml, and with `--git` set up
+//! the merge driver too. Idempotent: what exists is left as it is.
 
 use std::path::PathBuf;
 
+use super::git;
 use super::say;
+use crate::cli::InitArgs;
 use crate::config::CONFIG_FILE;
 use crate::config::DEFAULT_DIR;
 use crate::config::TEMPLATE;
@@ -13,7 +15,7 @@ use crate::error::Result;
 use crate::store::Replace;
 use crate::store::write_atomic;
 
-pub fn run(ctx: &Ctx) -> Result<()> {
+pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<()> {
     let dir = ctx
         .dir_override
         .clone()
@@ -49,6 +51,9 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             "created {}; log a complaint with: gripe open \"What went wrong\"",
             created.join(" and ")
         ));
+    }
+    if args.git {
+        git::setup(ctx)?;
     }
     Ok(())
 }

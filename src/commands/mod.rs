@@ -6,32 +6,39 @@ pub mod check;
 pub mod due;
 pub mod edit;
 pub mod followup;
+pub mod git;
 pub mod init;
 pub mod list;
+pub mod merge_file;
 pub mod note;
 pub mod open;
 pub mod reopen;
 pub mod report;
+pub mod resolve;
 pub mod set;
 pub mod show;
 pub mod trends;
 
 use std::io::Read;
 use std::io::Write;
+use std::path::Path;
 
 use crate::cli::Command;
+use crate::cli::CommitArgs;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
 use crate::filter::Filter;
 use crate::filter::FilterInput;
+use crate::git::Repo;
 use crate::output::printable;
+use crate::output::truncate;
 use crate::store::Depth;
 use crate::store::Loaded;
 
 pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     match command {
-        Command::Init => init::run(ctx),
+        Command::Init(args) => init::run(&args, ctx),
         Command::Open(args) => open::run(&args, ctx, out),
         Command::List(args) => list::run(&args, ctx, out),
         Command::Show(args) => show::run(&args, ctx, out),
@@ -46,7 +53,51 @@ pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         Command::Check(args) => check::run(&args, ctx, out),
         Command::Trends(args) => trends::run(&args, ctx, out),
         Command::Report(args) => report::run(&args, ctx, out),
+        Command::Resolve(args) => resolve::run(&args, ctx),
+        Command::Git(args) => git::run(&args, ctx, out),
+        Command::MergeFile(args) => merge_file::run(&args, ctx),
     }
+}
+
+/// The work tree to commit a change in, when the person asked for commits (`--commit`, or
+/// `commit = true` in gripe.toml, unless `--no-commit`). Called before anything is written, so
+/// a change is never made that cannot be committed as asked.
+pub fn commit_repo(ctx: &Ctx, args: &CommitArgs) -> Result<Option<Repo>> {
+    let store = ctx.store()?;
+    if args.no_commit || !(args.commit || store.config.commit) {
+        return Ok(None);
+    }
+    let repo = Repo::find(&ctx.cwd.join(&store.dir))?;
+    if repo.is_none() {
+        return Err(Error::usage_hint(
+            format!(
+                "--commit: {} is not in a git repository",
+                store.dir.display()
+            ),
+            "run `git init` first, or leave out --commit (and `commit = true` in gripe.toml)",
+        ));
+    }
+    Ok(repo)
+}
+
+/// Commits the file a command just wrote, and nothing else, with a message such as
+/// `gripe: note on k7m2 "Charged twice"`; does nothing without a repository to commit in.
+pub fn commit(ctx: &Ctx, repo: Option<&Repo>, path: &Path, action: &str) -> Result<()> {
+    let Some(repo) = repo else {
+        return Ok(());
+    };
+    let title = ctx.store()?.load(path)?.complaint.title;
+    let message = format!("gripe: {action} \"{}\"", truncate(title.trim(), 60));
+    let committed = repo
+        .commit_file(&ctx.cwd.join(path), &message)
+        .map_err(|e| Error::External {
+            what: format!("committing {} (the change is saved)", path.display()),
+            message: e.to_string(),
+        })?;
+    if committed {
+        say(&format!("committed: {message}"));
+    }
+    Ok(())
 }
 
 /// A text argument; `-` reads it from stdin. Empty text is refused.

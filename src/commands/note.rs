@@ -1,5 +1,7 @@
 //! `gripe note` (alias `annotate`): append a note to a complaint's timeline.
 
+use super::commit;
+use super::commit_repo;
 use super::say;
 use super::text_arg;
 use crate::cli::NoteArgs;
@@ -12,7 +14,8 @@ pub fn run(args: &NoteArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
     let text = text_arg(&args.text.join(" "), "note")?;
     let resolved = store.resolve(&args.id)?;
-    let stamp = ctx.stamp(args.author.by.as_deref())?;
+    let repo = commit_repo(ctx, &args.change.commit)?;
+    let stamp = ctx.stamp(args.change.by.as_deref())?;
     store.edit(&resolved.path, |doc, _| {
         let mut event = Event::new(EventKind::Note, &stamp);
         event.text = Some(text);
@@ -20,5 +23,10 @@ pub fn run(args: &NoteArgs, ctx: &Ctx) -> Result<()> {
         Ok(())
     })?;
     say(&format!("{}: note added", resolved.short));
-    Ok(())
+    commit(
+        ctx,
+        repo.as_ref(),
+        &resolved.path,
+        &format!("note on {}", resolved.short),
+    )
 }

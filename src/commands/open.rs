@@ -5,6 +5,8 @@ use std::io::Write;
 
 use serde::Deserialize;
 
+use super::commit;
+use super::commit_repo;
 use super::edit::with_editor;
 use super::emit;
 use super::say;
@@ -49,6 +51,7 @@ struct Draft {
 
 pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
+    let repo = commit_repo(ctx, &args.change.commit)?;
     let mut draft = Draft {
         title: args.title.clone(),
         customer: args.customer.clone(),
@@ -89,7 +92,7 @@ pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
             }
         }
     }
-    let stamp = ctx.stamp(args.author.by.as_deref())?;
+    let stamp = ctx.stamp(args.change.by.as_deref())?;
     let complaint = complaint_from(&draft, ctx, &stamp)?;
     let calendar = ctx.calendar()?;
     let path = store.create(&complaint, &calendar.zone)?;
@@ -99,7 +102,7 @@ pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         .to_string();
     emit(out, &format!("{short}\n"))?;
     say(&format!("opened {short} in {}", path.display()));
-    Ok(())
+    commit(ctx, repo.as_ref(), &path, &format!("open {short}"))
 }
 
 fn complaint_from(draft: &Draft, ctx: &Ctx, stamp: &Stamp) -> Result<Complaint> {

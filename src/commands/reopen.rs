@@ -1,6 +1,8 @@
 //! `gripe reopen`: move a resolved or closed complaint back to investigating (the workflow's
 //! `reopen_to`); counted as a reopen in the metrics.
 
+use super::commit;
+use super::commit_repo;
 use super::say;
 use super::text_arg;
 use crate::cli::ReopenArgs;
@@ -15,7 +17,8 @@ pub fn run(args: &ReopenArgs, ctx: &Ctx) -> Result<()> {
     let workflow = &store.config.workflow;
     let message = text_arg(&args.message, "message")?;
     let resolved = store.resolve(&args.id)?;
-    let stamp = ctx.stamp(args.author.by.as_deref())?;
+    let repo = commit_repo(ctx, &args.change.commit)?;
+    let stamp = ctx.stamp(args.change.by.as_deref())?;
     let target = workflow.name(workflow.reopen_to).to_string();
     let from = store.edit(&resolved.path, |doc, c| {
         let current = workflow.index(&c.stage);
@@ -35,5 +38,10 @@ pub fn run(args: &ReopenArgs, ctx: &Ctx) -> Result<()> {
         Ok(c.stage.clone())
     })?;
     say(&format!("{}: reopened, {from} → {target}", resolved.short));
-    Ok(())
+    commit(
+        ctx,
+        repo.as_ref(),
+        &resolved.path,
+        &format!("reopen {}", resolved.short),
+    )
 }

@@ -2,6 +2,8 @@
 //! recorded as a `set` event with the old and new value; a value that is already set is left
 //! alone and records nothing.
 
+use super::commit;
+use super::commit_repo;
 use super::say;
 use super::text_arg;
 use crate::cli::SetArgs;
@@ -38,7 +40,8 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
         .map(|m| text_arg(m, "message"))
         .transpose()?;
     let resolved = store.resolve(&args.id)?;
-    let stamp = ctx.stamp(args.author.by.as_deref())?;
+    let repo = commit_repo(ctx, &args.change.commit)?;
+    let stamp = ctx.stamp(args.change.by.as_deref())?;
     let changed = store.edit(&resolved.path, |doc, c| {
         let mut changed = Vec::new();
         for (key, value) in changes {
@@ -64,8 +67,13 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
     })?;
     if changed.is_empty() {
         say(&format!("{}: nothing changed", resolved.short));
-    } else {
-        say(&format!("{}: set {}", resolved.short, changed.join(", ")));
+        return Ok(());
     }
-    Ok(())
+    say(&format!("{}: set {}", resolved.short, changed.join(", ")));
+    commit(
+        ctx,
+        repo.as_ref(),
+        &resolved.path,
+        &format!("set {} on {}", changed.join(", "), resolved.short),
+    )
 }

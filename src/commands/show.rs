@@ -165,6 +165,12 @@ fn summary(e: &Event) -> String {
             value(&e.from),
             value(&e.to)
         ),
+        EventKind::Merge => format!(
+            "merge kept {} = {} over {}",
+            e.key.as_deref().unwrap_or("?"),
+            value(&e.to),
+            value(&e.from)
+        ),
         EventKind::Followup | EventKind::FollowupDone => format!(
             "{} {}",
             e.kind.as_str(),

@@ -554,7 +554,7 @@ fn check_exits_one_only_for_the_kinds_it_fails_on() {
     assert_eq!(report["schema"], "gripe.check/1");
     assert_eq!(
         report["counts"],
-        serde_json::json!({"conflicts": 0, "invalid": 0, "overdue": 1, "sla": 2, "promises": 1})
+        serde_json::json!({"conflicts": 0, "invalid": 0, "layout": 0, "overdue": 1, "sla": 2, "promises": 1})
     );
     assert_eq!(report["failed"], false);
     json_check(&g, "overdue", 1);
@@ -612,12 +612,13 @@ fn check_finds_inconsistent_files() {
         "category `bilin` is not in the vocabulary",
         "in `resolved` without resolution.action, which `resolved` requires",
         "a note event at 2026-11-19T10:00:00+09:00 comes before the complaint was opened",
+        "outside the layout: expected at complaints/2026/11/",
     ] {
         assert!(findings.contains(expected), "{expected} in\n{findings}");
     }
     assert!(
         findings.ends_with(
-            "FAIL: 3 complaint file(s), findings: 6 invalid (failing on: invalid, conflicts)\n"
+            "FAIL: 3 complaint file(s), findings: 6 invalid, 1 layout (failing on: invalid, conflicts)\n"
         ),
         "{findings}"
     );

@@ -86,7 +86,12 @@ impl Gripe {
     }
 
     fn command(&self, args: &[&str], cwd: &Path) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gripe"));
+        self.command_of(env!("CARGO_BIN_EXE_gripe"), args, cwd)
+    }
+
+    /// A program run like gripe: in `cwd`, with the clean environment of the tests.
+    fn command_of(&self, program: &str, args: &[&str], cwd: &Path) -> Command {
+        let mut cmd = Command::new(program);
         cmd.args(args)
             .current_dir(cwd)
             .env_clear()
@@ -111,7 +116,21 @@ impl Gripe {
     }
 
     pub fn run_in(&self, cwd: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-        let mut cmd = self.command(args, cwd);
+        self.spawn(self.command(args, cwd), stdin)
+    }
+
+    /// Runs git in `cwd` with the same environment (so a merge driver it starts gets it too).
+    pub fn git_in(&self, cwd: &Path, args: &[&str]) -> Run {
+        self.spawn(self.command_of("git", args, cwd), None)
+    }
+
+    /// Runs git in the folder and returns its stdout, asserting success.
+    #[track_caller]
+    pub fn git(&self, args: &[&str]) -> String {
+        self.git_in(self.path(), args).ok().to_string()
+    }
+
+    fn spawn(&self, mut cmd: Command, stdin: Option<&str>) -> Run {
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

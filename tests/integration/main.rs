@@ -5,6 +5,7 @@ mod harness;
 
 mod edit;
 mod followups;
+mod git;
 mod ids;
 mod open;
 mod reading;

@@ -57,15 +57,7 @@ fn opt<T: std::fmt::Debug + Clone>(
 }
 
 fn event() -> impl Strategy<Value = Event> {
-    let kind = prop::sample::select(vec![
-        EventKind::Opened,
-        EventKind::Note,
-        EventKind::Stage,
-        EventKind::Set,
-        EventKind::Followup,
-        EventKind::FollowupDone,
-        EventKind::Reopened,
-    ]);
+    let kind = prop::sample::select(EventKind::KNOWN.to_vec());
     (
         when(),
         opt(text()),
