@@ -5,8 +5,8 @@
 use super::commit;
 use super::commit_repo;
 use super::followup::schedule;
+use super::message_arg;
 use super::say;
-use super::text_arg;
 use crate::cli::AdvanceArgs;
 use crate::cli::ChangeArgs;
 use crate::cli::CloseArgs;
@@ -75,7 +75,7 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
     } = request;
     let store = ctx.store()?;
     let workflow = &store.config.workflow;
-    let message = message.map(|m| text_arg(m, "message")).transpose()?;
+    let message = message_arg(message)?;
     let target = to
         .map(|t| {
             workflow.index(t).ok_or_else(|| {

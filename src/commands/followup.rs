@@ -6,6 +6,7 @@ use std::io::Write;
 use super::commit;
 use super::commit_repo;
 use super::emit;
+use super::message_arg;
 use super::say;
 use super::text_arg;
 use crate::cli::FollowupAction;
@@ -112,11 +113,7 @@ pub fn schedule(
 
 fn done(args: &FollowupDoneArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
-    let message = args
-        .message
-        .as_deref()
-        .map(|m| text_arg(m, "message"))
-        .transpose()?;
+    let message = message_arg(args.message.as_deref())?;
     let resolved = store.resolve(&args.id)?;
     let repo = commit_repo(ctx, &args.change.commit)?;
     let stamp = ctx.stamp(args.change.by.as_deref())?;

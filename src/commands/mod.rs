@@ -35,6 +35,7 @@ use crate::output::printable;
 use crate::output::truncate;
 use crate::store::Depth;
 use crate::store::Loaded;
+use crate::store::Store;
 
 pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     match command {
@@ -121,6 +122,45 @@ pub fn text_arg(value: &str, what: &str) -> Result<String> {
     Ok(text)
 }
 
+/// An optional `-m` message: `-` reads it from stdin; given but empty is refused.
+pub fn message_arg(message: Option<&str>) -> Result<Option<String>> {
+    message.map(|m| text_arg(m, "message")).transpose()
+}
+
+/// Folds every complaint into accumulators as [`Store::fold`] does, reporting each file that
+/// cannot be read on stderr; returns the result and how many files were bad (for
+/// [`bad_files`] once the output is written).
+pub fn gather<A: Send>(
+    store: &Store,
+    depth: Depth,
+    init: impl Fn() -> A + Sync + Send,
+    add: impl Fn(&mut A, Loaded) + Sync + Send,
+    merge: impl Fn(A, A) -> A + Sync + Send,
+) -> (A, usize) {
+    let (acc, errors) = store.fold(
+        depth,
+        || (init(), Vec::new()),
+        |(acc, _), loaded| add(acc, loaded),
+        |(a, mut errors), (b, more)| {
+            errors.extend(more);
+            (merge(a, b), errors)
+        },
+        |(_, errors), error| errors.push(error),
+    );
+    for error in &errors {
+        say(&format!("gripe: error: {error}"));
+    }
+    (acc, errors.len())
+}
+
+/// Success, or the error for `count` bad files already reported.
+pub fn bad_files(count: usize) -> Result<()> {
+    match count {
+        0 => Ok(()),
+        count => Err(Error::BadFiles { count }),
+    }
+}
+
 /// Writes command output to stdout.
 pub fn emit(out: &mut dyn Write, text: &str) -> Result<()> {
     out.write_all(text.as_bytes()).map_err(Error::Output)
@@ -152,10 +192,11 @@ pub fn select<T: Send>(
     let calendar = ctx.calendar()?;
     let workflow = &store.config.workflow;
     let filter = Filter::new(filter, workflow, &ctx.now, &calendar)?;
-    let (items, all_ids, errors) = store.fold(
+    let ((items, all_ids), bad_files) = gather(
+        store,
         Depth::Full,
-        || (Vec::new(), Vec::new(), Vec::new()),
-        |(items, ids, _), loaded| {
+        || (Vec::new(), Vec::new()),
+        |(items, ids), loaded| {
             ids.push(loaded.complaint.id.clone());
             if filter.matches(&loaded.complaint, workflow, &calendar)
                 && let Some(item) = keep(loaded)
@@ -163,30 +204,22 @@ pub fn select<T: Send>(
                 items.push(item);
             }
         },
-        |(mut items, mut ids, mut errors), (more_items, more_ids, more_errors)| {
+        |(mut items, mut ids), (more_items, more_ids)| {
             items.extend(more_items);
             ids.extend(more_ids);
-            errors.extend(more_errors);
-            (items, ids, errors)
+            (items, ids)
         },
-        |(_, _, errors), error| errors.push(error),
     );
-    for error in &errors {
-        say(&format!("gripe: error: {error}"));
-    }
     Ok(Selection {
         items,
         all_ids,
-        bad_files: errors.len(),
+        bad_files,
     })
 }
 
 impl<T> Selection<T> {
     /// Success, or the error for the bad files already reported.
     pub fn finish(&self) -> Result<()> {
-        match self.bad_files {
-            0 => Ok(()),
-            count => Err(Error::BadFiles { count }),
-        }
+        bad_files(self.bad_files)
     }
 }

@@ -9,8 +9,8 @@ use super::commit;
 use super::commit_repo;
 use super::edit::with_editor;
 use super::emit;
+use super::message_arg;
 use super::say;
-use super::text_arg;
 use crate::cli::OpenArgs;
 use crate::complaint::Complaint;
 use crate::complaint::Customer;
@@ -64,11 +64,7 @@ pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         tags: split_list(&args.tag.join(",")),
         promise: args.promise.clone(),
         external_ref: args.external_ref.clone(),
-        note: args
-            .message
-            .as_deref()
-            .map(|m| text_arg(m, "message"))
-            .transpose()?,
+        note: message_arg(args.message.as_deref())?,
     };
     if draft.title.is_none() {
         let Some(editor) = ctx.editor() else {

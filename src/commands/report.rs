@@ -7,8 +7,9 @@ use std::io::Write;
 
 use chrono::Duration;
 
+use super::bad_files;
 use super::emit;
-use super::say;
+use super::gather;
 use crate::cli::ReportArgs;
 use crate::cli::ReportFormat;
 use crate::complaint::Severity;
@@ -57,10 +58,11 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     );
     let workflow = &config.workflow;
     let filter = Filter::new(&args.filter.to_input(), workflow, &report_time, &calendar)?;
-    let (acc, errors) = store.fold(
+    let (acc, bad) = gather(
+        store,
         Depth::Full,
-        || (Accumulator::default(), Vec::new()),
-        |(acc, _), loaded| {
+        Accumulator::default,
+        |acc, loaded| {
             let past;
             let complaint = if replaying {
                 match as_of(&loaded.complaint, &report_time, workflow, &calendar.zone) {
@@ -77,15 +79,8 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
                 acc.add(complaint, &scope);
             }
         },
-        |(a, mut errors), (b, more)| {
-            errors.extend(more);
-            (a.merge(b), errors)
-        },
-        |(_, errors), error| errors.push(error),
+        Accumulator::merge,
     );
-    for error in &errors {
-        say(&format!("gripe: error: {error}"));
-    }
     let short_ids = ShortIds::new(ids(&acc).iter().map(String::as_str));
     let report = finish(acc, &scope, &|id| short_ids.get(id).to_string());
     let text = match args.format {
@@ -107,10 +102,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         ReportFormat::Markdown => render(&report, Painter { color: false }, true),
     };
     emit(out, &text)?;
-    match errors.len() {
-        0 => Ok(()),
-        count => Err(Error::BadFiles { count }),
-    }
+    bad_files(bad)
 }
 
 fn percent(rate: Option<f64>) -> String {

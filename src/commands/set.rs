@@ -4,8 +4,8 @@
 
 use super::commit;
 use super::commit_repo;
+use super::message_arg;
 use super::say;
-use super::text_arg;
 use crate::cli::SetArgs;
 use crate::complaint::Event;
 use crate::complaint::EventKind;
@@ -34,11 +34,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
         }
         changes.push((key, value));
     }
-    let message = args
-        .message
-        .as_deref()
-        .map(|m| text_arg(m, "message"))
-        .transpose()?;
+    let message = message_arg(args.message.as_deref())?;
     let resolved = store.resolve(&args.id)?;
     let repo = commit_repo(ctx, &args.change.commit)?;
     let stamp = ctx.stamp(args.change.by.as_deref())?;

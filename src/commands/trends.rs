@@ -7,8 +7,9 @@ use std::io::Write;
 use serde_json::Map;
 use serde_json::Value;
 
+use super::bad_files;
 use super::emit;
-use super::say;
+use super::gather;
 use crate::cli::TrendsArgs;
 use crate::context::Ctx;
 use crate::error::Error;
@@ -70,23 +71,17 @@ pub fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         Depth::Top if dims.iter().any(Dim::needs_tables) => Depth::Header,
         depth => depth,
     };
-    let (counts, errors) = store.fold(
+    let (counts, bad) = gather(
+        store,
         depth,
-        || (Counts::default(), Vec::new()),
-        |(counts, _), loaded| {
+        Counts::default,
+        |counts, loaded| {
             if filter.matches(&loaded.complaint, workflow, &calendar) {
                 counts.add(&loaded.complaint, &dims, every, &zone);
             }
         },
-        |(a, mut errors), (b, more)| {
-            errors.extend(more);
-            (a.merge(b), errors)
-        },
-        |(_, errors), error| errors.push(error),
+        Counts::merge,
     );
-    for error in &errors {
-        say(&format!("gripe: error: {error}"));
-    }
     // Periods run from --since (or the first complaint) to --until (or today), so the latest
     // period is the current one.
     let (since, until) = filter.range();
@@ -120,10 +115,7 @@ pub fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         ),
     };
     emit(out, &text)?;
-    match errors.len() {
-        0 => Ok(()),
-        count => Err(Error::BadFiles { count }),
-    }
+    bad_files(bad)
 }
 
 fn period_labels(t: &Trends) -> Vec<String> {
