@@ -14,4 +14,5 @@ mod roundtrip;
 mod safety;
 mod samples;
 mod setup;
+mod shell;
 mod workflow;
