@@ -311,12 +311,13 @@ awk -F'\t' -v peers="$PEERS_DIR" -v gripe="$GRIPE" -v backlog="$BACKLOG" -v task
     }
     { rows[NR] = $0; if ($1 == "plain read") base[$6] = $4 }
     END {
-        printf "%-12s %-44s %7s %9s %8s %8s\n", "tool", "command", "items", "median s", "peak MB", "x read"
+        printf "%-12s %-52s %7s %9s %8s %8s\n", "tool", "command", "items", "median s", "peak MB", "x read"
         for (i = 1; i <= NR; i++) {
             split(rows[i], f, "\t")
             cmd = f[2]
             cmd = swap(swap(swap(swap(cmd, gripe, "gripe"), backlog, "backlog"), task, "task"), peers, "$PEERS_DIR")
-            printf "%-12s %-44s %7d %9.3f %8.1f %8.1f\n", f[1], cmd, f[3], f[4], f[5], f[4] / base[f[6]]
+            printf "%-12s %-52s %7d %9.3f %8.1f %8.1f\n", f[1], cmd, f[3], f[4], f[5], f[4] / base[f[6]]
         }
     }' "$RESULTS"
 log "runs per command: $RUNS; data under $PEERS_DIR; raw results in $RESULTS"
+log "load average at the end (2 cores here; above ~2 means the numbers are noisy): $(cut -d' ' -f1-3 /proc/loadavg)"
