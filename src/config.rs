@@ -144,6 +144,12 @@ impl Config {
             message,
             hint: Some("see the commented gripe.toml that `gripe init` writes".into()),
         };
+        if let Some(offset) = crate::reader::nesting_too_deep(text) {
+            return Err(invalid(
+                offset,
+                format!("nested more than {} levels deep", crate::reader::MAX_DEPTH),
+            ));
+        }
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             invalid(
                 e.span().map_or(0, |s| s.start),

@@ -26,6 +26,8 @@ use crate::error::Result;
 use crate::id;
 use crate::keys::KeyPath;
 use crate::keys::keys_of;
+use crate::reader::MAX_DEPTH;
+use crate::reader::Outcome;
 use crate::when::When;
 
 /// The byte offset of every line start.
@@ -71,8 +73,18 @@ pub fn read_complaint(path: &Path, text: &str) -> Result<Complaint> {
 /// exactly (and with the precise error) through serde.
 fn parse_complaint(path: &Path, text: &str) -> Result<Complaint> {
     let complaint = match crate::reader::read(text) {
-        Some(complaint) => complaint,
-        None => toml::from_str(text)
+        Outcome::Read(complaint) => complaint,
+        Outcome::TooDeep(offset) => {
+            return Err(invalid(
+                path,
+                text,
+                offset,
+                &format!(
+                    "arrays or tables nested more than {MAX_DEPTH} levels deep; gripe does not read this file"
+                ),
+            ));
+        }
+        Outcome::Unsure => toml::from_str(text)
             .map_err(|e| invalid(path, text, e.span().map_or(0, |s| s.start), e.message()))?,
     };
     if !id::is_canonical(&complaint.id) || complaint.id.len() < id::MIN_PREFIX {

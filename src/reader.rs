@@ -39,19 +39,66 @@ thread_local! {
     };
 }
 
-/// Reads `text` as a complaint, or `None` when the slower, exact reader must decide.
-pub fn read(text: &str) -> Option<Complaint> {
+/// How deeply arrays and inline tables may nest. Complaint files need two levels; a hostile
+/// file nested thousands deep would otherwise exhaust the stack of any recursive parser.
+pub const MAX_DEPTH: usize = 32;
+
+/// What the fast reader made of a file.
+#[derive(Debug)]
+pub enum Outcome {
+    Read(Complaint),
+    /// Arrays or inline tables nest deeper than [`MAX_DEPTH`] at this byte offset: no parser
+    /// may be given the file.
+    TooDeep(usize),
+    /// Something the fast reader does not handle: the exact reader must decide.
+    Unsure,
+}
+
+/// Reads `text` as a complaint.
+pub fn read(text: &str) -> Outcome {
     TOKENS.with_borrow_mut(|tokens| {
         tokens.clear();
         tokens.extend(Source::new(text).lex());
+        if let Some(offset) = too_deep(tokens) {
+            return Outcome::TooDeep(offset);
+        }
         let mut receiver = Receiver::new(text);
         let mut failed = Failed(false);
         toml_parser::parser::parse_document(tokens, &mut receiver, &mut failed);
         if failed.0 || receiver.failed {
-            return None;
+            return Outcome::Unsure;
         }
-        receiver.finish()
+        receiver.finish().map_or(Outcome::Unsure, Outcome::Read)
     })
+}
+
+/// The offset where `text` nests deeper than [`MAX_DEPTH`], if it does: the check to make
+/// before giving any other TOML text (gripe.toml) to a recursive parser.
+pub fn nesting_too_deep(text: &str) -> Option<usize> {
+    let tokens: Vec<_> = Source::new(text).lex().collect();
+    too_deep(&tokens)
+}
+
+/// The offset where brackets first nest deeper than [`MAX_DEPTH`], if they do. Brackets inside
+/// strings are part of string tokens, so they do not count.
+fn too_deep(tokens: &[toml_parser::lexer::Token]) -> Option<usize> {
+    use toml_parser::lexer::TokenKind;
+    let mut depth = 0usize;
+    for token in tokens {
+        match token.kind() {
+            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(token.span().start());
+                }
+            }
+            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Records that the grammar found an error.
@@ -512,7 +559,7 @@ mod tests {
     fn the_fast_reader_gives_up_where_the_exact_reader_must_decide() {
         let head =
             "id = \"aaaa000000000000\"\ntitle = \"t\"\nopened = 2026-11-02\nstage = \"new\"\n";
-        assert!(read(head).is_some());
+        assert!(matches!(read(head), Outcome::Read(_)));
         for surprise in [
             "customer.name = \"x\"\n",
             "title = \"again\"\n",
@@ -525,8 +572,21 @@ mod tests {
             "x = [1, \n",
             "[stuff]\nkey = 1\n",
         ] {
-            assert!(read(&format!("{head}{surprise}")).is_none(), "{surprise}");
+            assert!(
+                matches!(read(&format!("{head}{surprise}")), Outcome::Unsure),
+                "{surprise}"
+            );
         }
-        assert!(read("title = \"t\"\n").is_none(), "missing keys");
+        assert!(
+            matches!(read("title = \"t\"\n"), Outcome::Unsure),
+            "missing keys"
+        );
+        let deep = format!("{head}[fields]\nx = {}{}\n", "[".repeat(40), "]".repeat(40));
+        assert!(matches!(read(&deep), Outcome::TooDeep(_)));
+        let quoted = format!("{head}title2 = \"{}\"\n", "[".repeat(40));
+        assert!(
+            matches!(read(&quoted), Outcome::Read(_)),
+            "brackets in strings do not nest"
+        );
     }
 }
