@@ -73,7 +73,7 @@ pub fn read_complaint(path: &Path, text: &str) -> Result<Complaint> {
 /// exactly (and with the precise error) through serde.
 fn parse_complaint(path: &Path, text: &str) -> Result<Complaint> {
     let complaint = match crate::reader::read(text) {
-        Outcome::Read(complaint) => complaint,
+        Outcome::Read(complaint) => *complaint,
         Outcome::TooDeep(offset) => {
             return Err(invalid(
                 path,

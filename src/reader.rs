@@ -46,7 +46,7 @@ pub const MAX_DEPTH: usize = 32;
 /// What the fast reader made of a file.
 #[derive(Debug)]
 pub enum Outcome {
-    Read(Complaint),
+    Read(Box<Complaint>),
     /// Arrays or inline tables nest deeper than [`MAX_DEPTH`] at this byte offset: no parser
     /// may be given the file.
     TooDeep(usize),
@@ -68,7 +68,9 @@ pub fn read(text: &str) -> Outcome {
         if failed.0 || receiver.failed {
             return Outcome::Unsure;
         }
-        receiver.finish().map_or(Outcome::Unsure, Outcome::Read)
+        receiver
+            .finish()
+            .map_or(Outcome::Unsure, |c| Outcome::Read(Box::new(c)))
     })
 }
 
