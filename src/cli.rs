@@ -592,9 +592,14 @@ pub struct TrendsArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
+    /// A page for the terminal.
     Table,
+    /// `gripe.report/1`, a stable contract for scripts.
     Json,
+    /// Markdown, for CI job summaries.
     Markdown,
+    /// One self-contained HTML page with charts, to share or keep as a CI artifact.
+    Html,
 }
 
 #[derive(Debug, Args)]

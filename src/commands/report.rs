@@ -1,6 +1,6 @@
 //! `gripe report`: the team's dashboard, as a terminal page, JSON (`gripe.report/1`, a contract
-//! scripts rely on) or markdown for CI job summaries. `--as-of` replays every complaint's
-//! history to the report time.
+//! scripts rely on), markdown for CI job summaries, or a self-contained HTML page with charts.
+//! `--as-of` replays every complaint's history to the report time.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -22,6 +22,7 @@ use crate::output::Painter;
 use crate::output::Rows;
 use crate::output::change;
 use crate::output::chart;
+use crate::output::html;
 use crate::output::json;
 use crate::output::late;
 use crate::output::markdown;
@@ -102,6 +103,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         }
         ReportFormat::Table => render(&report, ctx.painter, false),
         ReportFormat::Markdown => render(&report, Painter { color: false }, true),
+        ReportFormat::Html => html::render(&report),
     };
     emit(out, &text)?;
     bad_files(bad)
