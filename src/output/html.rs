@@ -767,6 +767,7 @@ fn clusters(s: &mut String, r: &Report) {
         rows: &days,
         columns: &hours,
         values: &values,
+        total_json: r.peak_hour.as_ref().map(|_| "/peak_hour/total"),
     });
     let mut headers = vec!["Day".to_string()];
     headers.extend(hours.iter().cloned());

@@ -212,6 +212,8 @@ pub struct Heat<'a> {
     pub columns: &'a [String],
     /// One slice per row, one count per column.
     pub values: &'a [&'a [u64]],
+    /// The JSON pointer of the grand total in the report, if it is there.
+    pub total_json: Option<&'a str>,
 }
 
 const CELL_W: f64 = 26.0;
@@ -312,7 +314,12 @@ pub fn heat(h: &Heat<'_>) -> String {
             values.iter().sum::<u64>()
         );
     }
-    s.push_str("</svg>");
+    let total: u64 = h.values.iter().flat_map(|r| r.iter()).sum();
+    let _ = write!(
+        s,
+        "<text class=\"tick\" x=\"{total_x:.1}\" y=\"{total_y:.1}\"{}>{total}</text></svg>",
+        h.total_json.map_or_else(String::new, |p| hook(p, &total))
+    );
     s
 }
 
