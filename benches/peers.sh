@@ -162,8 +162,12 @@ def taskwarrior():
         json.dump(tasks, fh)
     print("%d tasks" % len(tasks), file=sys.stderr)
 
+def yaml_str(v):  # plain scalar when it is one, single-quoted otherwise (as Backlog.md writes)
+    plain = v and v[0] not in "@'\"-#&*!|>%[]{}," and ": " not in v and " #" not in v
+    return v if plain and v == v.strip() else "'%s'" % v.replace("'", "''")
+
 def yaml_list(items):
-    return "".join("\n  - '%s'" % i.replace("'", "''") for i in items) if items else " []"
+    return "".join("\n  - " + yaml_str(i) for i in items) if items else " []"
 
 def section(title, tag, text):
     return ("\n## %s\n\n<!-- SECTION:%s:BEGIN -->\n%s\n<!-- SECTION:%s:END -->\n"
@@ -175,7 +179,7 @@ def backlog():
     for n, p in enumerate(paths(src), 1):
         with open(p, "rb") as fh:
             c = tomllib.load(fh)
-        fm = ["---", "id: TASK-%d" % n, "title: '%s'" % c["title"].replace("'", "''"),
+        fm = ["---", "id: TASK-%d" % n, "title: " + yaml_str(c["title"]),
               "status: %s" % BL_STATUS.get(c.get("stage"), "To Do")]
         fm.append("assignee:" + yaml_list(["@" + c["assignee"]] if c.get("assignee") else []))
         fm.append("created_date: '%s'" % utc(c["opened"]).strftime("%Y-%m-%d %H:%M"))
@@ -225,10 +229,10 @@ news.version=2.6.0
 EOF
     python3 "$CONVERT" taskwarrior "$G100K" "$TW/tasks.json"
     log "task import of 100000 tasks (one time; it is slow)"
-    start=$(date +%s.%N)
+    start=$SECONDS
     timeout 3600 "$TASK_BIN" import "$TW/tasks.json" </dev/null >"$TW/import.log" 2>&1 \
         || die "task import failed, see $TW/import.log"
-    log "task import took $(echo "$(date +%s.%N) - $start" | bc) s"
+    log "task import took $((SECONDS - start)) s"
     "$TASK_BIN" rc.gc=on count </dev/null >/dev/null # move completed tasks out of pending.data
     touch "$TW.ok"
 fi
@@ -301,15 +305,19 @@ measure backlog.md 10000 read-10000 "$BL" "$BACKLOG" task list --plain
 
 # Commands are shown with the scratch paths shortened to $PEERS_DIR and gripe's binary as gripe.
 awk -F'\t' -v peers="$PEERS_DIR" -v gripe="$GRIPE" -v backlog="$BACKLOG" -v task="$TASK_BIN" '
+    function swap(s, from, to,    i, r) {  # every literal "from" in s becomes "to"
+        while ((i = index(s, from)) > 0) { r = r substr(s, 1, i - 1) to; s = substr(s, i + length(from)) }
+        return r s
+    }
     { rows[NR] = $0; if ($1 == "plain read") base[$6] = $4 }
     END {
-        printf "%-12s %-44s %7s %9s %8s %8s\n", "tool", "command", "items", "median s", "peak MB", "x read"
+        printf "%-12s %-52s %7s %9s %8s %8s\n", "tool", "command", "items", "median s", "peak MB", "x read"
         for (i = 1; i <= NR; i++) {
             split(rows[i], f, "\t")
             cmd = f[2]
-            sub(gripe, "gripe", cmd); sub(backlog, "backlog", cmd); sub(task, "task", cmd)
-            gsub(peers, "$PEERS_DIR", cmd)
-            printf "%-12s %-44s %7d %9.3f %8.1f %8.1f\n", f[1], cmd, f[3], f[4], f[5], f[4] / base[f[6]]
+            cmd = swap(swap(swap(swap(cmd, gripe, "gripe"), backlog, "backlog"), task, "task"), peers, "$PEERS_DIR")
+            printf "%-12s %-52s %7d %9.3f %8.1f %8.1f\n", f[1], cmd, f[3], f[4], f[5], f[4] / base[f[6]]
         }
     }' "$RESULTS"
 log "runs per command: $RUNS; data under $PEERS_DIR; raw results in $RESULTS"
+log "load average at the end (2 cores here; above ~2 means the numbers are noisy): $(cut -d' ' -f1-3 /proc/loadavg)"

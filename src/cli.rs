@@ -8,6 +8,7 @@ use clap::Parser;
 use clap::Subcommand;
 use clap::ValueEnum;
 
+use crate::complete::complaint_ids;
 use crate::filter::FilterInput;
 use crate::output::Format;
 
@@ -195,6 +196,23 @@ that key alone.")]
     #[command(hide = true)]
     MergeFile(MergeFileArgs),
 
+    /// Print the shell completion script (complaint ids complete too)
+    #[command(after_help = "Examples:
+  echo 'source <(gripe completions bash)' >> ~/.bashrc
+  echo 'source <(gripe completions zsh)' >> ~/.zshrc
+  gripe completions fish > ~/.config/fish/completions/gripe.fish
+  gripe completions powershell >> $PROFILE
+
+The script calls gripe back for each completion, so ids of the complaint folder you are in
+complete with their titles, and new commands complete without regenerating it.")]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff), made from the same definitions as --help
+    #[command(
+        after_help = "Examples:\n  gripe man | man -l -\n  gripe man > /usr/local/share/man/man1/gripe.1"
+    )]
+    Man,
+
     /// Open the complaint file in $EDITOR; on save it is validated, and reopened on error
     #[command(
         after_help = "Example:\n  gripe edit k7m2\n\nUses $VISUAL, else $EDITOR, else vi. \
@@ -346,6 +364,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Complaint id or unique prefix (4+ characters)
+    #[arg(add = complaint_ids())]
     pub id: String,
     #[arg(long, default_value = "table")]
     pub format: Format,
@@ -354,6 +373,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct NoteArgs {
     /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
     pub id: String,
     /// The note ("-" reads it from stdin); several words need no quotes
     #[arg(required = true, num_args = 1.., value_name = "TEXT")]
@@ -365,6 +385,7 @@ pub struct NoteArgs {
 #[derive(Debug, Args)]
 pub struct AdvanceArgs {
     /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
     pub id: String,
     /// Jump forward to this stage
     #[arg(long, value_name = "STAGE")]
@@ -385,6 +406,7 @@ pub struct AdvanceArgs {
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
     pub id: String,
     /// KEY=VALUE pairs; an empty VALUE removes the key
     #[arg(required = true, num_args = 1.., value_name = "KEY=VALUE")]
@@ -399,6 +421,7 @@ pub struct SetArgs {
 #[derive(Debug, Args)]
 pub struct ReopenArgs {
     /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
     pub id: String,
     /// Why it is reopened
     #[arg(short = 'm', long = "message", value_name = "TEXT", required = true)]
@@ -410,6 +433,7 @@ pub struct ReopenArgs {
 #[derive(Debug, Args)]
 pub struct CloseArgs {
     /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
     pub id: String,
     /// A closing note: root cause, what the team learned
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
@@ -424,6 +448,7 @@ pub struct CloseArgs {
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
     pub id: String,
     #[command(flatten)]
     pub change: ChangeArgs,
@@ -432,7 +457,7 @@ pub struct EditArgs {
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
     /// Complaint ids or unique prefixes (default: every file that holds conflict markers)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = complaint_ids())]
     pub ids: Vec<String>,
     #[command(flatten)]
     pub commit: CommitArgs,
@@ -476,7 +501,7 @@ pub struct FollowupArgs {
     #[command(subcommand)]
     pub action: Option<FollowupAction>,
     /// Complaint id or unique prefix
-    #[arg(required = true)]
+    #[arg(required = true, add = complaint_ids())]
     pub id: Option<String>,
     /// Due after this long: 30m, 4h, 3d, 2w, 8bh, 3bd
     #[arg(long = "in", value_name = "DURATION")]
@@ -502,6 +527,7 @@ pub enum FollowupAction {
 #[derive(Debug, Args)]
 pub struct FollowupDoneArgs {
     /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
     pub id: String,
     /// Follow-up id or unique prefix
     pub fid: Option<String>,
@@ -515,6 +541,7 @@ pub struct FollowupDoneArgs {
 #[derive(Debug, Args)]
 pub struct FollowupListArgs {
     /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
     pub id: String,
     #[arg(long, default_value = "table")]
     pub format: Format,
@@ -612,4 +639,10 @@ pub struct ReportArgs {
     pub as_of: Option<String>,
     #[arg(long, default_value = "table")]
     pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, powershell or elvish
+    pub shell: String,
 }

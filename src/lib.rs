@@ -11,6 +11,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod complaint;
+pub mod complete;
 pub mod config;
 pub mod conflict;
 pub mod context;
@@ -51,6 +52,7 @@ use crate::output::Painter;
 /// Runs gripe with `args` and the process environment, printing errors once to stderr;
 /// returns the exit code.
 pub fn main_with_env(args: Vec<OsString>) -> u8 {
+    complete::answer_if_asked();
     let env = Env::from_process();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -49,6 +49,8 @@ pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         Command::Reopen(args) => reopen::run(&args, ctx),
         Command::Close(args) => advance::close(&args, ctx),
         Command::Edit(args) => edit::run(&args, ctx),
+        Command::Completions(args) => crate::complete::write_script(&args.shell, out),
+        Command::Man => crate::complete::write_man(out),
         Command::Followup(args) => followup::run(&args, ctx, out),
         Command::Due(args) => due::run(&args, ctx, out),
         Command::Check(args) => check::run(&args, ctx, out),

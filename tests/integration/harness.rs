@@ -111,6 +111,20 @@ impl Gripe {
         self.run_in(self.path(), args, None)
     }
 
+    /// Runs with extra environment variables for this run only.
+    pub fn run_with_env(&self, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = self.command(args, self.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.stdin(Stdio::null()).output().expect("gripe runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+        }
+    }
+
     pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
         self.run_in(self.path(), args, Some(stdin))
     }

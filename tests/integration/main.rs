@@ -15,4 +15,5 @@ mod roundtrip;
 mod safety;
 mod samples;
 mod setup;
+mod shell;
 mod workflow;

@@ -1,0 +1,102 @@
+//! Shell integration: completions (complaint ids included), the manual page, help with
+//! examples for every subcommand, colour, and quiet success on a closed pipe.
+
+use std::io::Read;
+use std::process::Command;
+use std::process::Stdio;
+
+use crate::harness::Gripe;
+
+#[test]
+fn every_subcommand_has_help_with_examples() {
+    let g = Gripe::bare();
+    let help = g.run(&["--help"]).ok().to_string();
+    let commands: Vec<&str> = help
+        .split("Commands:\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 18, "{commands:?}");
+    for command in commands {
+        let text = g.run(&[command, "--help"]).ok().to_string();
+        assert!(
+            text.contains("Example"),
+            "`gripe {command} --help` has examples:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn completion_scripts_exist_for_the_common_shells_and_call_gripe_back() {
+    let g = Gripe::bare();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = g.run(&["completions", shell]).ok().to_string();
+        assert!(script.contains("GRIPE_COMPLETE"), "{shell}:\n{script}");
+    }
+    let err = g.run(&["completions", "tcsh"]).fails(2).to_string();
+    assert!(err.contains("one of: bash"), "{err}");
+}
+
+#[test]
+fn complaint_ids_complete_with_their_titles() {
+    let g = Gripe::new();
+    let id = g.open(&["Parcel never arrived"]);
+    let run = g.run_with_env(
+        &[("GRIPE_COMPLETE", "fish")],
+        &["--", "gripe", "show", &id[..2]],
+    );
+    let out = run.ok();
+    let line = out.lines().find(|l| l.starts_with(&id)).expect(out);
+    assert!(line.ends_with("\tParcel never arrived"), "{line}");
+    let run = g.run_with_env(&[("GRIPE_COMPLETE", "fish")], &["--", "gripe", "tre"]);
+    assert!(run.ok().starts_with("trends\t"), "{}", run.stdout);
+}
+
+#[test]
+fn the_manual_page_is_roff_from_the_same_definitions() {
+    let g = Gripe::bare();
+    let man = g.run(&["man"]).ok().to_string();
+    assert!(man.contains(".TH gripe 1"), "{man}");
+    assert!(man.contains("trends"), "subcommands are listed");
+}
+
+#[test]
+fn a_closed_pipe_is_a_quiet_success() {
+    let g = Gripe::new();
+    // Far more than a pipe buffer holds, so gripe is still writing when the reader goes.
+    for i in 0..600 {
+        g.write(
+            &format!("complaints/x/{i}.toml"),
+            &format!(
+                "id = \"p1pe{i:012}\"\ntitle = \"{}\"\nopened = 2026-11-20\nstage = \"new\"\n",
+                "x".repeat(200)
+            ),
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gripe"))
+        .args(["list", "--format", "csv"])
+        .current_dir(g.path())
+        .env("GRIPE_NOW", crate::harness::NOW)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is closed now, like `gripe list | head -c 10`.
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "{status} {err}");
+    assert_eq!(err, "");
+}
