@@ -157,7 +157,7 @@ footer { margin-top: 3rem; font-size: .8125rem; color: var(--muted); border-top:
   body { font-size: 10pt; }
   main { max-width: none; padding: 0; }
   nav, details { display: none; }
-  section, figure, tr, .card { break-inside: avoid; }
+  figure, tr, .card, .dist { break-inside: avoid; }
   h2 { break-after: avoid; }
   .scroll, .chart { overflow: visible; }
   figure.wide svg, figure.heat svg { min-width: 0; }
@@ -189,7 +189,13 @@ pub fn render(r: &Report) -> String {
          <p class=\"sub\">As of {} · {} complaints counted</p>\n<nav aria-label=\"Sections\"><ul>",
         env!("CARGO_PKG_VERSION"),
         esc(&title),
-        hooked("time", "", "/as_of", &r.as_of, &r.as_of),
+        hooked(
+            "time",
+            &format!(" datetime=\"{}\"", esc(&r.as_of)),
+            "/as_of",
+            &r.as_of,
+            &r.as_of
+        ),
         span("/complaints", &r.complaints, &r.complaints.to_string()),
     );
     for (id, name) in SECTIONS {
@@ -538,33 +544,53 @@ fn figure(s: &mut String, class: &str, caption: &str, chart: &str, key: &str, ta
     );
 }
 
+/// The volume weeks as the charts write them.
+struct Weeks<'a> {
+    labels: &'a [String],
+    /// `W48` for `2026-W48`, under the columns.
+    short: Vec<String>,
+    /// `2026-W37 to 2026-W48`.
+    span: String,
+}
+
 fn volume(s: &mut String, r: &Report) {
     let v = &r.volume;
-    let weeks = &v.weeks;
-    let span = format!(
-        "{} to {}",
-        weeks.first().map(String::as_str).unwrap_or_default(),
-        weeks.last().map(String::as_str).unwrap_or_default()
-    );
+    let weeks = Weeks {
+        labels: &v.weeks,
+        short: v
+            .weeks
+            .iter()
+            .map(|w| {
+                w.split_once('-')
+                    .map_or(w.as_str(), |(_, wk)| wk)
+                    .to_string()
+            })
+            .collect(),
+        span: format!(
+            "{} to {}",
+            v.weeks.first().map(String::as_str).unwrap_or_default(),
+            v.weeks.last().map(String::as_str).unwrap_or_default()
+        ),
+    };
     section(s, "volume", "Volume");
     let _ = writeln!(
         s,
         "<p>Weeks {}: {} opened, {} closed.</p>",
-        esc(&span),
+        esc(&weeks.span),
         v.opened.iter().sum::<u64>(),
         v.closed.iter().sum::<u64>()
     );
-    let short: Vec<String> = weeks
-        .iter()
-        .map(|w| {
-            w.split_once('-')
-                .map_or(w.as_str(), |(_, wk)| wk)
-                .to_string()
-        })
-        .collect();
+    opened_and_closed(s, r, &weeks);
+    by_category(s, r, &weeks);
+    s.push_str("</section>\n");
+}
+
+/// Opened and closed side by side per week, the weeks with a spike marked.
+fn opened_and_closed(s: &mut String, r: &Report, weeks: &Weeks<'_>) {
+    let v = &r.volume;
     let mut marks: Vec<(usize, String)> = Vec::new();
     for spike in &r.spikes {
-        if let Some(i) = weeks.iter().position(|w| *w == spike.week) {
+        if let Some(i) = weeks.labels.iter().position(|w| *w == spike.week) {
             let what = format!(
                 "spike: {} {}, {} complaints",
                 spike.dimension, spike.value, spike.count
@@ -580,9 +606,10 @@ fn volume(s: &mut String, r: &Report) {
         id: "chart-volume",
         title: "Complaints opened and closed per week",
         desc: &format!(
-            "Weeks {span}. Opened: {}. Closed: {}.{}",
-            joined(&short, &v.opened),
-            joined(&short, &v.closed),
+            "Weeks {}. Opened: {}. Closed: {}.{}",
+            weeks.span,
+            joined(&weeks.short, &v.opened),
+            joined(&weeks.short, &v.closed),
             if marks.is_empty() {
                 String::new()
             } else {
@@ -590,8 +617,8 @@ fn volume(s: &mut String, r: &Report) {
             }
         ),
         width: 800.0,
-        labels: weeks,
-        short_labels: Some(&short),
+        labels: weeks.labels,
+        short_labels: Some(&weeks.short),
         labels_json: Some("/volume/weeks"),
         layers: &[
             svg::Layer {
@@ -620,6 +647,7 @@ fn volume(s: &mut String, r: &Report) {
         },
     );
     let rows: Vec<Vec<String>> = weeks
+        .labels
         .iter()
         .zip(v.opened.iter().zip(&v.closed))
         .map(|(w, (o, c))| vec![w.clone(), o.to_string(), c.to_string()])
@@ -633,7 +661,10 @@ fn volume(s: &mut String, r: &Report) {
         &key,
         &table,
     );
+}
 
+/// Opened per week, stacked by category; the stacks add up to the opened counts.
+fn by_category(s: &mut String, r: &Report, weeks: &Weeks<'_>) {
     let series = &r.charts.opened_by_category;
     let colours: Vec<&str> = series
         .iter()
@@ -664,7 +695,8 @@ fn volume(s: &mut String, r: &Report) {
         id: "chart-categories",
         title: "Complaints opened per week by category",
         desc: &format!(
-            "Weeks {span}, stacked by category; over the weeks: {}.",
+            "Weeks {}, stacked by category; over the weeks: {}.",
+            weeks.span,
             if totals.is_empty() {
                 "none".to_string()
             } else {
@@ -672,8 +704,8 @@ fn volume(s: &mut String, r: &Report) {
             }
         ),
         width: 800.0,
-        labels: weeks,
-        short_labels: Some(&short),
+        labels: weeks.labels,
+        short_labels: Some(&weeks.short),
         labels_json: None,
         layers: &layers,
         stacked: true,
@@ -688,6 +720,7 @@ fn volume(s: &mut String, r: &Report) {
     let mut headers = vec!["Week".to_string()];
     headers.extend(series.iter().map(|c| c.name.clone()));
     let rows: Vec<Vec<String>> = weeks
+        .labels
         .iter()
         .enumerate()
         .map(|(i, w)| {
@@ -704,7 +737,6 @@ fn volume(s: &mut String, r: &Report) {
         &legend(&key, ""),
         &data_table(&headers, &rows),
     );
-    s.push_str("</section>\n");
 }
 
 /// `label count` pairs for a chart description.
