@@ -153,6 +153,7 @@ files cannot be read at all, 0 otherwise.")]
   gripe report --as-of 2026-10-31             # as it would have been that day
   gripe report --format json | jq .metrics
   gripe report --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  gripe report --format html > report.html    # one page with charts, to share or keep
 
 Metrics follow DOMAIN.md: medians and p90 by the nearest-rank method; rates are fractions
 (null when there is nothing to measure). Top groups compare the last 30 days with the 30
@@ -619,9 +620,14 @@ pub struct TrendsArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
+    /// A page for the terminal.
     Table,
+    /// `gripe.report/1`, a stable contract for scripts.
     Json,
+    /// Markdown, for CI job summaries.
     Markdown,
+    /// One self-contained HTML page with charts, to share or keep as a CI artifact.
+    Html,
 }
 
 #[derive(Debug, Args)]

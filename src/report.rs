@@ -10,10 +10,15 @@
 //! time, against the 30 days before; volume is per ISO week, the last 12 weeks; a reopen counts
 //! when a complaint goes back from `resolved` or a later stage; first-contact resolution counts
 //! notes as customer-facing contacts.
+//!
+//! Beyond the JSON contract the report carries [`Charts`], the shapes the HTML report draws:
+//! opened per week by category, opened by weekday and hour, and how durations spread. They come
+//! from the same single scan and are buckets, never lists of complaints.
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 
+use chrono::Datelike;
 use chrono::Duration;
 use chrono::NaiveDate;
 use chrono::Timelike;
@@ -44,6 +49,10 @@ const TOP_DAYS: i64 = 30;
 const TOP: usize = 5;
 /// The dimensions spikes are looked for in.
 pub const SPIKE_DIMS: [&str; 4] = ["category", "channel", "component", "assignee"];
+/// At most how many series the weekly series by category has, [`OTHER`] included.
+const SERIES_CATEGORIES: usize = 6;
+/// The label of the smaller categories folded together in the weekly series by category.
+pub const OTHER: &str = "(other)";
 
 /// What the report is about: when, and the rules it counts by.
 pub struct Scope<'a> {
@@ -167,15 +176,48 @@ pub struct Accumulator {
     spike_weeks: HashMap<(usize, String), Vec<u64>>,
     /// Complaints opened per (hour, assignee).
     hours: HashMap<(u32, String), u64>,
+    /// Complaints opened per weekday (Monday first) and hour.
+    weekday_hours: [[u64; 24]; 7],
 }
 
-const AGE_BUCKETS: [(&str, i64); 5] = [
+/// Buckets by upper limit in seconds (exclusive); the last one takes everything above.
+type Buckets<const N: usize> = [(&'static str, i64); N];
+
+const AGE_BUCKETS: Buckets<5> = [
     ("<1d", 86_400),
     ("1-3d", 3 * 86_400),
     ("3-7d", 7 * 86_400),
     ("7-30d", 30 * 86_400),
     (">30d", i64::MAX),
 ];
+
+/// The buckets of the time to acknowledge and to resolve: near-logarithmic, so that minutes
+/// and weeks both show.
+pub const DURATION_BUCKETS: Buckets<8> = [
+    ("<15m", 15 * 60),
+    ("15m-1h", 3_600),
+    ("1-4h", 4 * 3_600),
+    ("4-24h", 86_400),
+    ("1-3d", 3 * 86_400),
+    ("3-7d", 7 * 86_400),
+    ("7-30d", 30 * 86_400),
+    (">30d", i64::MAX),
+];
+
+/// Adds `b` to `a`, element by element.
+fn add_slice(a: &mut [u64], b: &[u64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+/// The index of the bucket `seconds` falls in.
+fn bucket<const N: usize>(buckets: &Buckets<N>, seconds: i64) -> usize {
+    buckets
+        .iter()
+        .position(|(_, limit)| seconds < *limit)
+        .unwrap_or(N - 1)
+}
 
 fn week_index(weeks: &[NaiveDate], date: NaiveDate) -> Option<usize> {
     let monday = Every::Week.start(date);
@@ -200,12 +242,7 @@ impl Accumulator {
             self.open_total += 1;
             *self.by_stage.entry(c.stage.clone()).or_default() += 1;
             *self.by_severity.entry(c.severity).or_default() += 1;
-            let age = (*now - opened).num_seconds();
-            let bucket = AGE_BUCKETS
-                .iter()
-                .position(|(_, limit)| age < *limit)
-                .unwrap_or(4);
-            self.by_age[bucket] += 1;
+            self.by_age[bucket(&AGE_BUCKETS, (*now - opened).num_seconds())] += 1;
             self.add_actions(c, &status, scope);
         }
 
@@ -256,12 +293,14 @@ impl Accumulator {
             }
         }
         if c.opened.has_time() {
-            let hour = zone.local(&opened).hour();
+            let local = zone.local(&opened);
+            let hour = local.hour();
             let assignee = c
                 .assignee
                 .clone()
                 .unwrap_or_else(|| crate::trends::NONE.into());
             *self.hours.entry((hour, assignee)).or_default() += 1;
+            self.weekday_hours[local.weekday().num_days_from_monday() as usize][hour as usize] += 1;
         }
 
         // Service-recovery metrics.
@@ -401,9 +440,7 @@ impl Accumulator {
         }
         fn add_vec(a: &mut Vec<u64>, b: &[u64]) {
             a.resize(a.len().max(b.len()), 0);
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
+            add_slice(a, b);
         }
         self.complaints += other.complaints;
         self.ids.extend(other.ids);
@@ -412,9 +449,7 @@ impl Accumulator {
         for (k, n) in other.by_severity {
             *self.by_severity.entry(k).or_default() += n;
         }
-        for (a, b) in self.by_age.iter_mut().zip(other.by_age) {
-            *a += b;
-        }
+        add_slice(&mut self.by_age, &other.by_age);
         self.actions.extend(other.actions);
         add_vec(&mut self.opened_weeks, &other.opened_weeks);
         add_vec(&mut self.closed_weeks, &other.closed_weeks);
@@ -436,6 +471,9 @@ impl Accumulator {
             add_vec(self.spike_weeks.entry(k).or_default(), &series);
         }
         add_map(&mut self.hours, other.hours);
+        for (a, b) in self.weekday_hours.iter_mut().zip(&other.weekday_hours) {
+            add_slice(a, b);
+        }
         self
     }
 }
@@ -471,6 +509,39 @@ pub struct Report {
     pub metrics: Metrics,
     pub spikes: Vec<SpikeJson>,
     pub peak_hour: Option<PeakHour>,
+    /// What the HTML report draws; not part of the JSON contract.
+    #[serde(skip)]
+    pub charts: Charts,
+}
+
+/// The shapes behind the HTML report's charts, beyond what the JSON holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Charts {
+    /// Complaints opened per volume week by category: the largest categories over those weeks
+    /// first, the rest folded into [`OTHER`]. Per week they add up to `volume.opened`.
+    pub opened_by_category: Vec<Series>,
+    /// Complaints opened per weekday (Monday first) and hour of day in the team's zone; the
+    /// ones opened on a date without a time of day are not in it. They add up to
+    /// `peak_hour.total`.
+    pub weekday_hours: [[u64; 24]; 7],
+    /// How many complaints took how long to be acknowledged, per [`DURATION_BUCKETS`]; they add
+    /// up to `time_to_acknowledge.count`.
+    pub time_to_acknowledge: Vec<u64>,
+    /// The same for the time to resolve.
+    pub time_to_resolve: Vec<u64>,
+}
+
+/// A named series of counts, one per period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub counts: Vec<u64>,
+}
+
+impl Series {
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -482,6 +553,50 @@ pub struct Open {
     /// The stages in workflow order (`by_stage` is a map; this keeps the order for people).
     #[serde(skip)]
     pub stage_order: Vec<String>,
+}
+
+/// One way of splitting the open complaints: its JSON key (`by_stage`) and its counts in the
+/// order people read them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breakdown<'a> {
+    pub key: &'static str,
+    pub counts: Vec<(&'a str, u64)>,
+}
+
+impl Open {
+    /// By stage in workflow order, by severity most urgent first, by age youngest first.
+    pub fn breakdowns(&self) -> [Breakdown<'_>; 3] {
+        let severities = Severity::ALL
+            .iter()
+            .rev()
+            .map(|s| s.as_str())
+            .chain([crate::trends::NONE]);
+        fn in_order<'a>(map: &'a BTreeMap<String, u64>, keys: Vec<&str>) -> Vec<(&'a str, u64)> {
+            keys.into_iter()
+                .filter_map(|k| map.get_key_value(k).map(|(k, n)| (k.as_str(), *n)))
+                .collect()
+        }
+        [
+            Breakdown {
+                key: "by_stage",
+                counts: in_order(
+                    &self.by_stage,
+                    self.stage_order.iter().map(String::as_str).collect(),
+                ),
+            },
+            Breakdown {
+                key: "by_severity",
+                counts: in_order(&self.by_severity, severities.collect()),
+            },
+            Breakdown {
+                key: "by_age",
+                counts: in_order(
+                    &self.by_age,
+                    AGE_BUCKETS.iter().map(|(label, _)| *label).collect(),
+                ),
+            },
+        ]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -586,6 +701,44 @@ fn ratio_counts(r: &Ratio) -> [u64; 2] {
     [r.hits, r.of]
 }
 
+/// How many of `seconds` fall in each of [`DURATION_BUCKETS`].
+fn histogram(seconds: &[i64]) -> Vec<u64> {
+    let mut counts = vec![0; DURATION_BUCKETS.len()];
+    for s in seconds {
+        counts[bucket(&DURATION_BUCKETS, *s)] += 1;
+    }
+    counts
+}
+
+/// The volume weeks of each category's spike series, largest first, beyond
+/// [`SERIES_CATEGORIES`] folded into one.
+fn opened_by_category(spike_weeks: &HashMap<(usize, String), Vec<u64>>) -> Vec<Series> {
+    // Category is the first of SPIKE_DIMS.
+    let mut series: Vec<Series> = spike_weeks
+        .iter()
+        .filter(|((dim, _), _)| *dim == 0)
+        .map(|((_, name), counts)| Series {
+            name: name.clone(),
+            counts: counts[counts.len().saturating_sub(WEEKS)..].to_vec(),
+        })
+        .filter(|s| s.total() > 0)
+        .collect();
+    series.sort_by(|a, b| {
+        (std::cmp::Reverse(a.total()), &a.name).cmp(&(std::cmp::Reverse(b.total()), &b.name))
+    });
+    if series.len() > SERIES_CATEGORIES {
+        let mut other = vec![0; WEEKS];
+        for s in series.split_off(SERIES_CATEGORIES - 1) {
+            add_slice(&mut other, &s.counts);
+        }
+        series.push(Series {
+            name: OTHER.to_string(),
+            counts: other,
+        });
+    }
+    series
+}
+
 fn stats(mut d: Durations) -> DurationStats {
     d.seconds.sort_unstable();
     DurationStats {
@@ -616,7 +769,7 @@ pub fn finish(acc: Accumulator, scope: &Scope<'_>, short: &dyn Fn(&str) -> Strin
         .rev()
         .map(|(s, n)| {
             (
-                s.map_or("(none)".to_string(), |s| s.as_str().to_string()),
+                s.map_or(crate::trends::NONE.to_string(), |s| s.as_str().to_string()),
                 *n,
             )
         })
@@ -715,6 +868,12 @@ pub fn finish(acc: Accumulator, scope: &Scope<'_>, short: &dyn Fn(&str) -> Strin
                 assignee_count,
             }
         });
+    let charts = Charts {
+        opened_by_category: opened_by_category(&acc.spike_weeks),
+        weekday_hours: acc.weekday_hours,
+        time_to_acknowledge: histogram(&acc.acknowledge.seconds),
+        time_to_resolve: histogram(&acc.resolve.seconds),
+    };
     let repeaters = acc.customers.values().filter(|n| **n >= 2).count() as u64;
     let customers = acc.customers.len() as u64;
     let repeat = Ratio {
@@ -792,6 +951,7 @@ pub fn finish(acc: Accumulator, scope: &Scope<'_>, short: &dyn Fn(&str) -> Strin
         },
         spikes,
         peak_hour,
+        charts,
     }
 }
 
@@ -813,5 +973,37 @@ mod tests {
         assert_eq!(percentile(&(1..=10).collect::<Vec<_>>(), 90), Some(9));
         assert_eq!(percentile(&[], 50), None);
         assert_eq!(percentile(&[7], 90), Some(7));
+    }
+
+    #[test]
+    fn durations_fall_in_the_bucket_below_their_upper_limit() {
+        let counts = histogram(&[0, 899, 900, 3_599, 3_600, 86_399, 86_400, 40 * 86_400]);
+        assert_eq!(counts, [2, 2, 1, 1, 1, 0, 0, 1]);
+        assert_eq!(bucket(&AGE_BUCKETS, i64::MAX), AGE_BUCKETS.len() - 1);
+    }
+
+    #[test]
+    fn small_categories_fold_into_other_and_the_weeks_still_add_up() {
+        let mut spike_weeks = HashMap::new();
+        let window = 8;
+        for (i, name) in ["a", "b", "c", "d", "e", "f", "g"].iter().enumerate() {
+            let mut counts = vec![0; WEEKS + window];
+            // One complaint in the last week each, and more the earlier the name.
+            counts[WEEKS + window - 1] = 1;
+            counts[window] = 7 - i as u64;
+            spike_weeks.insert((0, name.to_string()), counts);
+        }
+        // Older than the volume weeks: not in the series.
+        let mut old = vec![0; WEEKS + window];
+        old[0] = 9;
+        spike_weeks.insert((0, "old".to_string()), old);
+        // Another dimension.
+        spike_weeks.insert((1, "email".to_string()), vec![5; WEEKS + window]);
+        let series = opened_by_category(&spike_weeks);
+        let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "d", "e", OTHER]);
+        assert!(series.iter().all(|s| s.counts.len() == WEEKS));
+        assert_eq!(series[5].counts[0], 2 + 1);
+        assert_eq!(series.iter().map(|s| s.counts[WEEKS - 1]).sum::<u64>(), 7);
     }
 }

@@ -1,6 +1,6 @@
 //! `gripe report`: the team's dashboard, as a terminal page, JSON (`gripe.report/1`, a contract
-//! scripts rely on) or markdown for CI job summaries. `--as-of` replays every complaint's
-//! history to the report time.
+//! scripts rely on), markdown for CI job summaries, or a self-contained HTML page with charts.
+//! `--as-of` replays every complaint's history to the report time.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -12,7 +12,6 @@ use super::emit;
 use super::gather;
 use crate::cli::ReportArgs;
 use crate::cli::ReportFormat;
-use crate::complaint::Severity;
 use crate::context::Ctx;
 use crate::duration::human_seconds;
 use crate::error::Error;
@@ -21,16 +20,20 @@ use crate::filter::Filter;
 use crate::id::ShortIds;
 use crate::output::Painter;
 use crate::output::Rows;
+use crate::output::change;
 use crate::output::chart;
+use crate::output::html;
 use crate::output::json;
+use crate::output::late;
 use crate::output::markdown;
+use crate::output::of;
+use crate::output::percent;
 use crate::output::table;
 use crate::output::truncate;
 use crate::replay::as_of;
 use crate::report::Accumulator;
 use crate::report::Report;
 use crate::report::Scope;
-use crate::report::TopGroup;
 use crate::report::finish;
 use crate::report::ids;
 use crate::store::Depth;
@@ -100,25 +103,10 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         }
         ReportFormat::Table => render(&report, ctx.painter, false),
         ReportFormat::Markdown => render(&report, Painter { color: false }, true),
+        ReportFormat::Html => html::render(&report),
     };
     emit(out, &text)?;
     bad_files(bad)
-}
-
-fn percent(rate: Option<f64>) -> String {
-    rate.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0))
-}
-
-fn of(counts: [u64; 2]) -> String {
-    format!("{} of {}", counts[0], counts[1])
-}
-
-fn change(g: &TopGroup) -> String {
-    match g.change {
-        Some(c) if c > 0.0 => format!("+{:.0}%", c * 100.0),
-        Some(c) => format!("{:.0}%", c * 100.0),
-        None => "new".into(),
-    }
 }
 
 /// The report as a page: for the terminal, or (`md`) as markdown for a CI job summary.
@@ -151,38 +139,14 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
     }
 
     heading(&mut s, &format!("Open: {}", r.open.total));
-    let joined = |items: Vec<(String, u64)>| {
-        items
-            .into_iter()
+    for breakdown in r.open.breakdowns() {
+        let label = breakdown.key.replace('_', " ");
+        let value = breakdown
+            .counts
+            .iter()
             .map(|(k, n)| format!("{k} {n}"))
             .collect::<Vec<_>>()
-            .join(" · ")
-    };
-    let mut open = Rows::new(&["", ""]);
-    open.headers.clear();
-    let stages = r
-        .open
-        .stage_order
-        .iter()
-        .map(|k| (k.clone(), r.open.by_stage[k]))
-        .collect();
-    let severities = Severity::ALL
-        .iter()
-        .rev()
-        .map(|s| s.as_str().to_string())
-        .chain(["(none)".to_string()])
-        .filter_map(|k| r.open.by_severity.get(&k).map(|n| (k, *n)))
-        .collect();
-    let ages = ["<1d", "1-3d", "3-7d", "7-30d", ">30d"]
-        .iter()
-        .map(|k| (k.to_string(), r.open.by_age[*k]))
-        .collect();
-    let lines = [
-        ("by stage", joined(stages)),
-        ("by severity", joined(severities)),
-        ("by age", joined(ages)),
-    ];
-    for (label, value) in lines {
+            .join(" · ");
         if md {
             let _ = writeln!(s, "- {label}: {value}");
         } else {
@@ -212,11 +176,7 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
                 },
                 a.short_id.clone(),
                 a.assignee.clone().unwrap_or_default(),
-                if a.late_s > 0 {
-                    human_seconds(a.late_s)
-                } else {
-                    format!("in {}", human_seconds(-a.late_s))
-                },
+                late(a.late_s),
                 if md {
                     a.title.clone()
                 } else {
@@ -290,7 +250,7 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
         let mut row = Vec::new();
         for list in lists {
             match list.get(i) {
-                Some(g) => row.extend([g.value.clone(), g.count.to_string(), change(g)]),
+                Some(g) => row.extend([g.value.clone(), g.count.to_string(), change(g.change)]),
                 None => row.extend([String::new(), String::new(), String::new()]),
             }
         }

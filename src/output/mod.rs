@@ -4,12 +4,15 @@
 
 pub mod chart;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
 
 use anstyle::AnsiColor;
 use anstyle::Style;
+
+use crate::duration::human_seconds;
 
 /// The output formats of reading commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -105,6 +108,34 @@ pub fn truncate(text: &str, max: usize) -> String {
     let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');
     cut
+}
+
+/// A rate as a whole percentage (`43%`); a dash when there is nothing to measure.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0))
+}
+
+/// The counts behind a rate: `12 of 28`.
+pub fn of(counts: [u64; 2]) -> String {
+    format!("{} of {}", counts[0], counts[1])
+}
+
+/// A change against the previous period: `+167%`, `-33%`, or `new` when there was none before.
+pub fn change(change: Option<f64>) -> String {
+    match change {
+        Some(c) if c > 0.0 => format!("+{:.0}%", c * 100.0),
+        Some(c) => format!("{:.0}%", c * 100.0),
+        None => "new".into(),
+    }
+}
+
+/// How late something is (`5d 7h`), or how long until it is due (`in 3h`).
+pub fn late(seconds: i64) -> String {
+    if seconds > 0 {
+        human_seconds(seconds)
+    } else {
+        format!("in {}", human_seconds(-seconds))
+    }
 }
 
 /// Makes text safe to print on a terminal: control characters other than newline and tab are

@@ -6,6 +6,7 @@ mod harness;
 mod edit;
 mod followups;
 mod git;
+mod html;
 mod ids;
 mod open;
 mod reading;

@@ -18,7 +18,7 @@ const NOW: &str = "2026-11-27T12:00:00Z";
 ///   the 27th (late); promised by the 24th, moved on Tue to the 26th. Customer c-1 again.
 /// - c3 low, opened Tue 24 11:00, never acknowledged; follow-up due 26th not done. Customer c-2.
 /// - c4 medium, opened Wed 25 16:00, acknowledged 16:10, investigating; promised by Dec 1st.
-fn four() -> Gripe {
+pub fn four() -> Gripe {
     let g = Gripe::new().now(NOW);
     g.write(
         "complaints/2026/11/c1aa000000000000.toml",
