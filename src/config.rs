@@ -43,6 +43,8 @@ pub struct Config {
     pub repeat_window: Span,
     /// Commit each change as if `--commit` were given.
     pub commit: bool,
+    /// Files larger than this are refused unread.
+    pub max_file_size: u64,
 }
 
 /// Allowed values; a list that is absent allows anything.
@@ -97,6 +99,48 @@ struct RawConfig {
     report: ReportConfig,
     #[serde(default)]
     commit: bool,
+    max_file_size: Option<ByteSize>,
+}
+
+/// A size in bytes, written as a number of bytes or with a unit: `512KB`, `1MB` (powers of
+/// 1024).
+#[derive(Debug, Clone, Copy)]
+struct ByteSize(u64);
+
+impl<'de> Deserialize<'de> for ByteSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<ByteSize, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bytes(u64),
+            Text(String),
+        }
+        let text = match Raw::deserialize(deserializer)? {
+            Raw::Bytes(n) => return Ok(ByteSize(n)),
+            Raw::Text(t) => t,
+        };
+        let t = text.trim().to_ascii_uppercase();
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        let (number, unit) = t.split_at(digits);
+        let scale = match unit.trim() {
+            "" | "B" => 1,
+            "KB" | "KIB" | "K" => 1024,
+            "MB" | "MIB" | "M" => 1024 * 1024,
+            "GB" | "GIB" | "G" => 1024 * 1024 * 1024,
+            _ => 0,
+        };
+        number
+            .parse::<u64>()
+            .ok()
+            .filter(|_| scale > 0)
+            .and_then(|n| n.checked_mul(scale))
+            .map(ByteSize)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!("`{text}` is not a size like 1MB or 512KB"))
+            })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -240,6 +284,7 @@ impl Config {
             sla,
             spikes,
             first_contact_within: raw.report.first_contact_within,
+            max_file_size: raw.max_file_size.map_or(1024 * 1024, |b| b.0),
             repeat_window: raw.report.repeat_window.unwrap_or(Span {
                 amount: 365,
                 unit: crate::duration::Unit::Days,
@@ -272,6 +317,9 @@ pub const TEMPLATE: &str = r#"# gripe team configuration. Every key is optional;
 
 # Folder (next to this file) that holds the complaint files.
 dir = "complaints"
+
+# Files larger than this are refused unread (complaint files are a few KB).
+max_file_size = "1MB"
 
 # Time zone for business days and for hour-of-day and weekday reports.
 # Without it, gripe uses the machine's zone.

@@ -122,6 +122,12 @@ pub enum Error {
     #[error("{path}: changed on disk while gripe was editing it; nothing was written", path = path.display())]
     ChangedMeanwhile { path: PathBuf },
 
+    #[error("{path}: another gripe has been writing it for {}s; nothing was written", waited.as_secs_f64(), path = path.display())]
+    Locked {
+        path: PathBuf,
+        waited: std::time::Duration,
+    },
+
     #[error("cannot read {path}: {source}", path = path.display())]
     Read {
         path: PathBuf,
@@ -184,6 +190,7 @@ impl Error {
             | Error::Contradiction { .. }
             | Error::Unresolved { .. }
             | Error::ChangedMeanwhile { .. }
+            | Error::Locked { .. }
             | Error::Write { .. } => EXIT_WRITE_REFUSED,
             Error::Findings { .. } | Error::MergeConflicts { .. } | Error::NotSetUp { .. } => {
                 EXIT_FINDINGS
@@ -213,6 +220,10 @@ impl Error {
             Error::ChangedMeanwhile { .. } => {
                 vec!["run the command again: it will apply to the new content".to_string()]
             }
+            Error::Locked { .. } => vec![
+                "try again in a moment; a lock is released when its gripe ends, even if it crashed"
+                    .to_string(),
+            ],
             Error::Unmergeable { .. } => vec![
                 "fix the file by hand: keep the lines you want between the markers and delete the marker lines".to_string(),
             ],
@@ -309,6 +320,13 @@ mod tests {
             (
                 Error::ConflictMarkers {
                     location: location.clone(),
+                },
+                EXIT_WRITE_REFUSED,
+            ),
+            (
+                Error::Locked {
+                    path: "p".into(),
+                    waited: std::time::Duration::from_secs(1),
                 },
                 EXIT_WRITE_REFUSED,
             ),

@@ -23,6 +23,7 @@ pub mod git;
 pub mod history;
 pub mod id;
 pub mod keys;
+pub mod lock;
 pub mod merge;
 pub mod output;
 pub mod reader;

@@ -7,7 +7,9 @@
 //! among them) do not. Writes go to a temp file in the same folder, are fsynced, and renamed over
 //! the old file only if that file did not change meanwhile.
 
+use std::collections::HashSet;
 use std::fs;
+use std::io::Read;
 use std::io::Write;
 use std::path::Path;
 use std::path::PathBuf;
@@ -22,6 +24,7 @@ use crate::document::ComplaintDoc;
 use crate::document::read_complaint;
 use crate::document::read_partial;
 use crate::error::Error;
+use crate::error::Location;
 use crate::error::Result;
 use crate::id;
 use crate::id::ShortIds;
@@ -32,6 +35,8 @@ pub struct Store {
     /// The complaint folder, relative to the current directory when it is below it.
     pub dir: PathBuf,
     pub config: Config,
+    /// The folder with every symbolic link resolved: a complaint file must be inside it.
+    real_dir: PathBuf,
 }
 
 /// A complaint and the file it came from.
@@ -52,17 +57,47 @@ pub enum Depth {
     Full,
 }
 
-/// Reads a file into a reused buffer.
-fn read_into(path: &Path, buffer: &mut String) -> Result<()> {
-    use std::io::Read;
+/// The folders and files of a walk: the complaint files, and which of them are symbolic links
+/// (the only ones that need a second look before they are read).
+struct Walk {
+    files: Vec<PathBuf>,
+    links: HashSet<PathBuf>,
+}
+
+/// Reads a file into a reused buffer and checks it is text: no more than `limit` bytes
+/// (`max_file_size`) and UTF-8, or an error naming the file and where it goes wrong.
+fn read_into<'b>(path: &Path, buffer: &'b mut Vec<u8>, limit: u64) -> Result<&'b str> {
     buffer.clear();
     fs::File::open(path)
-        .and_then(|mut f| f.read_to_string(buffer))
-        .map(drop)
+        .and_then(|f| f.take(limit + 1).read_to_end(buffer))
         .map_err(|source| Error::Read {
             path: path.to_path_buf(),
             source,
-        })
+        })?;
+    if buffer.len() as u64 > limit {
+        return Err(Error::InvalidFile {
+            location: Location {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+            },
+            message: format!("larger than max_file_size ({limit} bytes); gripe does not read it"),
+            hint: Some(
+                "complaint files are a few KB; raise max_file_size in gripe.toml if this one is meant to be so big"
+                    .into(),
+            ),
+        });
+    }
+    std::str::from_utf8(buffer).map_err(|e| {
+        let valid = std::str::from_utf8(&buffer[..e.valid_up_to()]).unwrap_or_default();
+        Error::InvalidFile {
+            location: Location::at_offset(path, valid, valid.len()),
+            message: "not valid UTF-8 text".into(),
+            hint: Some(
+                "save the file as UTF-8 (gripe writes UTF-8; another program changed it)".into(),
+            ),
+        }
+    })
 }
 
 /// A complaint found by id prefix.
@@ -120,6 +155,7 @@ impl Store {
         let dir =
             dir.unwrap_or_else(|| root.as_ref().expect("a root when no dir").join(&config.dir));
         Ok(Store {
+            real_dir: fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone()),
             dir: shorten(cwd, &dir, root.as_deref()),
             config,
         })
@@ -127,6 +163,11 @@ impl Store {
 
     /// Every complaint file below the folder, in a stable order.
     pub fn files(&self) -> Vec<PathBuf> {
+        self.walk().files
+    }
+
+    fn walk(&self) -> Walk {
+        let mut links = HashSet::new();
         let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&self.dir)
             .follow_links(false)
             .into_iter()
@@ -136,19 +177,61 @@ impl Store {
                 (e.file_type().is_file() || e.file_type().is_symlink())
                     && e.path().extension().is_some_and(|x| x == "toml")
             })
-            .map(walkdir::DirEntry::into_path)
+            .map(|e| {
+                if e.file_type().is_symlink() {
+                    links.insert(e.path().to_path_buf());
+                }
+                e.into_path()
+            })
             .collect();
         // Byte order is stable and much cheaper than comparing paths component by component.
         files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-        files
+        Walk { files, links }
+    }
+
+    /// Refuses a symbolic link that leads out of the complaint folder (or nowhere): gripe
+    /// reads and writes only the team's complaint files.
+    fn check_link(&self, path: &Path) -> Result<()> {
+        match fs::canonicalize(path) {
+            Ok(target) if target.starts_with(&self.real_dir) => Ok(()),
+            Ok(target) => Err(Error::InvalidFile {
+                location: Location {
+                    path: path.to_path_buf(),
+                    line: 1,
+                    column: 1,
+                },
+                message: format!(
+                    "a symbolic link to {}, outside the complaint folder; gripe does not follow it",
+                    target.display()
+                ),
+                hint: Some("replace the link with the file itself, or remove it".into()),
+            }),
+            Err(source) => Err(Error::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Reads a complaint file as text, with the checks every read makes.
+    fn read_checked<'b>(
+        &self,
+        path: &Path,
+        link: bool,
+        buffer: &'b mut Vec<u8>,
+    ) -> Result<&'b str> {
+        if link {
+            self.check_link(path)?;
+        }
+        read_into(path, buffer, self.config.max_file_size)
     }
 
     /// Reads one file (the caller reads it again before writing).
     pub fn read_text(&self, path: &Path) -> Result<String> {
-        fs::read_to_string(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })
+        let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let mut buffer = Vec::new();
+        self.read_checked(path, link, &mut buffer)
+            .map(ToString::to_string)
     }
 
     pub fn load(&self, path: &Path) -> Result<Loaded> {
@@ -171,15 +254,18 @@ impl Store {
         merge: impl Fn(A, A) -> A + Sync + Send,
         fail: impl Fn(&mut A, Error) + Sync + Send,
     ) -> A {
-        self.files()
+        let walk = self.walk();
+        walk.files
             .into_par_iter()
             .fold(
-                || (init(), String::new()),
+                || (init(), Vec::new()),
                 |(mut acc, mut buffer), path| {
-                    match read_into(&path, &mut buffer).and_then(|()| match depth {
-                        Depth::Top => read_partial(&path, &buffer, false),
-                        Depth::Header => read_partial(&path, &buffer, true),
-                        Depth::Full => read_complaint(&path, &buffer),
+                    let link = walk.links.contains(&path);
+                    let read = self.read_checked(&path, link, &mut buffer);
+                    match read.and_then(|text| match depth {
+                        Depth::Top => read_partial(&path, text, false),
+                        Depth::Header => read_partial(&path, text, true),
+                        Depth::Full => read_complaint(&path, text),
                     }) {
                         Ok(complaint) => add(&mut acc, Loaded { path, complaint }),
                         Err(error) => fail(&mut acc, error),
@@ -267,6 +353,7 @@ impl Store {
         path: &Path,
         change: impl FnOnce(&mut ComplaintDoc, &Complaint) -> Result<T>,
     ) -> Result<T> {
+        let _lock = crate::lock::lock(path)?;
         let before = self.read_text(path)?;
         let (mut doc, complaint) = ComplaintDoc::parse(path, &before)?;
         let result = change(&mut doc, &complaint)?;
@@ -300,6 +387,14 @@ fn shorten(cwd: &Path, path: &Path, root: Option<&Path>) -> PathBuf {
         }
         _ => path.to_path_buf(),
     }
+}
+
+/// Replaces a file the caller read earlier (`expected`) without holding it open meanwhile
+/// (an editor session, a merge): under the file's lock, and only if it still holds what was
+/// read.
+pub fn replace_read_file(path: &Path, bytes: &[u8], expected: &[u8]) -> Result<()> {
+    let _lock = crate::lock::lock(path)?;
+    write_atomic(path, bytes, Replace::IfUnchanged(expected))
 }
 
 /// What an atomic write may replace.

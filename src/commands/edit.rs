@@ -21,9 +21,8 @@ use crate::error::Location;
 use crate::error::Result;
 use crate::keys::KeyPath;
 use crate::keys::keys_of;
-use crate::store::Replace;
 use crate::store::Store;
-use crate::store::write_atomic;
+use crate::store::replace_read_file;
 
 const NOTE_PREFIX: &str = "# gripe: ";
 
@@ -54,11 +53,7 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
         .as_ref()
         .map(|b| record_changes(&mut doc, b, &after, &stamp))
         .unwrap_or(0);
-    write_atomic(
-        path,
-        doc.render().as_bytes(),
-        Replace::IfUnchanged(original.as_bytes()),
-    )?;
+    replace_read_file(path, doc.render().as_bytes(), original.as_bytes())?;
     say(&format!(
         "{}: saved {} ({changes} field change(s) recorded)",
         resolved.short,

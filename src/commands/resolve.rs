@@ -28,9 +28,8 @@ use crate::merge::Decision;
 use crate::merge::merge;
 use crate::merge::zone_for;
 use crate::print_error;
-use crate::store::Replace;
 use crate::store::Store;
-use crate::store::write_atomic;
+use crate::store::replace_read_file;
 use crate::when::Zone;
 
 pub fn run(args: &ResolveArgs, ctx: &Ctx) -> Result<()> {
@@ -138,11 +137,7 @@ fn mend(store: &Store, path: &Path, zone: &Zone) -> Result<Option<Vec<Decision>>
         zone,
     )?;
     if merged.text != text {
-        write_atomic(
-            path,
-            merged.text.as_bytes(),
-            Replace::IfUnchanged(text.as_bytes()),
-        )?;
+        replace_read_file(path, merged.text.as_bytes(), text.as_bytes())?;
     }
     if !merged.contradictions.is_empty() {
         let offset = find_conflict_marker(&merged.text).unwrap_or(0);

@@ -6,6 +6,7 @@ mod harness;
 mod edit;
 mod followups;
 mod git;
+mod hardening;
 mod html;
 mod ids;
 mod open;
