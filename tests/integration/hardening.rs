@@ -383,3 +383,25 @@ fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
         "{csv}"
     );
 }
+
+/// Regression: an array nested 100,000 deep overflowed the stack of the TOML parsers and
+/// killed gripe (found by hand while hardening); now it is refused before any parser sees it.
+#[test]
+fn a_file_nested_a_hundred_thousand_deep_is_refused_not_a_crash() {
+    let g = Gripe::new();
+    g.write(
+        "complaints/deep.toml",
+        &format!(
+            "id = \"aaaa000000000000\"\ntitle = \"t\"\nopened = 2026-11-20\nstage = \"new\"\nx = {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+    );
+    let err = g.run(&["list"]).fails(4).to_string();
+    assert!(
+        err.contains("deep.toml:5:37: arrays or tables nested more than 32 levels deep"),
+        "{err}"
+    );
+    let err = g.run(&["check"]).fails(1).to_string();
+    assert_eq!(err, "");
+}
