@@ -143,6 +143,30 @@ promises of unresolved complaints). Exit 1 when a finding of a --fail-on kind ex
 files cannot be read at all, 0 otherwise.")]
     Check(CheckArgs),
 
+    /// Bring complaints in from a CSV file of another system, or from a gripe export
+    #[command(after_help = "Examples:
+  gripe import complaints.csv --preset cfpb --dry-run     # what would be created or updated
+  gripe import complaints.csv --preset cfpb
+  gripe import tickets.csv --map external_ref=Ticket,title=Subject,opened=Created,channel=Source
+  gripe import backup.jsonl                                # a `gripe export`, ids and history kept
+
+Importing the same file again creates nothing and changes nothing; a row whose values changed
+updates its complaint with `set` events. Rows that cannot be imported are listed with their row
+number (the header is row 1) and the command exits 4; with --strict nothing is written then.
+
+--map targets: opened, note (the first note), acknowledged and closed (dates of stage events),
+and the keys of `gripe set`: title, severity, channel, category, component, assignee, tags,
+promised_by, external_ref, customer.name, customer.contact, resolution.*, fields.NAME.
+title and external_ref are required. Dates: YYYY-MM-DD, RFC 3339, MM/DD/YYYY [HH:MM[:SS]].")]
+    Import(ImportArgs),
+
+    /// Write complaints out, every field, as JSON lines, JSON or CSV
+    #[command(after_help = "Examples:
+  gripe export > backup.jsonl                  # everything; `gripe import backup.jsonl` restores it
+  gripe export --closed --since 90d --format csv > closed.csv
+  gripe export --category billing --format json")]
+    Export(ExportArgs),
+
     /// Open the complaint file in $EDITOR; on save it is validated, and reopened on error
     #[command(
         after_help = "Example:\n  gripe edit k7m2\n\nUses $VISUAL, else $EDITOR, else vi. \
@@ -404,6 +428,63 @@ pub struct FollowupListArgs {
     pub id: String,
     #[arg(long, default_value = "table")]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// Comma-separated values with a header row; needs --preset or --map
+    Csv,
+    /// A `gripe export --format json` document
+    Json,
+    /// One complaint per line, as `gripe export --format jsonl` writes them
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Preset {
+    /// The US CFPB Consumer Complaint Database, in the layout of its CSV downloads
+    Cfpb,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import
+    pub file: PathBuf,
+    /// The file's format (default: from its extension: .csv, .json, .jsonl or .ndjson)
+    #[arg(long)]
+    pub format: Option<ImportFormat>,
+    /// A known CSV layout
+    #[arg(long, conflicts_with = "map")]
+    pub preset: Option<Preset>,
+    /// Which CSV column fills in what: FIELD=COLUMN pairs, separated by commas or repeated
+    #[arg(long, value_name = "FIELD=COLUMN", value_delimiter = ',')]
+    pub map: Vec<String>,
+    /// Show what would be created and updated, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write nothing if any row cannot be imported
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub author: AuthorArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One complaint per line (what `gripe import` reads back)
+    Jsonl,
+    /// One document with a versioned `schema` (gripe.export/1)
+    Json,
+    /// One row per complaint, every field a column; spreadsheet-safe
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, default_value = "jsonl")]
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -111,6 +111,14 @@ pub enum Error {
     #[error("{count} complaint file(s) could not be read")]
     BadFiles { count: usize },
 
+    /// Rows of an import that could not be imported; each was already reported on stderr.
+    #[error("{count} row(s) could not be imported; {}", if *written {
+        "the other rows were imported"
+    } else {
+        "nothing was written"
+    })]
+    BadRows { count: usize, written: bool },
+
     /// `gripe check` found problems of a kind it was asked to fail on (already reported).
     #[error("{count} finding(s) of a --fail-on kind")]
     Findings { count: usize },
@@ -151,6 +159,7 @@ impl Error {
             Error::InvalidFile { .. }
             | Error::Read { .. }
             | Error::BadFiles { .. }
+            | Error::BadRows { .. }
             | Error::EditRejected { .. } => EXIT_INVALID,
             Error::ConflictMarkers { .. }
             | Error::ChangedMeanwhile { .. }
@@ -188,6 +197,11 @@ impl Error {
             Error::EditRejected { kept, .. } => {
                 vec![format!("your edit is kept in {}", kept.display())]
             }
+            Error::BadRows { written, .. } => vec![if *written {
+                "fix the rows named above and import the file again: what was imported stays as it is".to_string()
+            } else {
+                "fix the rows named above, or leave out --strict to import the good rows and list the bad ones".to_string()
+            }],
             Error::BadFiles { .. } => {
                 vec!["fix the files named above; `gripe check` lists every problem".to_string()]
             }
@@ -239,6 +253,13 @@ mod tests {
                 EXIT_INVALID,
             ),
             (Error::BadFiles { count: 1 }, EXIT_INVALID),
+            (
+                Error::BadRows {
+                    count: 1,
+                    written: false,
+                },
+                EXIT_INVALID,
+            ),
             (Error::ConflictMarkers { location }, EXIT_WRITE_REFUSED),
             (
                 Error::ChangedMeanwhile { path: "p".into() },

@@ -162,6 +162,57 @@ impl KeyPath {
         }
     }
 
+    /// Sets the key in `complaint` to `value`, or removes it with `None`: the inverse of
+    /// [`KeyPath::get`], for values of the key's kind as [`KeyPath::parse_value`] reads them (a
+    /// value of another kind leaves the key unset).
+    pub fn apply(&self, complaint: &mut Complaint, value: Option<FieldValue>) {
+        let text = value.as_ref().map(ToString::to_string);
+        let when = match value {
+            Some(FieldValue::When(w)) => Some(w),
+            _ => None,
+        };
+        let flag = match value {
+            Some(FieldValue::Bool(b)) => Some(b),
+            _ => None,
+        };
+        let r = &mut complaint.resolution;
+        match (self.table, self.name.as_str()) {
+            (None, "title") => complaint.title = text.unwrap_or_default(),
+            (None, "severity") => complaint.severity = text.as_deref().and_then(Severity::parse),
+            (None, "channel") => complaint.channel = text,
+            (None, "category") => complaint.category = text,
+            (None, "component") => complaint.component = text,
+            (None, "assignee") => complaint.assignee = text,
+            (None, "tags") => {
+                complaint.tags = match value {
+                    Some(FieldValue::List(items)) => {
+                        items.iter().map(ToString::to_string).collect()
+                    }
+                    other => other.iter().map(ToString::to_string).collect(),
+                }
+            }
+            (None, "promised_by") => complaint.promised_by = when,
+            (None, "external_ref") => complaint.external_ref = text,
+            (Some("customer"), "name") => complaint.customer.name = text,
+            (Some("customer"), "contact") => complaint.customer.contact = text,
+            (Some("resolution"), "fair_outcome") => r.fair_outcome = text,
+            (Some("resolution"), "action") => r.action = text,
+            (Some("resolution"), "extra_mile") => r.extra_mile = text,
+            (Some("resolution"), "root_cause") => r.root_cause = text,
+            (Some("resolution"), "avoidable") => r.avoidable = flag,
+            (Some("resolution"), "satisfied") => r.satisfied = flag,
+            (Some("fields"), name) => match value {
+                Some(v) => {
+                    complaint.fields.insert(name.to_string(), v);
+                }
+                None => {
+                    complaint.fields.remove(name);
+                }
+            },
+            _ => {}
+        }
+    }
+
     /// Reads a typed value for this key; an empty value means "remove the key".
     pub fn parse_value(
         &self,
@@ -327,6 +378,56 @@ mod tests {
         assert_eq!(
             infer_field_value("Kansai"),
             FieldValue::Text("Kansai".into())
+        );
+    }
+
+    #[test]
+    fn apply_is_the_inverse_of_get_for_every_key() {
+        let text: Complaint = toml::from_str(
+            "id = \"k7m2qd4xw9a3hf5t\"\ntitle = \"t\"\nopened = 2026-11-23\nstage = \"new\"\n",
+        )
+        .unwrap();
+        let mut c = text.clone();
+        let now: Timestamp = "2026-11-23T09:00:00+09:00".parse().unwrap();
+        let calendar =
+            crate::config::Config::default().calendar(crate::when::Zone::Fixed(*now.offset()));
+        let values = [
+            ("title", "Charged twice"),
+            ("severity", "high"),
+            ("channel", "phone"),
+            ("category", "billing"),
+            ("component", "checkout"),
+            ("assignee", "mark"),
+            ("tags", "a, b"),
+            ("promised_by", "2026-11-26"),
+            ("external_ref", "ZD-1"),
+            ("customer.name", "Acme"),
+            ("customer.contact", "ops@acme.example"),
+            ("resolution.fair_outcome", "refund"),
+            ("resolution.action", "refunded"),
+            ("resolution.extra_mile", "voucher"),
+            ("resolution.root_cause", "retry bug"),
+            ("resolution.avoidable", "true"),
+            ("resolution.satisfied", "false"),
+            ("fields.region", "Kansai"),
+        ];
+        for (key, input) in values {
+            let key = KeyPath::parse(key).unwrap();
+            let value = key.parse_value(input, &now, &calendar).unwrap();
+            key.apply(&mut c, value.clone());
+            assert_eq!(key.get(&c), value, "{key}");
+        }
+        for (key, _) in values.iter().skip(1) {
+            let key = KeyPath::parse(key).unwrap();
+            key.apply(&mut c, None);
+            assert_eq!(key.get(&c), None, "{key}");
+        }
+        assert_eq!(
+            c,
+            Complaint {
+                title: "Charged twice".into(),
+                ..text
+            }
         );
     }
 

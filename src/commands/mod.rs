@@ -5,7 +5,9 @@ pub mod advance;
 pub mod check;
 pub mod due;
 pub mod edit;
+pub mod export;
 pub mod followup;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod note;
@@ -41,6 +43,8 @@ pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         Command::Followup(args) => followup::run(&args, ctx, out),
         Command::Due(args) => due::run(&args, ctx, out),
         Command::Check(args) => check::run(&args, ctx, out),
+        Command::Import(args) => import::run(&args, ctx, out),
+        Command::Export(args) => export::run(&args, ctx, out),
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod json;
 pub mod markdown;
+pub mod progress;
 pub mod table;
 
 use anstyle::AnsiColor;
