@@ -107,7 +107,7 @@ pub fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let stamp = ctx.stamp(args.author.by.as_deref())?;
     let source = args.file.file_name().unwrap_or_default().to_string_lossy();
     for u in &update {
-        let why = format!("imported from {source}, row {}", u.row);
+        let why = format!("imported from {source}, {}", u.row);
         store.edit(&u.path, |doc, c| {
             apply(doc, c, u, &stamp, &why);
             Ok(())

@@ -10,6 +10,7 @@
 
 use csv::StringRecord;
 
+use super::Row;
 use super::RowError;
 
 /// The rows of a CSV file.
@@ -17,8 +18,8 @@ use super::RowError;
 pub struct CsvRows {
     /// The column names, trimmed.
     pub headers: Vec<String>,
-    /// Each row after the header: its row number and cells, or what is wrong with it.
-    pub rows: Vec<Result<(usize, StringRecord), RowError>>,
+    /// Each row after the header: where it is and its cells, or what is wrong with it.
+    pub rows: Vec<Result<(Row, StringRecord), RowError>>,
 }
 
 /// Reads every row of `bytes`; the error is for a file without a readable header row.
@@ -41,17 +42,19 @@ pub fn read(bytes: &[u8]) -> Result<CsvRows, String> {
     let mut starts = Vec::new();
     let mut raw = Vec::new();
     for (index, record) in records.enumerate() {
-        let row = index + 2;
-        match record {
-            Ok(record) => {
-                starts.push(record.position().map_or(0, |p| p.byte() as usize));
-                raw.push(Ok((row, record)));
-            }
-            Err(e) => {
-                starts.push(e.position().map_or(0, |p| p.byte() as usize));
-                raw.push(Err(RowError::new(row, format!("cannot be read: {e}"))));
-            }
-        }
+        let position = match &record {
+            Ok(record) => record.position(),
+            Err(e) => e.position(),
+        };
+        let row = Row {
+            number: index + 2,
+            line: position.map(csv::Position::line),
+        };
+        starts.push(position.map_or(0, |p| p.byte() as usize));
+        raw.push(match record {
+            Ok(record) => Ok((row, record)),
+            Err(e) => Err(RowError::new(row, format!("cannot be read: {e}"))),
+        });
     }
     let ends = starts.iter().skip(1).copied().chain([bytes.len()]);
     let rows = raw
@@ -108,7 +111,7 @@ mod tests {
     fn quoted_cells_hold_commas_quotes_and_line_breaks() {
         assert_eq!(
             messages("a,b\n\"x, \"\"y\"\"\",\"1\n2\"\nN/A,\n"),
-            ["2: x, \"y\"|1\n2", "3: N/A|"]
+            ["row 2: x, \"y\"|1\n2", "row 3 (line 4): N/A|"]
         );
     }
 
@@ -117,10 +120,10 @@ mod tests {
         assert_eq!(
             messages("a,b\n1,2\n3\n4,5\"x\n6,7\n8,\"9\n"),
             [
-                "2: 1|2",
+                "row 2: 1|2",
                 "row 3: 1 cells, but the header has 2 columns",
                 "row 4: unbalanced quotes: a quoted cell is not closed, or a quote inside a cell is not doubled",
-                "5: 6|7",
+                "row 5: 6|7",
                 "row 6: unbalanced quotes: a quoted cell is not closed, or a quote inside a cell is not doubled",
             ]
         );

@@ -19,6 +19,7 @@ use csv::StringRecord;
 
 use super::Incoming;
 use super::Keys;
+use super::Row;
 use super::RowError;
 use crate::calendar::Calendar;
 use crate::complaint::Complaint;
@@ -219,7 +220,7 @@ impl Mapping {
     /// The complaint that row `row` describes, with a new id.
     pub fn incoming(
         &self,
-        row: usize,
+        row: Row,
         cells: &StringRecord,
         ctx: &RowContext<'_>,
     ) -> Result<Incoming, RowError> {
@@ -299,7 +300,7 @@ impl Mapping {
                     format!("the stage before ({last})")
                 };
                 let why = format!("{column} is {at}, before {before}; recorded at {last}");
-                let note = format!("row {row}: {why}");
+                let note = format!("{row}: {why}");
                 if !notes.contains(&note) {
                     notes.push(note);
                 }

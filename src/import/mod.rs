@@ -32,22 +32,47 @@ use crate::keys::keys_of;
 use crate::stage::Workflow;
 use crate::store::Loaded;
 
+/// Where a row is in its file: its number (for CSV, as a spreadsheet numbers it: the header is
+/// row 1) and, when a cell spans lines so that it differs, the line the row starts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    pub number: usize,
+    pub line: Option<u64>,
+}
+
+impl Row {
+    pub fn new(number: usize) -> Row {
+        Row { number, line: None }
+    }
+}
+
+impl fmt::Display for Row {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) if line != self.number as u64 => {
+                write!(f, "row {} (line {line})", self.number)
+            }
+            _ => write!(f, "row {}", self.number),
+        }
+    }
+}
+
 /// A row that cannot be imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
-    pub row: usize,
+    pub row: Row,
     pub message: String,
 }
 
 impl RowError {
-    pub fn new(row: usize, message: String) -> RowError {
+    pub fn new(row: Row, message: String) -> RowError {
         RowError { row, message }
     }
 }
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "row {}: {}", self.row, self.message)
+        write!(f, "{}: {}", self.row, self.message)
     }
 }
 
@@ -63,7 +88,7 @@ pub enum Keys {
 /// One complaint as a row describes it.
 #[derive(Debug, Clone)]
 pub struct Incoming {
-    pub row: usize,
+    pub row: Row,
     pub complaint: Complaint,
     pub keys: Keys,
     /// What the row's data made gripe adjust, to tell the person (`row 7: ...`).
@@ -82,7 +107,7 @@ pub enum MatchBy {
 /// The changes a row makes to a complaint that exists.
 #[derive(Debug, Clone)]
 pub struct Update {
-    pub row: usize,
+    pub row: Row,
     pub path: PathBuf,
     /// The complaint's external_ref, else its id: what messages name it by.
     pub label: String,
@@ -116,7 +141,7 @@ pub fn plan(
         by_id.entry(&loaded.complaint.id).or_default().push(loaded);
     }
     let mut plan = Plan::default();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, Row> = HashMap::new();
     for row in rows {
         let incoming = match row {
             Ok(incoming) => incoming,
@@ -137,7 +162,7 @@ pub fn plan(
         };
         if let Some(first) = seen.get(&key) {
             plan.errors
-                .push(fail(format!("{what} `{key}` is on row {first} already")));
+                .push(fail(format!("{what} `{key}` is on {first} already")));
             continue;
         }
         seen.insert(key.clone(), incoming.row);
@@ -169,7 +194,7 @@ pub fn plan(
             ))),
         }
     }
-    plan.errors.sort_by_key(|e| e.row);
+    plan.errors.sort_by_key(|e| e.row.number);
     plan
 }
 
@@ -200,30 +225,46 @@ fn diff(existing: &Loaded, incoming: &Incoming, workflow: &Workflow) -> Option<U
     })
 }
 
-/// The stage events of `new` that take `old` further along the workflow, each starting from the
-/// stage before it and marked forced when `old`, with `changes` made, lacks what the stage
-/// requires.
+/// The stage events that bring `old` to the later stage `new` is in: the last stage moves of
+/// `new`, from the first that goes beyond the stage of `old`. Each starts from the stage before
+/// it and is marked forced when `old`, with `changes` made, lacks what the stage requires.
 fn moves(
     old: &Complaint,
     new: &Complaint,
     changes: &[(KeyPath, Option<FieldValue>)],
     workflow: &Workflow,
 ) -> Vec<Event> {
-    let Some(mut current) = workflow.index(&old.stage) else {
+    let (Some(mut current), Some(target)) =
+        (workflow.index(&old.stage), workflow.index(&new.stage))
+    else {
         return Vec::new();
     };
+    if target <= current {
+        return Vec::new();
+    }
+    let beyond = |e: &&Event| {
+        e.kind == EventKind::Stage
+            && e.to_stage()
+                .and_then(|s| workflow.index(s))
+                .is_some_and(|s| s > current)
+    };
+    let mut tail: Vec<&Event> = new
+        .events
+        .iter()
+        .rev()
+        .filter(|e| e.kind.changes_stage())
+        .take_while(beyond)
+        .collect();
+    tail.reverse();
     let mut after = old.clone();
     for (key, value) in changes {
         key.apply(&mut after, value.clone());
     }
     let mut out = Vec::new();
-    for event in new.events.iter().filter(|e| e.kind == EventKind::Stage) {
-        let Some(stage) = event.to_stage().and_then(|s| workflow.index(s)) else {
-            continue;
-        };
-        if stage <= current {
-            continue;
-        }
+    for event in tail {
+        let stage = workflow
+            .index(event.to_stage().unwrap_or_default())
+            .unwrap_or(target);
         out.push(Event {
             from: Some(FieldValue::Text(workflow.name(current).to_string())),
             forced: !workflow

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::Incoming;
 use super::Keys;
+use super::Row;
 use super::RowError;
 use crate::complaint::Complaint;
 use crate::config::Vocabulary;
@@ -29,7 +30,7 @@ pub fn read_lines(
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(index, line)| {
-            let row = index + 1;
+            let row = Row::new(index + 1);
             let value: Value = serde_json::from_str(line)
                 .map_err(|e| RowError::new(row, format!("not JSON: {e}")))?;
             incoming(row, value, workflow, vocabulary)
@@ -65,12 +66,12 @@ pub fn read_document(
     Ok(records
         .into_iter()
         .enumerate()
-        .map(|(index, value)| incoming(index + 1, value, workflow, vocabulary))
+        .map(|(index, value)| incoming(Row::new(index + 1), value, workflow, vocabulary))
         .collect())
 }
 
 fn incoming(
-    row: usize,
+    row: Row,
     value: Value,
     workflow: &Workflow,
     vocabulary: &Vocabulary,

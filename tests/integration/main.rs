@@ -4,8 +4,10 @@
 mod harness;
 
 mod edit;
+mod export;
 mod followups;
 mod ids;
+mod import;
 mod open;
 mod reading;
 mod roundtrip;
