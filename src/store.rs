@@ -252,27 +252,38 @@ impl Store {
         zone: &Zone,
         done: impl Fn() + Sync,
     ) -> Result<Vec<PathBuf>> {
+        // Folders first, once: a complaint folder has a few of them, by month.
+        let folders: std::collections::BTreeSet<PathBuf> = complaints
+            .iter()
+            .map(|c| parent_of(&self.path_for(c, zone)).to_path_buf())
+            .collect();
+        for folder in &folders {
+            fs::create_dir_all(folder).map_err(|source| Error::Write {
+                path: folder.clone(),
+                source,
+            })?;
+        }
         let staged: Vec<(tempfile::TempPath, PathBuf)> = complaints
             .par_iter()
             .map(|complaint| {
                 let (path, text) = self.render_new(complaint, zone)?;
-                let temp = temp_file_with(&path, text.as_bytes())?;
+                let temp = temp_file_with(&path, text.as_bytes(), Place::New)?;
                 done();
                 Ok((temp.into_temp_path(), path))
             })
             .collect::<Result<_>>()?;
         sync_all_written(&self.dir, staged.iter().map(|(temp, _)| temp.as_ref()))?;
-        let mut created = Vec::with_capacity(staged.len());
-        for (temp, path) in staged {
-            temp.persist_noclobber(&path).map_err(|e| Error::Write {
-                path: path.clone(),
-                source: e.error,
-            })?;
-            created.push(path);
-        }
-        let folders: std::collections::BTreeSet<&Path> =
-            created.iter().filter_map(|p| p.parent()).collect();
-        sync_all_written(&self.dir, folders.into_iter())?;
+        let created = staged
+            .into_par_iter()
+            .map(|(temp, path)| {
+                temp.persist_noclobber(&path).map_err(|e| Error::Write {
+                    path: path.clone(),
+                    source: e.error,
+                })?;
+                Ok(path)
+            })
+            .collect::<Result<Vec<PathBuf>>>()?;
+        sync_all_written(&self.dir, folders.iter().map(PathBuf::as_path))?;
         Ok(created)
     }
 
@@ -336,7 +347,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace<'_>) -> Result<(
         path: path.to_path_buf(),
         source,
     };
-    let temp = temp_file_with(path, bytes)?;
+    let temp = temp_file_with(path, bytes, Place::Unknown)?;
     temp.as_file().sync_all().map_err(write_error)?;
     match replace {
         Replace::Never => {
@@ -367,16 +378,27 @@ fn parent_of(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
+/// What the writer of a temp file knows about the place it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Nothing: its folder may be missing, and a file may be there, whose mode is kept.
+    Unknown,
+    /// A new file, in a folder that exists (saves two look-ups per file in a bulk write).
+    New,
+}
+
 /// A hidden temp file next to `path` holding `bytes` (not yet flushed to disk), with the mode
-/// the file at `path` has or will get. Its folder is created if needed. The temp file is
-/// removed when the result is dropped without being persisted.
-fn temp_file_with(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+/// the file at `path` has, or the usual mode of a new file. The temp file is removed when the
+/// result is dropped without being persisted.
+fn temp_file_with(path: &Path, bytes: &[u8], place: Place) -> Result<tempfile::NamedTempFile> {
     let write_error = |source: std::io::Error| Error::Write {
         path: path.to_path_buf(),
         source,
     };
     let parent = parent_of(path);
-    fs::create_dir_all(parent).map_err(write_error)?;
+    if place == Place::Unknown {
+        fs::create_dir_all(parent).map_err(write_error)?;
+    }
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
@@ -384,21 +406,25 @@ fn temp_file_with(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> 
         .tempfile_in(parent)
         .map_err(write_error)?;
     temp.write_all(bytes).map_err(write_error)?;
-    set_readable_permissions(temp.as_file(), path).map_err(write_error)?;
+    set_readable_permissions(temp.as_file(), path, place).map_err(write_error)?;
     Ok(temp)
 }
 
 /// Temp files are created private; the complaint keeps the old file's mode, or gets the usual
 /// mode of a new file.
 #[cfg(unix)]
-fn set_readable_permissions(file: &fs::File, path: &Path) -> std::io::Result<()> {
+fn set_readable_permissions(file: &fs::File, path: &Path, place: Place) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+    let new_file = 0o644;
+    let mode = match place {
+        Place::New => new_file,
+        Place::Unknown => fs::metadata(path).map_or(new_file, |m| m.permissions().mode() & 0o777),
+    };
     file.set_permissions(fs::Permissions::from_mode(mode))
 }
 
 #[cfg(not(unix))]
-fn set_readable_permissions(_file: &fs::File, _path: &Path) -> std::io::Result<()> {
+fn set_readable_permissions(_file: &fs::File, _path: &Path, _place: Place) -> std::io::Result<()> {
     Ok(())
 }
 

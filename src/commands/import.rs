@@ -41,6 +41,9 @@ use crate::import::records;
 use crate::output::printable;
 use crate::output::progress::Progress;
 
+/// How many notes on adjusted rows are printed; the rest are counted.
+const MAX_NOTES: usize = 10;
+
 pub fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let format = match args.format {
@@ -74,8 +77,15 @@ pub fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     for error in &plan.errors {
         say(&format!("gripe: error: {error}"));
     }
-    for note in plan.create.iter().flat_map(|i| &i.notes) {
+    let notes: Vec<&String> = plan.create.iter().flat_map(|i| &i.notes).collect();
+    for note in notes.iter().take(MAX_NOTES) {
         say(&format!("gripe: note: {note}"));
+    }
+    if notes.len() > MAX_NOTES {
+        say(&format!(
+            "gripe: note: and {} more like these (each event's text says so)",
+            notes.len() - MAX_NOTES
+        ));
     }
     let bad = plan.errors.len();
     let refused = Error::BadRows {

@@ -12,6 +12,8 @@
 //! a stage entered without what the workflow requires (closing needs `resolution.satisfied`)
 //! is marked `forced`, as the other system closed it, not gripe's workflow.
 
+use std::sync::Arc;
+
 use chrono::Datelike;
 use chrono::NaiveDate;
 use chrono::NaiveDateTime;
@@ -129,6 +131,9 @@ pub const CFPB: Preset = Preset {
 #[derive(Debug)]
 pub struct Mapping {
     columns: Vec<(Target, usize)>,
+    /// The keys the columns fill in, but `external_ref`, which is how a row finds its
+    /// complaint rather than something it changes.
+    keys: Arc<[KeyPath]>,
     headers: Vec<String>,
     ref_prefix: String,
     open_when: Option<(usize, String)>,
@@ -209,8 +214,18 @@ impl Mapping {
                 ));
             }
         }
+        let keys = columns
+            .iter()
+            .filter_map(|(target, _)| match target {
+                Target::Key(key) if !(key.table.is_none() && key.name == "external_ref") => {
+                    Some(key.clone())
+                }
+                _ => None,
+            })
+            .collect();
         Ok(Mapping {
             columns,
+            keys,
             headers: headers.to_vec(),
             ref_prefix: ref_prefix.to_string(),
             open_when,
@@ -325,18 +340,10 @@ impl Mapping {
             current = stage;
             last = at;
         }
-        let keys = self
-            .columns
-            .iter()
-            .filter_map(|(target, _)| match target {
-                Target::Key(key) if key.to_string() != "external_ref" => Some(key.clone()),
-                _ => None,
-            })
-            .collect();
         Ok(Incoming {
             row,
             complaint,
-            keys: Keys::Mapped(keys),
+            keys: Keys::Mapped(Arc::clone(&self.keys)),
             notes,
         })
     }

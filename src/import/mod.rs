@@ -22,6 +22,7 @@ pub mod records;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::complaint::Complaint;
 use crate::complaint::Event;
@@ -79,8 +80,9 @@ impl fmt::Display for RowError {
 /// The keys a row sets: what is compared, and updated, when its complaint exists already.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Keys {
-    /// The keys a CSV mapping fills in (a key the file has no column for is left alone).
-    Mapped(Vec<KeyPath>),
+    /// The keys a CSV mapping fills in (a key the file has no column for is left alone),
+    /// shared by all its rows.
+    Mapped(Arc<[KeyPath]>),
     /// Every key: an exported record is a whole complaint.
     All,
 }
@@ -202,7 +204,7 @@ pub fn plan(
 fn diff(existing: &Loaded, incoming: &Incoming, workflow: &Workflow) -> Option<Update> {
     let (old, new) = (&existing.complaint, &incoming.complaint);
     let keys = match &incoming.keys {
-        Keys::Mapped(keys) => keys.clone(),
+        Keys::Mapped(keys) => keys.to_vec(),
         Keys::All => keys_of([old, new]),
     };
     let changes: Vec<(KeyPath, Option<FieldValue>)> = keys
