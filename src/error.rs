@@ -200,7 +200,7 @@ impl Error {
             Error::BadRows { written, .. } => vec![if *written {
                 "fix the rows named above and import the file again: what was imported stays as it is".to_string()
             } else {
-                "fix the rows named above, or leave out --strict to import the good rows and list the bad ones".to_string()
+                "fix the rows named above and import again; without --strict the good rows are imported and the bad ones listed".to_string()
             }],
             Error::BadFiles { .. } => {
                 vec!["fix the files named above; `gripe check` lists every problem".to_string()]

@@ -401,7 +401,7 @@ fn a_malformed_csv_gives_row_numbered_errors_and_strict_writes_nothing() {
     assert_eq!(
         err,
         format!(
-            "{}\ngripe: error: 5 row(s) could not be imported; nothing was written\nhint: fix the rows named above, or leave out --strict to import the good rows and list the bad ones\n",
+            "{}\ngripe: error: 5 row(s) could not be imported; nothing was written\nhint: fix the rows named above and import again; without --strict the good rows are imported and the bad ones listed\n",
             expected_rows.join("\n")
         )
     );
@@ -554,4 +554,20 @@ fn a_dry_run_lists_what_it_would_create_and_writes_nothing() {
         "dry run, nothing written: 2 to create, 0 to update, 0 unchanged\n"
     );
     assert!(g.files().is_empty());
+}
+
+#[test]
+fn an_unreadable_complaint_file_stops_an_import_before_it_writes() {
+    let g = Gripe::new();
+    g.write("complaints/2026/11/broken.toml", "id = \"x\"\ntitle = \n");
+    g.write("t.csv", "id,title\n1,Charged twice\n");
+    let err = g
+        .run(&["import", "t.csv", "--map", "external_ref=id,title=title"])
+        .fails(4)
+        .to_string();
+    assert!(
+        err.contains("gripe: nothing was imported: a file gripe cannot read may hold a complaint the import would duplicate\n"),
+        "{err}"
+    );
+    assert_eq!(g.files().len(), 1);
 }
