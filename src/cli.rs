@@ -18,7 +18,7 @@ Exit codes:
   1  `gripe check` found problems of a --fail-on kind; `gripe git setup --check`: not set up
   2  usage error: bad flag, value or date, or a step the workflow refuses
   3  no complaint matches the id, or the prefix matches several
-  4  invalid complaint or config file(s)
+  4  invalid complaint or config file(s), or rows an import could not import
   5  write refused or failed: conflict markers, lock held, file changed meanwhile, disk
 
 Environment:
@@ -212,6 +212,30 @@ complete with their titles, and new commands complete without regenerating it.")
         after_help = "Examples:\n  gripe man | man -l -\n  gripe man > /usr/local/share/man/man1/gripe.1"
     )]
     Man,
+
+    /// Bring complaints in from a CSV file of another system, or from a gripe export
+    #[command(after_help = "Examples:
+  gripe import complaints.csv --preset cfpb --dry-run     # what would be created or updated
+  gripe import complaints.csv --preset cfpb
+  gripe import tickets.csv --map external_ref=Ticket,title=Subject,opened=Created,channel=Source
+  gripe import backup.jsonl                                # a `gripe export`, ids and history kept
+
+Importing the same file again creates nothing and changes nothing; a row whose values changed
+updates its complaint with `set` events. Rows that cannot be imported are listed with their row
+number (the header is row 1) and the command exits 4; with --strict nothing is written then.
+
+--map targets: opened, note (the first note), acknowledged and closed (dates of stage events),
+and the keys of `gripe set`: title, severity, channel, category, component, assignee, tags,
+promised_by, external_ref, customer.name, customer.contact, resolution.*, fields.NAME.
+title and external_ref are required. Dates: YYYY-MM-DD, RFC 3339, MM/DD/YYYY [HH:MM[:SS]].")]
+    Import(ImportArgs),
+
+    /// Write complaints out, every field, as JSON lines, JSON or CSV
+    #[command(after_help = "Examples:
+  gripe export > backup.jsonl                  # everything; `gripe import backup.jsonl` restores it
+  gripe export --closed --since 90d --format csv > closed.csv
+  gripe export --category billing --format json")]
+    Export(ExportArgs),
 
     /// Open the complaint file in $EDITOR; on save it is validated, and reopened on error
     #[command(
@@ -545,6 +569,65 @@ pub struct FollowupListArgs {
     pub id: String,
     #[arg(long, default_value = "table")]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// Comma-separated values with a header row; needs --preset or --map
+    Csv,
+    /// A `gripe export --format json` document
+    Json,
+    /// One complaint per line, as `gripe export --format jsonl` writes them
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Preset {
+    /// The US CFPB Consumer Complaint Database, in the layout of its CSV downloads
+    Cfpb,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import
+    pub file: PathBuf,
+    /// The file's format (default: from its extension: .csv, .json, .jsonl or .ndjson)
+    #[arg(long)]
+    pub format: Option<ImportFormat>,
+    /// A known CSV layout
+    #[arg(long, conflicts_with = "map")]
+    pub preset: Option<Preset>,
+    /// Which CSV column fills in what: FIELD=COLUMN pairs, separated by commas or repeated
+    #[arg(long, value_name = "FIELD=COLUMN", value_delimiter = ',')]
+    pub map: Vec<String>,
+    /// Show what would be created and updated, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write nothing if any row cannot be imported
+    #[arg(long)]
+    pub strict: bool,
+    /// Who makes the changes to complaints that exist already (default: GRIPE_USER, git config
+    /// user.name, $USER)
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One complaint per line (what `gripe import` reads back)
+    Jsonl,
+    /// One document with a versioned `schema` (gripe.export/1)
+    Json,
+    /// One row per complaint, every field a column; spreadsheet-safe
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, default_value = "jsonl")]
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

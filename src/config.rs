@@ -8,10 +8,12 @@ use serde::Deserialize;
 
 use crate::calendar::Calendar;
 use crate::calendar::parse_days;
+use crate::complaint::FieldValue;
 use crate::duration::Span;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
+use crate::keys::KeyPath;
 use crate::sla::Sla;
 use crate::sla::SlaConfig;
 use crate::stage::Workflow;
@@ -64,6 +66,14 @@ impl Vocabulary {
             "channel" => self.channels.as_deref(),
             "component" => self.components.as_deref(),
             _ => None,
+        }
+    }
+
+    /// Refuses a value that `key` (a header key) may not hold; other keys are not restricted.
+    pub fn check_key(&self, key: &KeyPath, value: Option<&FieldValue>) -> Result<()> {
+        match (key.table, value.and_then(FieldValue::as_text)) {
+            (None, Some(text)) => self.check(&key.name, text),
+            _ => Ok(()),
         }
     }
 

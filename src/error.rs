@@ -144,6 +144,14 @@ pub enum Error {
     #[error("{count} complaint file(s) could not be read")]
     BadFiles { count: usize },
 
+    /// Rows of an import that could not be imported; each was already reported on stderr.
+    #[error("{count} row(s) could not be imported; {}", if *written {
+        "the other rows were imported"
+    } else {
+        "nothing was written"
+    })]
+    BadRows { count: usize, written: bool },
+
     /// `gripe check` found problems of a kind it was asked to fail on (already reported).
     #[error("{count} finding(s) of a --fail-on kind")]
     Findings { count: usize },
@@ -185,6 +193,7 @@ impl Error {
             | Error::Read { .. }
             | Error::BadFiles { .. }
             | Error::Unmergeable { .. }
+            | Error::BadRows { .. }
             | Error::EditRejected { .. } => EXIT_INVALID,
             Error::ConflictMarkers { .. }
             | Error::Contradiction { .. }
@@ -241,6 +250,11 @@ impl Error {
             Error::EditRejected { kept, .. } => {
                 vec![format!("your edit is kept in {}", kept.display())]
             }
+            Error::BadRows { written, .. } => vec![if *written {
+                "fix the rows named above and import the file again: what was imported stays as it is".to_string()
+            } else {
+                "fix the rows named above and import again; without --strict the good rows are imported and the bad ones listed".to_string()
+            }],
             Error::BadFiles { .. } => {
                 vec!["fix the files named above; `gripe check` lists every problem".to_string()]
             }
@@ -317,6 +331,13 @@ mod tests {
                 EXIT_INVALID,
             ),
             (Error::BadFiles { count: 1 }, EXIT_INVALID),
+            (
+                Error::BadRows {
+                    count: 1,
+                    written: false,
+                },
+                EXIT_INVALID,
+            ),
             (
                 Error::ConflictMarkers {
                     location: location.clone(),

@@ -162,51 +162,51 @@ impl KeyPath {
         }
     }
 
-    /// Sets the key in `complaint` (the read model) to `value`, or removes it; used to replay a
-    /// complaint's history backwards. A value of the wrong type for the key is ignored.
-    pub fn put(&self, complaint: &mut Complaint, value: Option<FieldValue>) {
-        let text = |v: &Option<FieldValue>| v.as_ref().map(ToString::to_string);
-        let flag = |v: &Option<FieldValue>| match v {
-            Some(FieldValue::Bool(b)) => Some(*b),
+    /// Sets the key in `complaint` to `value`, or removes it with `None`: the inverse of
+    /// [`KeyPath::get`], for values of the key's kind as [`KeyPath::parse_value`] reads them (a
+    /// value of another kind leaves the key unset).
+    pub fn apply(&self, complaint: &mut Complaint, value: Option<FieldValue>) {
+        let text = value.as_ref().map(ToString::to_string);
+        let when = match value {
+            Some(FieldValue::When(w)) => Some(w),
+            _ => None,
+        };
+        let flag = match value {
+            Some(FieldValue::Bool(b)) => Some(b),
             _ => None,
         };
         let r = &mut complaint.resolution;
         match (self.table, self.name.as_str()) {
             (None, "title") => {
-                if let Some(title) = text(&value) {
+                if let Some(title) = text {
                     complaint.title = title;
                 }
             }
-            (None, "severity") => {
-                complaint.severity = text(&value).and_then(|s| Severity::parse(&s));
-            }
-            (None, "channel") => complaint.channel = text(&value),
-            (None, "category") => complaint.category = text(&value),
-            (None, "component") => complaint.component = text(&value),
-            (None, "assignee") => complaint.assignee = text(&value),
+            (None, "severity") => complaint.severity = text.as_deref().and_then(Severity::parse),
+            (None, "channel") => complaint.channel = text,
+            (None, "category") => complaint.category = text,
+            (None, "component") => complaint.component = text,
+            (None, "assignee") => complaint.assignee = text,
             (None, "tags") => {
                 complaint.tags = match value {
                     Some(FieldValue::List(items)) => {
                         items.iter().map(ToString::to_string).collect()
                     }
-                    _ => Vec::new(),
-                };
+                    other => other.iter().map(ToString::to_string).collect(),
+                }
             }
             (None, "promised_by") => {
-                complaint.promised_by = match value {
-                    Some(FieldValue::When(w)) => Some(w),
-                    other => text(&other).and_then(|s| s.parse().ok()),
-                };
+                complaint.promised_by = when.or_else(|| text.and_then(|t| t.parse().ok()));
             }
-            (None, "external_ref") => complaint.external_ref = text(&value),
-            (Some("customer"), "name") => complaint.customer.name = text(&value),
-            (Some("customer"), "contact") => complaint.customer.contact = text(&value),
-            (Some("resolution"), "fair_outcome") => r.fair_outcome = text(&value),
-            (Some("resolution"), "action") => r.action = text(&value),
-            (Some("resolution"), "extra_mile") => r.extra_mile = text(&value),
-            (Some("resolution"), "root_cause") => r.root_cause = text(&value),
-            (Some("resolution"), "avoidable") => r.avoidable = flag(&value),
-            (Some("resolution"), "satisfied") => r.satisfied = flag(&value),
+            (None, "external_ref") => complaint.external_ref = text,
+            (Some("customer"), "name") => complaint.customer.name = text,
+            (Some("customer"), "contact") => complaint.customer.contact = text,
+            (Some("resolution"), "fair_outcome") => r.fair_outcome = text,
+            (Some("resolution"), "action") => r.action = text,
+            (Some("resolution"), "extra_mile") => r.extra_mile = text,
+            (Some("resolution"), "root_cause") => r.root_cause = text,
+            (Some("resolution"), "avoidable") => r.avoidable = flag,
+            (Some("resolution"), "satisfied") => r.satisfied = flag,
             (Some("fields"), name) => match value {
                 Some(v) => {
                     complaint.fields.insert(name.to_string(), v);
@@ -384,6 +384,56 @@ mod tests {
         assert_eq!(
             infer_field_value("Kansai"),
             FieldValue::Text("Kansai".into())
+        );
+    }
+
+    #[test]
+    fn apply_is_the_inverse_of_get_for_every_key() {
+        let text: Complaint = toml::from_str(
+            "id = \"k7m2qd4xw9a3hf5t\"\ntitle = \"t\"\nopened = 2026-11-23\nstage = \"new\"\n",
+        )
+        .unwrap();
+        let mut c = text.clone();
+        let now: Timestamp = "2026-11-23T09:00:00+09:00".parse().unwrap();
+        let calendar =
+            crate::config::Config::default().calendar(crate::when::Zone::Fixed(*now.offset()));
+        let values = [
+            ("title", "Charged twice"),
+            ("severity", "high"),
+            ("channel", "phone"),
+            ("category", "billing"),
+            ("component", "checkout"),
+            ("assignee", "mark"),
+            ("tags", "a, b"),
+            ("promised_by", "2026-11-26"),
+            ("external_ref", "ZD-1"),
+            ("customer.name", "Acme"),
+            ("customer.contact", "ops@acme.example"),
+            ("resolution.fair_outcome", "refund"),
+            ("resolution.action", "refunded"),
+            ("resolution.extra_mile", "voucher"),
+            ("resolution.root_cause", "retry bug"),
+            ("resolution.avoidable", "true"),
+            ("resolution.satisfied", "false"),
+            ("fields.region", "Kansai"),
+        ];
+        for (key, input) in values {
+            let key = KeyPath::parse(key).unwrap();
+            let value = key.parse_value(input, &now, &calendar).unwrap();
+            key.apply(&mut c, value.clone());
+            assert_eq!(key.get(&c), value, "{key}");
+        }
+        for (key, _) in values.iter().skip(1) {
+            let key = KeyPath::parse(key).unwrap();
+            key.apply(&mut c, None);
+            assert_eq!(key.get(&c), None, "{key}");
+        }
+        assert_eq!(
+            c,
+            Complaint {
+                title: "Charged twice".into(),
+                ..text
+            }
         );
     }
 

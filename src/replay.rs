@@ -28,7 +28,7 @@ pub fn as_of(c: &Complaint, t: &Timestamp, workflow: &Workflow, zone: &Zone) -> 
             // A merge decision undone gives back the value it was kept over.
             EventKind::Set | EventKind::Merge => {
                 if let Some(key) = event.key.as_deref().and_then(|k| KeyPath::parse(k).ok()) {
-                    key.put(&mut past, event.from.clone());
+                    key.apply(&mut past, event.from.clone());
                 }
             }
             EventKind::Followup => {

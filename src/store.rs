@@ -5,7 +5,8 @@
 //! folder holding `gripe.toml` or a `complaints/` folder; `--dir` and `GRIPE_DIR` override.
 //! Every `*.toml` below it counts, wherever a person moved it; hidden files (gripe's temp files
 //! among them) do not. Writes go to a temp file in the same folder, are fsynced, and renamed over
-//! the old file only if that file did not change meanwhile.
+//! the old file only if that file did not change meanwhile. Many new files at once (an import)
+//! share one flush of the file system instead of one per file ([`Store::create_all`]).
 
 use std::collections::HashSet;
 use std::fs;
@@ -345,6 +346,65 @@ impl Store {
         Ok(path)
     }
 
+    /// Writes many new complaint files at once, as safely as [`Store::create`] writes one but
+    /// without a disk flush per file (which costs milliseconds each on a real disk):
+    ///
+    /// 1. every file is rendered and written to a hidden temp file next to its place (in
+    ///    parallel; `done` is called after each one);
+    /// 2. one flush of the whole file system makes all of them durable;
+    /// 3. each temp file is renamed into place, never over an existing file;
+    /// 4. a second flush makes the renames durable.
+    ///
+    /// A crash at any point leaves every complaint file whole or absent: a rename only ever
+    /// moves a file whose content is already on disk. What a crash can leave behind is hidden
+    /// `.*.tmp` files, which gripe never reads. On an error before step 3 nothing is created
+    /// and the temp files are removed.
+    ///
+    /// Unlike [`Store::create`], the text is not read back before it is written: it is what
+    /// [`ComplaintDoc::render_new`] makes of a [`Complaint`], whose round trip the tests prove
+    /// for any complaint, and reading 100,000 files back would add a fifth to an import.
+    pub fn create_all(
+        &self,
+        complaints: &[Complaint],
+        zone: &Zone,
+        done: impl Fn() + Sync,
+    ) -> Result<Vec<PathBuf>> {
+        // Folders first, once: a complaint folder has a few of them, by month.
+        let folders: std::collections::BTreeSet<PathBuf> = complaints
+            .iter()
+            .map(|c| parent_of(&self.path_for(c, zone)).to_path_buf())
+            .collect();
+        for folder in &folders {
+            fs::create_dir_all(folder).map_err(|source| Error::Write {
+                path: folder.clone(),
+                source,
+            })?;
+        }
+        let staged: Vec<(tempfile::TempPath, PathBuf)> = complaints
+            .par_iter()
+            .map(|complaint| {
+                let path = self.path_for(complaint, zone);
+                let text = ComplaintDoc::render_new(complaint);
+                let temp = temp_file_with(&path, text.as_bytes(), Place::New)?;
+                done();
+                Ok((temp.into_temp_path(), path))
+            })
+            .collect::<Result<_>>()?;
+        sync_all_written(&self.dir, staged.iter().map(|(temp, _)| temp.as_ref()))?;
+        let created = staged
+            .into_par_iter()
+            .map(|(temp, path)| {
+                temp.persist_noclobber(&path).map_err(|e| Error::Write {
+                    path: path.clone(),
+                    source: e.error,
+                })?;
+                Ok(path)
+            })
+            .collect::<Result<Vec<PathBuf>>>()?;
+        sync_all_written(&self.dir, folders.iter().map(PathBuf::as_path))?;
+        Ok(created)
+    }
+
     /// Edits the file at `path`: `change` gets the open document and the complaint as it is now
     /// and makes its edits; the result is checked to read back as a complaint and written
     /// atomically, unless the file changed on disk meanwhile.
@@ -414,19 +474,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace<'_>) -> Result<(
         path: path.to_path_buf(),
         source,
     };
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(write_error)?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(parent)
-        .map_err(write_error)?;
-    temp.write_all(bytes).map_err(write_error)?;
-    set_readable_permissions(temp.as_file(), path).map_err(write_error)?;
+    let temp = temp_file_with(path, bytes, Place::Unknown)?;
     temp.as_file().sync_all().map_err(write_error)?;
     match replace {
         Replace::Never => {
@@ -446,21 +494,64 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace<'_>) -> Result<(
             temp.persist(path).map_err(|e| write_error(e.error))?;
         }
     }
-    sync_dir(parent);
+    sync_dir(parent_of(path));
     Ok(())
+}
+
+/// The folder of `path` (`.` for a bare file name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// What the writer of a temp file knows about the place it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Nothing: its folder may be missing, and a file may be there, whose mode is kept.
+    Unknown,
+    /// A new file, in a folder that exists (saves two look-ups per file in a bulk write).
+    New,
+}
+
+/// A hidden temp file next to `path` holding `bytes` (not yet flushed to disk), with the mode
+/// the file at `path` has, or the usual mode of a new file. The temp file is removed when the
+/// result is dropped without being persisted.
+fn temp_file_with(path: &Path, bytes: &[u8], place: Place) -> Result<tempfile::NamedTempFile> {
+    let write_error = |source: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let parent = parent_of(path);
+    if place == Place::Unknown {
+        fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(parent)
+        .map_err(write_error)?;
+    temp.write_all(bytes).map_err(write_error)?;
+    set_readable_permissions(temp.as_file(), path, place).map_err(write_error)?;
+    Ok(temp)
 }
 
 /// Temp files are created private; the complaint keeps the old file's mode, or gets the usual
 /// mode of a new file.
 #[cfg(unix)]
-fn set_readable_permissions(file: &fs::File, path: &Path) -> std::io::Result<()> {
+fn set_readable_permissions(file: &fs::File, path: &Path, place: Place) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+    let new_file = 0o644;
+    let mode = match place {
+        Place::New => new_file,
+        Place::Unknown => fs::metadata(path).map_or(new_file, |m| m.permissions().mode() & 0o777),
+    };
     file.set_permissions(fs::Permissions::from_mode(mode))
 }
 
 #[cfg(not(unix))]
-fn set_readable_permissions(_file: &fs::File, _path: &Path) -> std::io::Result<()> {
+fn set_readable_permissions(_file: &fs::File, _path: &Path, _place: Place) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -469,4 +560,32 @@ fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
+}
+
+/// Makes everything written so far to `paths` (files, or folders after renames in them)
+/// durable. On Linux that is one `syncfs` of the file system holding `dir`, which costs about
+/// as much as a single fsync; elsewhere each path is flushed in turn.
+#[cfg(target_os = "linux")]
+fn sync_all_written<'a>(dir: &Path, _paths: impl Iterator<Item = &'a Path>) -> Result<()> {
+    let sync = || rustix::fs::syncfs(fs::File::open(dir)?).map_err(std::io::Error::from);
+    sync().map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_all_written<'a>(_dir: &Path, paths: impl Iterator<Item = &'a Path>) -> Result<()> {
+    for path in paths {
+        if path.is_dir() {
+            sync_dir(path);
+        } else {
+            let sync = || fs::File::open(path)?.sync_all();
+            sync().map_err(|source| Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }

@@ -5,8 +5,10 @@ pub mod advance;
 pub mod check;
 pub mod due;
 pub mod edit;
+pub mod export;
 pub mod followup;
 pub mod git;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod merge_file;
@@ -59,6 +61,8 @@ pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         Command::Resolve(args) => resolve::run(&args, ctx),
         Command::Git(args) => git::run(&args, ctx, out),
         Command::MergeFile(args) => merge_file::run(&args, ctx),
+        Command::Import(args) => import::run(&args, ctx, out),
+        Command::Export(args) => export::run(&args, ctx, out),
     }
 }
 

@@ -7,9 +7,13 @@ use super::commit_repo;
 use super::message_arg;
 use super::say;
 use crate::cli::SetArgs;
+use crate::complaint::Complaint;
 use crate::complaint::Event;
 use crate::complaint::EventKind;
+use crate::complaint::FieldValue;
+use crate::complaint::Stamp;
 use crate::context::Ctx;
+use crate::document::ComplaintDoc;
 use crate::error::Error;
 use crate::error::Result;
 use crate::keys::KeyPath;
@@ -27,11 +31,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
         })?;
         let key = KeyPath::parse(key)?;
         let value = key.parse_value(value, &ctx.now, &calendar)?;
-        if key.table.is_none()
-            && let Some(text) = value.as_ref().and_then(|v| v.as_text())
-        {
-            store.config.vocabulary.check(&key.name, text)?;
-        }
+        store.config.vocabulary.check_key(&key, value.as_ref())?;
         changes.push((key, value));
     }
     let message = message_arg(args.message.as_deref())?;
@@ -41,23 +41,11 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
     let changed = store.edit(&resolved.path, |doc, c| {
         let mut changed = Vec::new();
         for (key, value) in changes {
-            let old = key.get(c);
-            if old == value {
-                continue;
+            // The message explains the first change; the others are part of the same edit.
+            let text = changed.is_empty().then(|| message.clone()).flatten();
+            if record(doc, c, &key, value, &stamp, text) {
+                changed.push(key.to_string());
             }
-            doc.set(&key, value.as_ref());
-            doc.push_event(&Event {
-                key: Some(key.to_string()),
-                from: old,
-                to: value,
-                text: if changed.is_empty() {
-                    message.clone()
-                } else {
-                    None
-                },
-                ..Event::new(EventKind::Set, &stamp)
-            });
-            changed.push(key.to_string());
         }
         Ok(changed)
     })?;
@@ -72,4 +60,30 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
         &resolved.path,
         &format!("set {} on {}", changed.join(", "), resolved.short),
     )
+}
+
+/// Sets `key` to `value` (`None` removes it) in the open file of `current`, and records the
+/// change as a `set` event with the old and the new value and `text`. Returns false, and
+/// changes nothing, when the key already holds that value.
+pub fn record(
+    doc: &mut ComplaintDoc,
+    current: &Complaint,
+    key: &KeyPath,
+    value: Option<FieldValue>,
+    stamp: &Stamp,
+    text: Option<String>,
+) -> bool {
+    let old = key.get(current);
+    if old == value {
+        return false;
+    }
+    doc.set(key, value.as_ref());
+    doc.push_event(&Event {
+        key: Some(key.to_string()),
+        from: old,
+        to: value,
+        text,
+        ..Event::new(EventKind::Set, stamp)
+    });
+    true
 }

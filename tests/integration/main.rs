@@ -4,11 +4,13 @@
 mod harness;
 
 mod edit;
+mod export;
 mod followups;
 mod git;
 mod hardening;
 mod html;
 mod ids;
+mod import;
 mod open;
 mod reading;
 mod reports;

@@ -1,0 +1,293 @@
+//! `gripe import`: bring complaints in from a CSV file of another system (through a preset or
+//! a `--map`), or from a gripe export (JSON lines or JSON), idempotently.
+//!
+//! The file is read and every row checked first; then the folder is scanned once and each row
+//! matched to what is there ([`crate::import::plan`]). Bad rows are reported one line each with
+//! their row number, and the command then exits 4: without `--strict` after writing the good
+//! rows, with `--strict` writing nothing. `--dry-run` prints the plan and writes nothing. New
+//! complaints are written together with one flush of the disk ([`crate::store::Store::create_all`]);
+//! updates go through [`crate::store::Store::edit`] as `set` events by the person importing,
+//! each saying which file and row it came from.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::emit;
+use super::gather;
+use super::say;
+use super::set;
+use crate::cli::ImportArgs;
+use crate::cli::ImportFormat;
+use crate::cli::Preset;
+use crate::complaint::Complaint;
+use crate::complaint::FieldValue;
+use crate::complaint::Stamp;
+use crate::context::Ctx;
+use crate::document::ComplaintDoc;
+use crate::error::Error;
+use crate::error::Result;
+use crate::import;
+use crate::import::Incoming;
+use crate::import::MatchBy;
+use crate::import::Plan;
+use crate::import::RowError;
+use crate::import::Update;
+use crate::import::csv_rows;
+use crate::import::mapping;
+use crate::import::mapping::Mapping;
+use crate::import::mapping::RowContext;
+use crate::import::records;
+use crate::output::printable;
+use crate::output::progress::Progress;
+use crate::store::Depth;
+
+/// How many notes on adjusted rows are printed; the rest are counted.
+const MAX_NOTES: usize = 10;
+
+pub fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let store = ctx.store()?;
+    let format = match args.format {
+        Some(format) => format,
+        None => format_of(&args.file)?,
+    };
+    let bytes = std::fs::read(&args.file).map_err(|source| Error::Read {
+        path: args.file.clone(),
+        source,
+    })?;
+    let (rows, by) = match format {
+        ImportFormat::Csv => (csv_incoming(args, &bytes, ctx)?, MatchBy::ExternalRef),
+        ImportFormat::Json | ImportFormat::Jsonl => {
+            (json_incoming(args, format, &bytes, ctx)?, MatchBy::Id)
+        }
+    };
+    // Only complaints an incoming row could match are kept: memory follows the file, not the
+    // folder.
+    let incoming = rows.iter().filter_map(|r| r.as_ref().ok());
+    let refs: HashSet<String> = incoming
+        .clone()
+        .filter_map(|i| i.complaint.external_ref.clone())
+        .collect();
+    let ids: HashSet<String> = incoming.map(|i| i.complaint.id.clone()).collect();
+    let (existing, bad_files) = gather(
+        store,
+        Depth::Full,
+        Vec::new,
+        |kept, loaded| {
+            let c = &loaded.complaint;
+            if ids.contains(&c.id) || c.external_ref.as_ref().is_some_and(|r| refs.contains(r)) {
+                kept.push(loaded);
+            }
+        },
+        |mut a, b| {
+            a.extend(b);
+            a
+        },
+    );
+    if bad_files > 0 {
+        say(
+            "gripe: nothing was imported: a file gripe cannot read may hold a complaint the import would duplicate",
+        );
+        return Err(Error::BadFiles { count: bad_files });
+    }
+    let plan = import::plan(rows, &existing, by, &store.config.workflow);
+    drop(existing);
+    for error in &plan.errors {
+        say(&format!("gripe: error: {error}"));
+    }
+    let notes: Vec<&String> = plan.create.iter().flat_map(|i| &i.notes).collect();
+    for note in notes.iter().take(MAX_NOTES) {
+        say(&format!("gripe: note: {note}"));
+    }
+    if notes.len() > MAX_NOTES {
+        say(&format!(
+            "gripe: note: and {} more like these (each event's text says so)",
+            notes.len() - MAX_NOTES
+        ));
+    }
+    let bad = plan.errors.len();
+    let refused = Error::BadRows {
+        count: bad,
+        written: false,
+    };
+    if args.strict && bad > 0 {
+        return Err(refused);
+    }
+    if args.dry_run {
+        emit(out, &describe(&plan))?;
+        say(&format!(
+            "dry run, nothing written: {} to create, {} to update, {} unchanged",
+            plan.create.len(),
+            plan.update.len(),
+            plan.unchanged
+        ));
+        return if bad > 0 { Err(refused) } else { Ok(()) };
+    }
+    let Plan {
+        create,
+        update,
+        unchanged,
+        ..
+    } = plan;
+    let progress = Progress::new((create.len() + update.len()) as u64, "writing");
+    let new: Vec<Complaint> = create.into_iter().map(|i| i.complaint).collect();
+    store.create_all(&new, &ctx.calendar()?.zone, || progress.step())?;
+    let stamp = ctx.stamp(args.by.as_deref())?;
+    let source = args.file.file_name().unwrap_or_default().to_string_lossy();
+    for u in &update {
+        let why = format!("imported from {source}, {}", u.row);
+        store.edit(&u.path, |doc, c| {
+            apply(doc, c, u, &stamp, &why);
+            Ok(())
+        })?;
+        progress.step();
+    }
+    progress.finish();
+    say(&format!(
+        "imported {}: {} created, {} updated, {unchanged} unchanged",
+        args.file.display(),
+        new.len(),
+        update.len()
+    ));
+    match bad {
+        0 => Ok(()),
+        count => Err(Error::BadRows {
+            count,
+            written: true,
+        }),
+    }
+}
+
+/// The format a file's extension names.
+fn format_of(path: &Path) -> Result<ImportFormat> {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("csv") => Ok(ImportFormat::Csv),
+        Some("json") => Ok(ImportFormat::Json),
+        Some("jsonl" | "ndjson") => Ok(ImportFormat::Jsonl),
+        _ => Err(Error::usage_hint(
+            format!("cannot tell the format of {} from its name", path.display()),
+            "say it with --format csv, --format json or --format jsonl",
+        )),
+    }
+}
+
+/// The complaints the rows of a CSV file describe, through the preset or `--map`.
+fn csv_incoming(
+    args: &ImportArgs,
+    bytes: &[u8],
+    ctx: &Ctx,
+) -> Result<Vec<std::result::Result<Incoming, RowError>>> {
+    let store = ctx.store()?;
+    let calendar = ctx.calendar()?;
+    let table =
+        csv_rows::read(bytes).map_err(|e| Error::usage(format!("{}: {e}", args.file.display())))?;
+    let mapping = match args.preset {
+        Some(Preset::Cfpb) => Mapping::preset(&mapping::CFPB, &table.headers)?,
+        None if !args.map.is_empty() => Mapping::from_pairs(&args.map, &table.headers)?,
+        None => {
+            return Err(Error::usage_hint(
+                "a CSV import needs --preset or --map",
+                "--preset cfpb, or --map external_ref=COLUMN,title=COLUMN,... (see gripe import --help)",
+            ));
+        }
+    };
+    let row_ctx = RowContext {
+        workflow: &store.config.workflow,
+        vocabulary: &store.config.vocabulary,
+        calendar: &calendar,
+        now: &ctx.now,
+    };
+    Ok(table
+        .rows
+        .into_par_iter()
+        .map(|row| {
+            let (row, cells) = row?;
+            mapping.incoming(row, &cells, &row_ctx)
+        })
+        .collect())
+}
+
+/// The complaints of a gripe export.
+fn json_incoming(
+    args: &ImportArgs,
+    format: ImportFormat,
+    bytes: &[u8],
+    ctx: &Ctx,
+) -> Result<Vec<std::result::Result<Incoming, RowError>>> {
+    if args.preset.is_some() || !args.map.is_empty() {
+        return Err(Error::usage_hint(
+            "--preset and --map are for CSV files",
+            "a JSON import reads what `gripe export` writes, as it is",
+        ));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::usage(format!("{} is not UTF-8 text", args.file.display())))?;
+    let config = &ctx.store()?.config;
+    let (workflow, vocabulary) = (&config.workflow, &config.vocabulary);
+    Ok(match format {
+        ImportFormat::Jsonl => records::read_lines(text, workflow, vocabulary),
+        _ => records::read_document(text, workflow, vocabulary)?,
+    })
+}
+
+/// Makes an update's changes in the open file of `current`; `why` is the text of each event.
+fn apply(doc: &mut ComplaintDoc, current: &Complaint, update: &Update, stamp: &Stamp, why: &str) {
+    for (key, value) in &update.changes {
+        set::record(
+            doc,
+            current,
+            key,
+            value.clone(),
+            stamp,
+            Some(why.to_string()),
+        );
+    }
+    let mut stage = current.stage.as_str();
+    for event in &update.moves {
+        // A stage the file left meanwhile is not moved from.
+        if event.from.as_ref().and_then(FieldValue::as_text) != Some(stage) {
+            break;
+        }
+        let Some(to) = event.to_stage() else { break };
+        doc.set_stage(to);
+        doc.push_event(event);
+        stage = to;
+    }
+}
+
+/// The plan, one line per complaint to create or update, for `--dry-run`.
+fn describe(plan: &Plan) -> String {
+    let mut text = String::new();
+    for incoming in &plan.create {
+        let c = &incoming.complaint;
+        text.push_str(&printable(&format!(
+            "create  {}  {}  {}  {}\n",
+            c.external_ref.as_deref().unwrap_or(&c.id),
+            c.opened,
+            c.stage,
+            c.title
+        )));
+    }
+    for update in &plan.update {
+        let mut what: Vec<String> = Vec::new();
+        if !update.changes.is_empty() {
+            let keys: Vec<String> = update.changes.iter().map(|(k, _)| k.to_string()).collect();
+            what.push(format!("set {}", keys.join(", ")));
+        }
+        if let Some(stage) = update.moves.last().and_then(|e| e.to_stage()) {
+            what.push(format!("stage {stage}"));
+        }
+        text.push_str(&printable(&format!(
+            "update  {}  {}  {}\n",
+            update.label,
+            update.path.display(),
+            what.join("; ")
+        )));
+    }
+    text
+}

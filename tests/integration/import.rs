@@ -1,0 +1,573 @@
+//! `gripe import`: the CFPB sample against figures computed without gripe, idempotent
+//! re-imports, updates, malformed files, `--map` and `--dry-run`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+use serde_json::json;
+
+use crate::harness::Gripe;
+
+/// The CFPB sample, copied into the repository so that a clean clone has it.
+pub fn cfpb_sample() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cfpb-sample.csv").to_string()
+}
+
+/// The sample where the team keeps it, next to the repository, when it is there: the copy in
+/// tests/data must be the same file.
+const SHARED_SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/cfpb-sample.csv"
+);
+
+/// The header of the CFPB layout.
+const CFPB_HEADER: &str = "Date received,Product,Sub-product,Issue,Sub-issue,Consumer complaint narrative,Company public response,Company,State,ZIP code,Tags,Consumer consent provided?,Submitted via,Date sent to company,Company response to consumer,Timely response?,Consumer disputed?,Complaint ID";
+
+/// What tests/cfpb_figures.py computes from the CSV alone.
+fn independent_figures(csv: &str) -> Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cfpb_figures.py");
+    let out = Command::new("python3")
+        .args([script, csv])
+        .output()
+        .expect("python3 runs tests/cfpb_figures.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the script prints JSON")
+}
+
+/// The same figures, from what gripe exported after importing the CSV.
+fn figures_from_export(jsonl: &str) -> Value {
+    let mut count = 0;
+    let mut by: BTreeMap<&str, BTreeMap<String, u64>> = BTreeMap::new();
+    let mut waits = Vec::new();
+    let day = |v: &Value| NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap();
+    for line in jsonl.lines() {
+        let c: Value = serde_json::from_str(line).unwrap();
+        count += 1;
+        let text = |v: &Value| v.as_str().unwrap().to_string();
+        for (name, value) in [
+            ("by_category", text(&c["category"])),
+            ("by_channel", text(&c["channel"])),
+            ("by_company", text(&c["fields"]["company"])),
+            ("by_month", c["opened"].as_str().unwrap()[..7].to_string()),
+            ("by_stage", text(&c["stage"])),
+        ] {
+            *by.entry(name).or_default().entry(value).or_default() += 1;
+        }
+        let acknowledged = c["event"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "stage" && e["to"] == "acknowledged");
+        if let Some(event) = acknowledged {
+            waits.push((day(&event["at"]) - day(&c["opened"])).num_seconds());
+        }
+    }
+    waits.sort_unstable();
+    let mut by_seconds: BTreeMap<String, u64> = BTreeMap::new();
+    for w in &waits {
+        *by_seconds.entry(w.to_string()).or_default() += 1;
+    }
+    let mut figures = json!({
+        "count": count,
+        "time_to_acknowledge": {
+            "count": waits.len(),
+            "median_s": waits[(waits.len() - 1) / 2],
+            "p90_s": waits[(waits.len() * 9).div_ceil(10) - 1],
+            "by_seconds": by_seconds,
+        },
+    });
+    for (name, counts) in by {
+        figures[name] = json!(counts);
+    }
+    figures
+}
+
+fn imported_sample() -> Gripe {
+    let g = Gripe::new();
+    let run = g.run(&["import", &cfpb_sample(), "--preset", "cfpb"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .ends_with("cfpb-sample.csv: 2025 created, 0 updated, 0 unchanged\n"),
+        "{}",
+        run.stderr
+    );
+    g
+}
+
+/// Every complaint file and its text.
+fn snapshot(g: &Gripe) -> BTreeMap<PathBuf, String> {
+    g.files()
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_sample_in_the_repository_is_the_shared_sample() {
+    if let Ok(shared) = std::fs::read(SHARED_SAMPLE) {
+        assert!(std::fs::read(cfpb_sample()).unwrap() == shared);
+    }
+}
+
+#[test]
+fn cfpb_import_matches_figures_computed_independently_from_the_csv() {
+    let g = imported_sample();
+    let export = g.run(&["export", "--format", "jsonl"]);
+    let ours = figures_from_export(export.ok());
+    let theirs = independent_figures(&cfpb_sample());
+    assert_eq!(ours, theirs);
+    assert_eq!(theirs["count"], 2025);
+    assert_eq!(theirs["by_channel"]["postal-mail"], 56);
+    assert_eq!(theirs["by_stage"]["acknowledged"], 588);
+    let listed = crate::harness::json(&g.run(&["list", "--format", "json"]));
+    assert_eq!(listed["count"], 2025);
+}
+
+#[test]
+fn cfpb_import_gives_no_invalid_findings_and_keeps_the_odd_dates_visible() {
+    let g = imported_sample();
+    let run = g.run(&["check", "--format", "json"]);
+    run.ok();
+    let report = crate::harness::json(&run);
+    let invalid: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] != "sla")
+        .collect();
+    assert!(invalid.is_empty(), "{invalid:?}");
+    // The five rows the CFPB dates as sent the day before they were received.
+    let export = g.run(&["export", "--grep", "before the complaint was opened"]);
+    let records: Vec<Value> = export
+        .ok()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut refs: Vec<&str> = records
+        .iter()
+        .map(|r| r["external_ref"].as_str().unwrap())
+        .collect();
+    refs.sort_unstable();
+    assert_eq!(
+        refs,
+        [
+            "cfpb:465921",
+            "cfpb:482494",
+            "cfpb:511503",
+            "cfpb:511520",
+            "cfpb:512558"
+        ]
+    );
+    let record = records
+        .iter()
+        .find(|r| r["external_ref"] == "cfpb:482494")
+        .unwrap();
+    let ack = &record["event"][1];
+    assert_eq!(ack["at"], "2013-08-07");
+    assert_eq!(
+        ack["text"],
+        "Date sent to company is 2013-08-06, before the complaint was opened (2013-08-07); recorded at 2013-08-07"
+    );
+}
+
+#[test]
+fn a_cfpb_row_becomes_this_file() {
+    let g = Gripe::new();
+    let csv = format!(
+        "{CFPB_HEADER}\n2019-04-05,\"Credit card or prepaid card\",General-purpose credit card or charge card,Fees or interest,\"Charged too much interest\",\"They charged me \"\"interest\"\".\n\nTwice.\",,\"CITIBANK, N.A.\",NY,01234,\"Older American, Servicemember\",Consent provided,Postal mail,2019-04-08,Closed with monetary relief,Yes,N/A,3201234\n"
+    );
+    g.write("in.csv", &csv);
+    g.run(&["import", "in.csv", "--preset", "cfpb"]).ok();
+    let files = g.files();
+    assert_eq!(files.len(), 1);
+    let path = files[0]
+        .strip_prefix(g.path())
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    assert!(path.starts_with("complaints/2019/04/"), "{path}");
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let id = &text[6..22];
+    assert_eq!(
+        text,
+        format!(
+            r#"id = "{id}"
+title = "Fees or interest"
+opened = 2019-04-05
+opened_by = "import"
+
+stage = "closed"
+
+channel = "postal-mail"
+
+category = "credit-card-or-prepaid-card"
+
+external_ref = "cfpb:3201234"
+
+[resolution]
+action = "Closed with monetary relief"
+
+[fields]
+company = "CITIBANK, N.A."
+consent = "Consent provided"
+disputed = "N/A"
+state = "NY"
+sub_issue = "Charged too much interest"
+sub_product = "General-purpose credit card or charge card"
+tags = "Older American, Servicemember"
+timely = "Yes"
+zip = "01234"
+
+[[event]]
+at = 2019-04-05
+by = "import"
+kind = "opened"
+text = """
+They charged me "interest".
+
+Twice."""
+
+[[event]]
+at = 2019-04-08
+by = "import"
+kind = "stage"
+from = "new"
+to = "acknowledged"
+
+[[event]]
+at = 2019-04-08
+by = "import"
+kind = "stage"
+from = "acknowledged"
+to = "closed"
+forced = true
+"#
+        )
+    );
+}
+
+#[test]
+fn reimporting_the_same_file_creates_nothing_and_writes_nothing() {
+    let g = imported_sample();
+    let before = snapshot(&g);
+    let run = g.run(&["import", &cfpb_sample(), "--preset", "cfpb"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .ends_with("cfpb-sample.csv: 0 created, 0 updated, 2025 unchanged\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
+    assert!(snapshot(&g) == before, "no file changed");
+}
+
+#[test]
+fn a_changed_row_updates_its_complaint_with_set_events_and_moves_it_forward() {
+    let mut g = Gripe::new();
+    let row = |response: &str, company: &str, state: &str| {
+        format!(
+            "{CFPB_HEADER}\n2023-09-01,Debt collection,I do not know,Attempts to collect debt not owed,Debt is not yours,,,{company},{state},,,,Web,2023-09-02,{response},Yes,,7654321\n"
+        )
+    };
+    g.write("a.csv", &row("In progress", "\"ACME, INC.\"", "TX"));
+    g.run(&["import", "a.csv", "--preset", "cfpb"]).ok();
+    let first = snapshot(&g);
+    let text = first.values().next().unwrap();
+    assert!(text.contains("stage = \"acknowledged\""), "{text}");
+    assert!(text.contains("action = \"In progress\""), "{text}");
+
+    g.set_now("2026-11-24T10:00:00+09:00");
+    g.write(
+        "a.csv",
+        &row("Closed with explanation", "\"ACME, INC.\"", ""),
+    );
+    let run = g.run(&["import", "a.csv", "--preset", "cfpb", "--dry-run"]);
+    let path = first
+        .keys()
+        .next()
+        .unwrap()
+        .strip_prefix(g.path())
+        .unwrap()
+        .display()
+        .to_string();
+    assert_eq!(
+        run.ok(),
+        format!(
+            "update  cfpb:7654321  {path}  set fields.state, resolution.action; stage closed\n"
+        )
+    );
+    assert!(snapshot(&g) == first, "a dry run writes nothing");
+
+    let run = g.run(&["import", "a.csv", "--preset", "cfpb", "--by", "mark"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .ends_with(": 0 created, 1 updated, 0 unchanged\n"),
+        "{}",
+        run.stderr
+    );
+    let text = snapshot(&g).into_values().next().unwrap();
+    assert!(text.contains("\nstage = \"closed\"\n"), "{text}");
+    assert!(!text.contains("state = \"TX\""), "{text}");
+    assert!(
+        text.ends_with(
+            r#"
+[[event]]
+at = 2026-11-24T10:00:00+09:00
+by = "mark"
+kind = "set"
+key = "fields.state"
+from = "TX"
+text = "imported from a.csv, row 2"
+
+[[event]]
+at = 2026-11-24T10:00:00+09:00
+by = "mark"
+kind = "set"
+key = "resolution.action"
+from = "In progress"
+to = "Closed with explanation"
+text = "imported from a.csv, row 2"
+
+[[event]]
+at = 2023-09-02
+by = "import"
+kind = "stage"
+from = "acknowledged"
+to = "closed"
+forced = true
+"#
+        ),
+        "{text}"
+    );
+    let run = g.run(&["import", "a.csv", "--preset", "cfpb"]);
+    assert!(
+        run.stderr
+            .ends_with(": 0 created, 0 updated, 1 unchanged\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_malformed_csv_gives_row_numbered_errors_and_strict_writes_nothing() {
+    let g = Gripe::new();
+    let good = |id: u32| {
+        format!(
+            "2019-04-05,Mortgage,,Trouble paying,,,,Bank,CA,,,,Web,2019-04-05,Closed,Yes,N/A,{id}"
+        )
+    };
+    let csv = [
+        CFPB_HEADER.to_string(),
+        good(1),
+        // Row 3: a quote inside an unquoted cell that is never doubled.
+        "2019-04-05,Mortgage,,Trouble \"paying,,,,Bank,CA,,,,Web,2019-04-05,Closed,Yes,N/A,2".into(),
+        // Row 4: a cell short.
+        "2019-04-05,Mortgage,,Trouble paying,,,,Bank,CA,,,Web,2019-04-05,Closed,Yes,N/A,3".into(),
+        // Row 5: no such day.
+        "13/45/2019,Mortgage,,Trouble paying,,,,Bank,CA,,,,Web,2019-04-05,Closed,Yes,N/A,4".into(),
+        good(5),
+        // Row 7: the same complaint again.
+        good(5),
+        // Row 8: a narrative over two lines, then a date in the US form.
+        "04/06/2019,Mortgage,,Trouble paying,,\"Two\nlines\",,Bank,CA,,,,Web,04/07/2019,In progress,Yes,N/A,6".into(),
+        // Row 9, on line 10: no title.
+        "2019-04-05,Mortgage,,,,,,Bank,CA,,,,Web,2019-04-05,Closed,Yes,N/A,7".into(),
+    ]
+    .join("\n")
+        + "\n";
+    g.write("bad.csv", &csv);
+    let run = g.run(&["import", "bad.csv", "--preset", "cfpb", "--strict"]);
+    let err = run.fails(4);
+    let expected_rows = [
+        "gripe: error: row 3: unbalanced quotes: a quoted cell is not closed, or a quote inside a cell is not doubled",
+        "gripe: error: row 4: 17 cells, but the header has 18 columns",
+        "gripe: error: row 5: bad date \"13/45/2019\" in Date received",
+        "gripe: error: row 7: external_ref `cfpb:5` is on row 6 already",
+        "gripe: error: row 9 (line 10): Issue is empty",
+    ];
+    assert_eq!(
+        err,
+        format!(
+            "{}\ngripe: error: 5 row(s) could not be imported; nothing was written\nhint: fix the rows named above and import again; without --strict the good rows are imported and the bad ones listed\n",
+            expected_rows.join("\n")
+        )
+    );
+    assert!(g.files().is_empty(), "{:?}", g.files());
+
+    let run = g.run(&["import", "bad.csv", "--preset", "cfpb"]);
+    let err = run.fails(4);
+    assert!(err.starts_with(&expected_rows.join("\n")), "{err}");
+    assert!(
+        err.contains("bad.csv: 3 created, 0 updated, 0 unchanged\ngripe: error: 5 row(s) could not be imported; the other rows were imported\n"),
+        "{err}"
+    );
+    let export = g.run(&["export", "--format", "csv"]);
+    let mut refs: Vec<&str> = export
+        .ok()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(12).unwrap())
+        .collect();
+    refs.sort_unstable();
+    assert_eq!(refs, ["cfpb:1", "cfpb:5", "cfpb:6"]);
+}
+
+#[test]
+fn map_imports_any_csv_with_us_dates_slugs_and_fields_as_given() {
+    let g = Gripe::new();
+    g.write(
+        "tickets.csv",
+        "Ticket,Subject,Created,Source,Kind,Zip,Region,Priority,Who,Closed at\n\
+         T-1,  Parcel lost  ,11/20/2026 14:05,Social Media!,Delivery / Courier,01234,N/A,high,Ann,11/21/2026\n\
+         T-2,Wrong size,2026-11-21,e-mail,,,,,,\n",
+    );
+    let run = g.run(&[
+        "import",
+        "tickets.csv",
+        "--map",
+        "external_ref=Ticket,title=Subject,opened=Created,channel=Source",
+        "--map",
+        "category=Kind,fields.zip=Zip,fields.region=Region,severity=Priority,customer.name=Who,closed=Closed at",
+    ]);
+    run.ok();
+    let export = g.run(&["export"]);
+    let records: Vec<Value> = export
+        .ok()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let first = &records[0];
+    assert_eq!(first["external_ref"], "T-1");
+    assert_eq!(first["title"], "Parcel lost");
+    assert_eq!(first["opened"], "2026-11-20T14:05:00+09:00");
+    assert_eq!(first["channel"], "social-media");
+    assert_eq!(first["category"], "delivery-courier");
+    assert_eq!(first["severity"], "high");
+    assert_eq!(first["customer"]["name"], "Ann");
+    assert_eq!(first["fields"], json!({"region": "N/A", "zip": "01234"}));
+    assert_eq!(first["stage"], "closed");
+    assert_eq!(first["event"][1]["from"], "new");
+    assert_eq!(first["event"][1]["at"], "2026-11-21");
+    let second = &records[1];
+    assert_eq!(second["channel"], "e-mail");
+    assert_eq!(second["stage"], "new");
+    assert!(second.get("fields").is_none() && second.get("severity").is_none());
+
+    for (map, message) in [
+        (
+            "title=Subject",
+            "the mapping gives no column for external_ref",
+        ),
+        (
+            "external_ref=Ticket,title=Nope",
+            "the file has no column `Nope`",
+        ),
+        (
+            "external_ref=Ticket,title=Subject,stage=Kind",
+            "`stage` is not something an import can fill in",
+        ),
+        (
+            "external_ref=Ticket,title=Subject,title=Kind",
+            "title is mapped twice",
+        ),
+        ("external_ref", "--map `external_ref` is not FIELD=COLUMN"),
+    ] {
+        let err = g
+            .run(&["import", "tickets.csv", "--map", map])
+            .fails(2)
+            .to_string();
+        assert!(
+            err.starts_with(&format!("gripe: error: {message}")),
+            "{map}: {err}"
+        );
+    }
+    let err = g.run(&["import", "tickets.csv"]).fails(2).to_string();
+    assert!(
+        err.contains("a CSV import needs --preset or --map"),
+        "{err}"
+    );
+    let err = g
+        .run(&["import", "tickets.txt", "--preset", "cfpb"])
+        .fails(2)
+        .to_string();
+    assert!(
+        err.contains("cannot tell the format of tickets.txt"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_vocabulary_of_gripe_toml_refuses_rows_outside_it() {
+    let g = Gripe::new();
+    g.write(
+        "gripe.toml",
+        "[vocabulary]\nchannels = [\"web\", \"phone\"]\n",
+    );
+    g.write("t.csv", "id,title,channel\n1,A,Web\n2,B,Postal mail\n");
+    let run = g.run(&[
+        "import",
+        "t.csv",
+        "--map",
+        "external_ref=id,title=title,channel=channel",
+    ]);
+    let err = run.fails(4);
+    assert!(
+        err.starts_with("gripe: error: row 3: `postal-mail` is not an allowed channel (gripe.toml [vocabulary])\n"),
+        "{err}"
+    );
+    assert_eq!(g.files().len(), 1);
+}
+
+#[test]
+fn a_dry_run_lists_what_it_would_create_and_writes_nothing() {
+    let g = Gripe::new();
+    g.write(
+        "t.csv",
+        "id,title,opened\n1,Charged twice,2026-11-20\n2,\"=HYPERLINK(\"\"x\"\")\",2026-11-21\n",
+    );
+    let run = g.run(&[
+        "import",
+        "t.csv",
+        "--map",
+        "external_ref=id,title=title,opened=opened",
+        "--dry-run",
+    ]);
+    assert_eq!(
+        run.ok(),
+        "create  1  2026-11-20  new  Charged twice\ncreate  2  2026-11-21  new  =HYPERLINK(\"x\")\n"
+    );
+    assert_eq!(
+        run.stderr,
+        "dry run, nothing written: 2 to create, 0 to update, 0 unchanged\n"
+    );
+    assert!(g.files().is_empty());
+}
+
+#[test]
+fn an_unreadable_complaint_file_stops_an_import_before_it_writes() {
+    let g = Gripe::new();
+    g.write("complaints/2026/11/broken.toml", "id = \"x\"\ntitle = \n");
+    g.write("t.csv", "id,title\n1,Charged twice\n");
+    let err = g
+        .run(&["import", "t.csv", "--map", "external_ref=id,title=title"])
+        .fails(4)
+        .to_string();
+    assert!(
+        err.contains("gripe: nothing was imported: a file gripe cannot read may hold a complaint the import would duplicate\n"),
+        "{err}"
+    );
+    assert_eq!(g.files().len(), 1);
+}
