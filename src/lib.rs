@@ -79,9 +79,14 @@ pub fn print_error(error: &Error) {
         // `check` has already printed its findings.
         Error::Findings { .. } => {}
         _ => {
-            eprintln!("gripe: error: {}", output::printable(&error.to_string()));
+            let mut stderr = std::io::stderr();
+            let _ = writeln!(
+                stderr,
+                "gripe: error: {}",
+                output::printable(&error.to_string())
+            );
             for hint in error.hints() {
-                eprintln!("hint: {hint}");
+                let _ = writeln!(stderr, "hint: {hint}");
             }
         }
     }

@@ -174,7 +174,9 @@ pub fn emit(out: &mut dyn Write, text: &str) -> Result<()> {
 
 /// Tells the person what happened, on stderr (stdout carries only data).
 pub fn say(message: &str) {
-    eprintln!("{}", printable(message));
+    // A closed stderr (`2>&-`, a pipe that went away) must not stop gripe: messages are
+    // for people, and there is nobody to read them.
+    let _ = writeln!(std::io::stderr(), "{}", printable(message));
 }
 
 /// What a command keeps of the complaints that pass its filter, plus the ids of all

@@ -134,6 +134,82 @@ fn cfpb_import_matches_figures_computed_independently_from_the_csv() {
     assert_eq!(listed["count"], 2025);
 }
 
+/// What `gripe trends --by DIM --format json` counted, as {value: count}.
+fn trend_counts(g: &Gripe, by: &str) -> BTreeMap<String, u64> {
+    let doc = crate::harness::json(&g.run(&["trends", "--by", by, "--format", "json"]));
+    doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r[by].as_str().unwrap().to_string(),
+                r["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn as_counts(figures: &Value) -> BTreeMap<String, u64> {
+    figures
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn cfpb_trends_and_report_agree_with_figures_computed_from_the_csv() {
+    let g = imported_sample();
+    let theirs = independent_figures(&cfpb_sample());
+    assert_eq!(
+        trend_counts(&g, "category"),
+        as_counts(&theirs["by_category"])
+    );
+    assert_eq!(
+        trend_counts(&g, "channel"),
+        as_counts(&theirs["by_channel"])
+    );
+    assert_eq!(
+        trend_counts(&g, "fields.company"),
+        as_counts(&theirs["by_company"])
+    );
+    // Per month: the months in the file, each with its count (months without any are zero).
+    let doc = crate::harness::json(&g.run(&[
+        "trends",
+        "--by",
+        "stage",
+        "--every",
+        "month",
+        "--until",
+        "2023-09-30",
+        "--format",
+        "json",
+    ]));
+    let mut months: BTreeMap<String, u64> = BTreeMap::new();
+    for row in doc["rows"].as_array().unwrap() {
+        *months
+            .entry(row["period"].as_str().unwrap().to_string())
+            .or_default() += row["count"].as_u64().unwrap();
+    }
+    months.retain(|_, n| *n > 0);
+    assert_eq!(months, as_counts(&theirs["by_month"]));
+    // Dates only: every complaint is opened at an unknown hour.
+    assert_eq!(
+        trend_counts(&g, "hour"),
+        BTreeMap::from([("(none)".to_string(), 2025)])
+    );
+    let report = crate::harness::json(&g.run(&["report", "--format", "json"]));
+    assert_eq!(report["complaints"], 2025);
+    let ack = &report["metrics"]["time_to_acknowledge"];
+    let expected = &theirs["time_to_acknowledge"];
+    assert_eq!(ack["count"], expected["count"]);
+    assert_eq!(ack["median_s"], expected["median_s"]);
+    assert_eq!(ack["p90_s"], expected["p90_s"]);
+    assert_eq!(ack["missing"], 0);
+}
+
 #[test]
 fn cfpb_import_gives_no_invalid_findings_and_keeps_the_odd_dates_visible() {
     let g = imported_sample();

@@ -100,3 +100,38 @@ fn a_closed_pipe_is_a_quiet_success() {
     assert!(status.success(), "{status} {err}");
     assert_eq!(err, "");
 }
+
+/// Regression: a message printed to a closed stderr panicked (`eprintln!`); messages are for
+/// people, so with nobody to read them gripe carries on and exits as it would.
+#[test]
+fn a_closed_stderr_changes_nothing_about_the_outcome() {
+    let g = Gripe::new();
+    let id = g.open(&["x"]);
+    for (args, code) in [
+        (vec!["note", id.as_str(), "hello"], 0),
+        (vec!["note", "zzzz", "hi"], 3),
+    ] {
+        let status = Command::new(env!("CARGO_BIN_EXE_gripe"))
+            .args(&args)
+            .current_dir(g.path())
+            .env("GRIPE_NOW", crate::harness::NOW)
+            .env("GRIPE_USER", "andrea")
+            .stdout(Stdio::null())
+            .stderr(closed_pipe())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+    assert!(g.read(&id).contains("text = \"hello\""));
+}
+
+/// The write end of a pipe whose read end is already closed.
+fn closed_pipe() -> Stdio {
+    let mut fds = [0; 2];
+    // SAFETY: pipe fills two descriptors we then own; the read end is closed at once.
+    unsafe {
+        assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
+        libc::close(fds[0]);
+        std::os::fd::FromRawFd::from_raw_fd(fds[1])
+    }
+}
