@@ -43,17 +43,28 @@ fn main() {
         rayon::current_num_threads()
     );
 
-    let baseline = median(runs, || {
-        let start = Instant::now();
-        let bytes = plain_read(&dir);
-        assert!(bytes > 0);
-        (start.elapsed(), 0)
-    });
+    let dir_ref = &dir;
+    let read_all = |parallel: bool| {
+        move || {
+            let start = Instant::now();
+            assert!(plain_read(dir_ref, parallel) > 0);
+            (start.elapsed(), 0)
+        }
+    };
+    let baseline = median(runs, read_all(true));
+    let sequential = median(runs, read_all(false));
     println!(
         "{:<34} {:>8.3} s  {:>6}  {:>8}",
         "baseline: walk and read every file",
         baseline.0.as_secs_f64(),
         "1.00x",
+        "-"
+    );
+    println!(
+        "{:<34} {:>8.3} s  {:>5.2}x  {:>8}  (the same on one thread, as `cat` reads)",
+        "sequential read",
+        sequential.0.as_secs_f64(),
+        sequential.0.as_secs_f64() / baseline.0.as_secs_f64(),
         "-"
     );
 
@@ -131,18 +142,20 @@ fn ensure_data(dir: &Path, count: usize) {
     std::fs::write(marker, "").expect("marker written");
 }
 
-/// The baseline: every `*.toml` below `dir`, read in full, in parallel.
-fn plain_read(dir: &Path) -> usize {
+/// The baseline: every `*.toml` below `dir`, read in full, in parallel (or on one thread).
+fn plain_read(dir: &Path, parallel: bool) -> usize {
     let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml"))
         .map(walkdir::DirEntry::into_path)
         .collect();
-    files
-        .par_iter()
-        .map(|p| std::fs::read(p).map_or(0, |b| b.len()))
-        .sum()
+    let read = |p: &PathBuf| std::fs::read(p).map_or(0, |b| b.len());
+    if parallel {
+        files.par_iter().map(read).sum()
+    } else {
+        files.iter().map(read).sum()
+    }
 }
 
 /// Runs gripe once; its wall time and peak memory in KB.

@@ -223,7 +223,7 @@ struct Receiver<'i> {
     failed: bool,
     table: Table,
     /// The names of the table headers seen, to refuse one defined twice.
-    tables_seen: Vec<String>,
+    tables_seen: Vec<Table>,
     /// Set while reading a `[...]` or `[[...]]` header: whether it is an array of tables.
     header: Option<bool>,
     header_keys: Vec<Cow<'i, str>>,
@@ -293,9 +293,13 @@ impl<'i> Receiver<'i> {
     }
 
     fn start_table(&mut self, array: bool) {
-        let name = self.header_keys.join(".");
+        // Every table gripe knows has a one-part name; anything else is another table.
+        let name = match self.header_keys.as_slice() {
+            [one] => one.as_ref(),
+            _ => "",
+        };
         self.keys_seen.clear();
-        self.table = match (array, name.as_str()) {
+        self.table = match (array, name) {
             (false, "customer") => Table::Customer,
             (false, "resolution") => Table::Resolution,
             (false, "fields") => Table::Fields,
@@ -310,11 +314,11 @@ impl<'i> Receiver<'i> {
             _ => Table::Other,
         };
         // Tables gripe does not know, and known ones defined twice, are for the exact reader.
-        if self.table == Table::Other || (!array && self.tables_seen.contains(&name)) {
+        if self.table == Table::Other || (!array && self.tables_seen.contains(&self.table)) {
             self.failed = true;
         }
         if !array {
-            self.tables_seen.push(name);
+            self.tables_seen.push(self.table);
         }
     }
 

@@ -65,6 +65,27 @@ struct Walk {
     links: HashSet<PathBuf>,
 }
 
+/// What a scan reads of each file: everything up to `depth`; with a `first_look`, a file is
+/// read at that smaller depth first, and only a complaint `wanted` at first look is read to
+/// `depth` (the others are passed on as first read). `gripe list --open` reads the header of
+/// every file but the history of open complaints only.
+pub struct Reading<'f> {
+    pub depth: Depth,
+    pub first_look: Option<(Depth, Wanted<'f>)>,
+}
+
+/// Which complaints a first look lets through.
+pub type Wanted<'f> = &'f (dyn Fn(&Complaint) -> bool + Sync);
+
+impl From<Depth> for Reading<'_> {
+    fn from(depth: Depth) -> Self {
+        Reading {
+            depth,
+            first_look: None,
+        }
+    }
+}
+
 /// Reads a file into a reused buffer and checks it is text: no more than `limit` bytes
 /// (`max_file_size`) and UTF-8, or an error naming the file and where it goes wrong.
 fn read_into<'b>(path: &Path, buffer: &'b mut Vec<u8>, limit: u64) -> Result<&'b str> {
@@ -247,14 +268,20 @@ impl Store {
     /// per-thread accumulator (`add`) or its error into it (`fail`); `merge` joins the
     /// accumulators. Nothing but the accumulators is kept, so memory stays flat however many
     /// files there are, and a bad file never stops the scan.
-    pub fn fold<A: Send>(
+    pub fn fold<'f, A: Send>(
         &self,
-        depth: Depth,
+        reading: impl Into<Reading<'f>>,
         init: impl Fn() -> A + Sync + Send,
         add: impl Fn(&mut A, Loaded) + Sync + Send,
         merge: impl Fn(A, A) -> A + Sync + Send,
         fail: impl Fn(&mut A, Error) + Sync + Send,
     ) -> A {
+        let reading = reading.into();
+        let parse = |path: &Path, text: &str, depth: Depth| match depth {
+            Depth::Top => read_partial(path, text, false),
+            Depth::Header => read_partial(path, text, true),
+            Depth::Full => read_complaint(path, text),
+        };
         let walk = self.walk();
         walk.files
             .into_par_iter()
@@ -263,11 +290,18 @@ impl Store {
                 |(mut acc, mut buffer), path| {
                     let link = walk.links.contains(&path);
                     let read = self.read_checked(&path, link, &mut buffer);
-                    match read.and_then(|text| match depth {
-                        Depth::Top => read_partial(&path, text, false),
-                        Depth::Header => read_partial(&path, text, true),
-                        Depth::Full => read_complaint(&path, text),
-                    }) {
+                    let complaint = read.and_then(|text| match reading.first_look {
+                        Some((look, wanted)) => {
+                            let first = parse(&path, text, look)?;
+                            if wanted(&first) {
+                                parse(&path, text, reading.depth)
+                            } else {
+                                Ok(first)
+                            }
+                        }
+                        None => parse(&path, text, reading.depth),
+                    });
+                    match complaint {
                         Ok(complaint) => add(&mut acc, Loaded { path, complaint }),
                         Err(error) => fail(&mut acc, error),
                     }

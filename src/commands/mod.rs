@@ -27,6 +27,7 @@ use std::path::Path;
 
 use crate::cli::Command;
 use crate::cli::CommitArgs;
+use crate::complaint::Complaint;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
@@ -37,7 +38,9 @@ use crate::output::printable;
 use crate::output::truncate;
 use crate::store::Depth;
 use crate::store::Loaded;
+use crate::store::Reading;
 use crate::store::Store;
+use crate::store::Wanted;
 
 pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     match command {
@@ -136,15 +139,15 @@ pub fn message_arg(message: Option<&str>) -> Result<Option<String>> {
 /// Folds every complaint into accumulators as [`Store::fold`] does, reporting each file that
 /// cannot be read on stderr; returns the result and how many files were bad (for
 /// [`bad_files`] once the output is written).
-pub fn gather<A: Send>(
+pub fn gather<'f, A: Send>(
     store: &Store,
-    depth: Depth,
+    reading: impl Into<Reading<'f>>,
     init: impl Fn() -> A + Sync + Send,
     add: impl Fn(&mut A, Loaded) + Sync + Send,
     merge: impl Fn(A, A) -> A + Sync + Send,
 ) -> (A, usize) {
     let (acc, errors) = store.fold(
-        depth,
+        reading,
         || (init(), Vec::new()),
         |(acc, _), loaded| add(acc, loaded),
         |(a, mut errors), (b, more)| {
@@ -200,9 +203,17 @@ pub fn select<T: Send>(
     let calendar = ctx.calendar()?;
     let workflow = &store.config.workflow;
     let filter = Filter::new(filter, workflow, &ctx.now, &calendar)?;
+    // A filter on the header is tried on the header first: only complaints that pass it are
+    // read whole.
+    let wanted = |c: &Complaint| filter.matches(c, workflow, &calendar);
+    let reading = Reading {
+        depth: Depth::Full,
+        first_look: (filter.depth() != Depth::Full)
+            .then_some((filter.depth(), &wanted as Wanted<'_>)),
+    };
     let ((items, all_ids), bad_files) = gather(
         store,
-        Depth::Full,
+        reading,
         || (Vec::new(), Vec::new()),
         |(items, ids), loaded| {
             ids.push(loaded.complaint.id.clone());
