@@ -152,7 +152,6 @@ impl Ratio {
 #[derive(Debug, Default)]
 pub struct Accumulator {
     complaints: u64,
-    ids: Vec<String>,
     open_total: u64,
     by_stage: HashMap<String, u64>,
     by_severity: BTreeMap<Option<Severity>, u64>,
@@ -235,7 +234,6 @@ impl Accumulator {
         let history = &status.history;
         let opened = history.opened;
         self.complaints += 1;
-        self.ids.push(c.id.clone());
 
         // Open complaints: by stage, severity and age; what needs action.
         if !status.closed {
@@ -443,7 +441,6 @@ impl Accumulator {
             add_slice(a, b);
         }
         self.complaints += other.complaints;
-        self.ids.extend(other.ids);
         self.open_total += other.open_total;
         add_map(&mut self.by_stage, other.by_stage);
         for (k, n) in other.by_severity {
@@ -953,11 +950,6 @@ pub fn finish(acc: Accumulator, scope: &Scope<'_>, short: &dyn Fn(&str) -> Strin
         peak_hour,
         charts,
     }
-}
-
-/// The ids of every complaint the report counted (for short ids).
-pub fn ids(acc: &Accumulator) -> &[String] {
-    &acc.ids
 }
 
 #[cfg(test)]

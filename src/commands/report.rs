@@ -12,6 +12,7 @@ use super::emit;
 use super::gather;
 use crate::cli::ReportArgs;
 use crate::cli::ReportFormat;
+use crate::complaint::Complaint;
 use crate::context::Ctx;
 use crate::duration::human_seconds;
 use crate::error::Error;
@@ -35,8 +36,9 @@ use crate::report::Accumulator;
 use crate::report::Report;
 use crate::report::Scope;
 use crate::report::finish;
-use crate::report::ids;
 use crate::store::Depth;
+use crate::store::Reading;
+use crate::store::Wanted;
 use crate::when::Direction;
 use crate::when::parse_user_when;
 
@@ -61,11 +63,21 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     );
     let workflow = &config.workflow;
     let filter = Filter::new(&args.filter.to_input(), workflow, &report_time, &calendar)?;
-    let (acc, bad) = gather(
+    // A header filter is tried on the header first, unless the history is replayed: the header
+    // as of then may differ from the header now.
+    let wanted = |c: &Complaint| filter.matches(c, workflow, &calendar);
+    let reading = Reading {
+        depth: Depth::Full,
+        first_look: (!replaying && filter.depth() != Depth::Full)
+            .then_some((filter.depth(), &wanted as Wanted<'_>)),
+    };
+    // Short ids are unique among every complaint, not only the ones counted.
+    let ((acc, all_ids), bad) = gather(
         store,
-        Depth::Full,
-        Accumulator::default,
-        |acc, loaded| {
+        reading,
+        || (Accumulator::default(), Vec::new()),
+        |(acc, all_ids), loaded| {
+            all_ids.push(loaded.complaint.id.clone());
             let past;
             let complaint = if replaying {
                 match as_of(&loaded.complaint, &report_time, workflow, &calendar.zone) {
@@ -82,9 +94,12 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
                 acc.add(complaint, &scope);
             }
         },
-        Accumulator::merge,
+        |(a, mut ids), (b, more)| {
+            ids.extend(more);
+            (a.merge(b), ids)
+        },
     );
-    let short_ids = ShortIds::new(ids(&acc).iter().map(String::as_str));
+    let short_ids = ShortIds::new(all_ids.iter().map(String::as_str));
     let report = finish(acc, &scope, &|id| short_ids.get(id).to_string());
     let text = match args.format {
         ReportFormat::Json => {

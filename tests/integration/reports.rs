@@ -627,3 +627,22 @@ fn the_sample_data_shows_its_two_planted_clusters() {
     assert!(text.contains("busiest hour 09:00-09:59"), "{text}");
     assert!(text.contains("spike: component checkout-v2"), "{text}");
 }
+
+/// Regression: with a filter, short ids in the report were made unique among the filtered
+/// complaints only, so `k7m2` could name two complaints of the folder.
+#[test]
+fn short_ids_in_a_filtered_report_are_unique_in_the_whole_folder() {
+    let g = Gripe::new().now(NOW);
+    for (id, category) in [
+        ("k7m2aaaaaaaaaaaa", "billing"),
+        ("k7m2bbbbbbbbbbbb", "delivery"),
+    ] {
+        g.write(
+            &format!("complaints/2026/11/{id}.toml"),
+            &format!("id = \"{id}\"\ntitle = \"t\"\nopened = 2026-11-20T10:00:00Z\nstage = \"new\"\ncategory = \"{category}\"\n"),
+        );
+    }
+    let r = json(&g.run(&["report", "--format", "json", "--category", "billing"]));
+    assert_eq!(r["complaints"], 1);
+    assert_eq!(r["needs_action"][0]["short_id"], "k7m2a");
+}
