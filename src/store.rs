@@ -312,46 +312,81 @@ impl Store {
             .reduce(&init, &merge)
     }
 
-    /// Every complaint id with its file. Files named after their id are not opened; others are
-    /// read for their `id`, and skipped if they cannot be.
+    /// Every complaint id with its file, sorted. Files named after their id are not opened;
+    /// others are read for their `id`, and skipped if they cannot be.
     pub fn index(&self) -> Vec<(String, PathBuf)> {
-        let files = self.files();
-        let mut index: Vec<(String, PathBuf)> = files
-            .into_par_iter()
-            .filter_map(|path| {
-                let stem = path.file_stem()?.to_str()?;
-                if id::is_canonical(stem) && stem.len() >= id::MIN_PREFIX {
-                    return Some((stem.to_string(), path));
+        self.ids_starting_with("")
+    }
+
+    /// The ids that start with `start`, with their files, sorted: one walk over the file names
+    /// that keeps only those (a file not named after its id is read for it). Single-complaint
+    /// commands ask for the ids that share the first [`id::MIN_PREFIX`] characters of theirs,
+    /// which is all that decides a match and a shortest unique prefix.
+    pub fn ids_starting_with(&self, start: &str) -> Vec<(String, PathBuf)> {
+        let mut ids = self.names(&self.dir, start);
+        ids.sort();
+        ids
+    }
+
+    /// One folder's complaints whose ids start with `start`, and its subfolders' (walked in
+    /// parallel): file names are compared before anything is allocated for them.
+    fn names(&self, dir: &Path, start: &str) -> Vec<(String, PathBuf)> {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let mut subfolders = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.as_encoded_bytes();
+            if name.first() == Some(&b'.') {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                subfolders.push(entry.path());
+                continue;
+            }
+            let Some(stem) = name.strip_suffix(b".toml") else {
+                continue;
+            };
+            let stem = std::str::from_utf8(stem).unwrap_or_default();
+            if id::is_canonical(stem) && stem.len() >= id::MIN_PREFIX {
+                if stem.starts_with(start) {
+                    found.push((stem.to_string(), entry.path()));
                 }
-                let loaded = self.load(&path).ok()?;
-                Some((loaded.complaint.id, path))
-            })
+            } else if let Ok(loaded) = self.load(&entry.path())
+                && loaded.complaint.id.starts_with(start)
+            {
+                found.push((loaded.complaint.id, loaded.path));
+            }
+        }
+        let deeper: Vec<(String, PathBuf)> = subfolders
+            .par_iter()
+            .flat_map_iter(|sub| self.names(sub, start))
             .collect();
-        index.sort();
-        index
+        found.extend(deeper);
+        found
     }
 
     /// The complaint whose id starts with `prefix`: never a guess. An unknown prefix, or one
     /// that several ids (or two files with one id) share, is an error listing the candidates.
     pub fn resolve(&self, prefix: &str) -> Result<Resolved> {
         let prefix = id::normalize_prefix(prefix)?;
-        let index = self.index();
-        let matches: Vec<&(String, PathBuf)> = index
+        let near = self.ids_starting_with(&prefix[..id::MIN_PREFIX]);
+        let matches: Vec<&(String, PathBuf)> = near
             .iter()
             .filter(|(id, _)| id.starts_with(&prefix))
             .collect();
         match matches.as_slice() {
             [] => Err(Error::NotFound { prefix }),
-            [(id, path)] => {
-                let short = ShortIds::new(index.iter().map(|(id, _)| id.as_str()))
-                    .get(id)
-                    .to_string();
-                Ok(Resolved {
-                    id: id.clone(),
-                    short,
-                    path: path.clone(),
-                })
-            }
+            [(id, path)] => Ok(Resolved {
+                id: id.clone(),
+                short: self.short_id_among(id, &near),
+                path: path.clone(),
+            }),
             many => Err(Error::Ambiguous {
                 prefix,
                 candidates: many
@@ -360,6 +395,18 @@ impl Store {
                     .collect(),
             }),
         }
+    }
+
+    /// The shortest unique prefix of `id`, looking only at the ids that could share it.
+    pub fn short_id(&self, id: &str) -> String {
+        let near = self.ids_starting_with(&id[..id::MIN_PREFIX.min(id.len())]);
+        self.short_id_among(id, &near)
+    }
+
+    fn short_id_among(&self, id: &str, near: &[(String, PathBuf)]) -> String {
+        ShortIds::new(near.iter().map(|(id, _)| id.as_str()))
+            .get(id)
+            .to_string()
     }
 
     /// The path a new complaint is written to: `YYYY/MM/<id>.toml` by its opening month.

@@ -23,7 +23,6 @@ use crate::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
 use crate::id;
-use crate::id::ShortIds;
 use crate::keys::split_list;
 use crate::when::Direction;
 use crate::when::When;
@@ -92,10 +91,7 @@ pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let complaint = complaint_from(&draft, ctx, &stamp)?;
     let calendar = ctx.calendar()?;
     let path = store.create(&complaint, &calendar.zone)?;
-    let index = store.index();
-    let short = ShortIds::new(index.iter().map(|(id, _)| id.as_str()))
-        .get(&complaint.id)
-        .to_string();
+    let short = store.short_id(&complaint.id);
     emit(out, &format!("{short}\n"))?;
     say(&format!("opened {short} in {}", path.display()));
     commit(ctx, repo.as_ref(), &path, &format!("open {short}"))
