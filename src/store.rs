@@ -65,6 +65,41 @@ struct Walk {
     links: HashSet<PathBuf>,
 }
 
+/// Walks `dir` and its subfolders (in parallel), skipping hidden entries and following no
+/// links, and keeps what `keep` makes of each entry that is not a folder (given its name).
+fn visit<T, F>(dir: &Path, keep: &F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(&fs::DirEntry, &[u8], fs::FileType) -> Option<T> + Sync,
+{
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut kept = Vec::new();
+    let mut subfolders = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.as_encoded_bytes();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if name.first() == Some(&b'.') {
+            continue;
+        }
+        if kind.is_dir() {
+            subfolders.push(entry.path());
+        } else if let Some(item) = keep(&entry, name, kind) {
+            kept.push(item);
+        }
+    }
+    let deeper: Vec<T> = subfolders
+        .par_iter()
+        .flat_map_iter(|sub| visit(sub, keep))
+        .collect();
+    kept.extend(deeper);
+    kept
+}
+
 /// What a scan reads of each file: everything up to `depth`; with a `first_look`, a file is
 /// read at that smaller depth first, and only a complaint `wanted` at first look is read to
 /// `depth` (the others are passed on as first read). `gripe list --open` reads the header of
@@ -190,22 +225,18 @@ impl Store {
 
     fn walk(&self) -> Walk {
         let mut links = HashSet::new();
-        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&self.dir)
-            .follow_links(false)
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-            .filter_map(std::result::Result::ok)
-            .filter(|e| {
-                (e.file_type().is_file() || e.file_type().is_symlink())
-                    && e.path().extension().is_some_and(|x| x == "toml")
-            })
-            .map(|e| {
-                if e.file_type().is_symlink() {
-                    links.insert(e.path().to_path_buf());
-                }
-                e.into_path()
-            })
-            .collect();
+        let mut files: Vec<PathBuf> = visit(&self.dir, &|entry, name, kind| {
+            (name.ends_with(b".toml") && (kind.is_file() || kind.is_symlink()))
+                .then(|| (entry.path(), kind.is_symlink()))
+        })
+        .into_iter()
+        .map(|(path, link)| {
+            if link {
+                links.insert(path.clone());
+            }
+            path
+        })
+        .collect();
         // Byte order is stable and much cheaper than comparing paths component by component.
         files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
         Walk { files, links }
@@ -328,47 +359,26 @@ impl Store {
         ids
     }
 
-    /// One folder's complaints whose ids start with `start`, and its subfolders' (walked in
-    /// parallel): file names are compared before anything is allocated for them.
+    /// The complaints whose ids start with `start`: file names are compared before anything is
+    /// allocated for them; a file not named after its id is read for it.
     fn names(&self, dir: &Path, start: &str) -> Vec<(String, PathBuf)> {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return Vec::new();
-        };
-        let mut found = Vec::new();
-        let mut subfolders = Vec::new();
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.as_encoded_bytes();
-            if name.first() == Some(&b'.') {
-                continue;
+        visit(dir, &|entry, name, kind| {
+            let stem = std::str::from_utf8(name.strip_suffix(b".toml")?).ok()?;
+            if !(kind.is_file() || kind.is_symlink()) {
+                return None;
             }
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                subfolders.push(entry.path());
-                continue;
-            }
-            let Some(stem) = name.strip_suffix(b".toml") else {
-                continue;
-            };
-            let stem = std::str::from_utf8(stem).unwrap_or_default();
             if id::is_canonical(stem) && stem.len() >= id::MIN_PREFIX {
-                if stem.starts_with(start) {
-                    found.push((stem.to_string(), entry.path()));
-                }
-            } else if let Ok(loaded) = self.load(&entry.path())
-                && loaded.complaint.id.starts_with(start)
-            {
-                found.push((loaded.complaint.id, loaded.path));
+                return stem
+                    .starts_with(start)
+                    .then(|| (stem.to_string(), entry.path()));
             }
-        }
-        let deeper: Vec<(String, PathBuf)> = subfolders
-            .par_iter()
-            .flat_map_iter(|sub| self.names(sub, start))
-            .collect();
-        found.extend(deeper);
-        found
+            let loaded = self.load(&entry.path()).ok()?;
+            loaded
+                .complaint
+                .id
+                .starts_with(start)
+                .then_some((loaded.complaint.id, loaded.path))
+        })
     }
 
     /// The complaint whose id starts with `prefix`: never a guess. An unknown prefix, or one
