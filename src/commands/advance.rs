@@ -186,10 +186,7 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
     })?;
     say(&format!("{}: {from} → {to}", resolved.short));
     if let Some(followup) = followup {
-        say(&format!(
-            "{}: {followup} (skip with --no-followup)",
-            resolved.short
-        ));
+        say(&format!("{}: {followup}", resolved.short));
     }
     let action = if workflow.is_closed(&to) {
         format!("close {}", resolved.short)

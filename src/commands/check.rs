@@ -124,10 +124,14 @@ fn summary(
     let fail_on: Vec<&str> = fail_on.iter().map(|k| k.as_str()).collect();
     let verdict = if failing > 0 { "FAIL" } else { "ok" };
     if found.is_empty() {
-        format!("{verdict}: {files} complaint file(s), no findings")
+        format!(
+            "{verdict}: {}, no findings",
+            crate::output::count(files as u64, "complaint file")
+        )
     } else {
         format!(
-            "{verdict}: {files} complaint file(s), findings: {} (failing on: {})",
+            "{verdict}: {}, findings: {} (failing on: {})",
+            crate::output::count(files as u64, "complaint file"),
             found.join(", "),
             fail_on.join(", ")
         )

@@ -144,8 +144,9 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
         }
     };
     let title = format!(
-        "gripe report, as of {} ({} complaints)",
-        r.as_of, r.complaints
+        "gripe report, as of {} ({})",
+        r.as_of,
+        crate::output::count(r.complaints, "complaint")
     );
     if md {
         let _ = writeln!(s, "## {title}");

@@ -100,7 +100,17 @@ impl Rows {
     }
 }
 
+/// `n` and the noun, plural unless `n` is 1: `1 complaint`, `3 complaints`.
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Shortens `text` to `max` characters, marking the cut with an ellipsis, on one line.
+
 pub fn truncate(text: &str, max: usize) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= max {

@@ -397,8 +397,8 @@ fn resolving_schedules_the_default_followup_unless_told_not_to_and_closing_compl
     run.ok();
     assert!(
         run.stderr
-            .contains("due 2026-11-26 (skip with --no-followup)"),
-        "3bd from Friday 15:00 skips the holiday: {}",
+            .ends_with("due 2026-11-26 (skip with --no-followup)\n"),
+        "3bd from Friday 15:00 skips the holiday, said once: {}",
         run.stderr
     );
     assert!(g.read(&a).contains("note = \"Ask whether the fix held and whether the customer is satisfied with the resolution\""));
@@ -618,13 +618,13 @@ fn check_finds_inconsistent_files() {
     }
     assert!(
         findings.ends_with(
-            "FAIL: 3 complaint file(s), findings: 6 invalid, 1 layout (failing on: invalid, conflicts)\n"
+            "FAIL: 3 complaint files, findings: 6 invalid, 1 layout (failing on: invalid, conflicts)\n"
         ),
         "{findings}"
     );
     let md = g.run(&["check", "--format", "markdown"]).stdout;
     assert!(
-        md.starts_with("### gripe check\n\nFAIL: 3 complaint file(s)"),
+        md.starts_with("### gripe check\n\nFAIL: 3 complaint files"),
         "{md}"
     );
     assert!(md.contains("| KIND | ID | FILE | FINDING |"), "{md}");

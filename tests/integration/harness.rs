@@ -12,6 +12,8 @@ pub const NOW: &str = "2026-11-23T09:00:00+09:00";
 
 pub struct Gripe {
     dir: tempfile::TempDir,
+    /// gripe's own temp folder (`TMPDIR`): editor files and locks, gone with the test.
+    tmp: tempfile::TempDir,
     now: String,
     user: String,
     env: BTreeMap<String, String>,
@@ -54,6 +56,7 @@ impl Gripe {
     pub fn bare() -> Gripe {
         Gripe {
             dir: tempfile::tempdir().expect("temp dir"),
+            tmp: tempfile::tempdir().expect("temp dir"),
             now: NOW.to_string(),
             user: "andrea".to_string(),
             env: BTreeMap::new(),
@@ -97,6 +100,7 @@ impl Gripe {
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", self.path())
+            .env("TMPDIR", self.tmp.path())
             .env("TZ", "UTC")
             .env("GRIPE_NOW", &self.now)
             .env("GRIPE_USER", &self.user)
