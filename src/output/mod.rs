@@ -110,7 +110,6 @@ pub fn count(n: u64, noun: &str) -> String {
 }
 
 /// Shortens `text` to `max` characters, marking the cut with an ellipsis, on one line.
-
 pub fn truncate(text: &str, max: usize) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= max {
