@@ -200,10 +200,13 @@ fn clock(
         }
         elapsed += length;
     }
+    // Past the target, or at it with the deadline gone by: a business clock that reaches its
+    // target at close of business stays at the target overnight, yet the deadline has passed.
+    let overrun = elapsed > target_s || (!paused_now && deadline.is_some_and(|d| d < until));
     let state = match stopped {
-        Some(_) if elapsed <= target_s => ClockState::Met,
-        Some(_) => ClockState::Breached,
-        None if elapsed > target_s => ClockState::Breached,
+        Some(_) if overrun => ClockState::Breached,
+        Some(_) => ClockState::Met,
+        None if overrun => ClockState::Breached,
         None if paused_now => ClockState::Paused,
         None => {
             deadline = deadline.or(Some(calendar.advance(now, target_s - elapsed, business)));
@@ -278,6 +281,38 @@ mod tests {
             &t("2026-11-23T17:30:00Z"),
         );
         assert_eq!(ack.state, ClockState::Breached);
+    }
+
+    #[test]
+    fn a_business_clock_that_reaches_its_target_at_close_is_breached_once_the_deadline_passes() {
+        // Opened Friday 17:00 with 1bh to acknowledge: the deadline is Friday 18:00, close of
+        // business, and the clock then stands at its target all weekend.
+        let ack_in_1bh = |w: &Workflow| {
+            let config = SlaConfig {
+                acknowledge: BTreeMap::from([(Severity::Medium, span(1, Unit::BusinessHours))]),
+                ..Default::default()
+            };
+            Sla::from_config(config, w).unwrap()
+        };
+        let (h, w, cal) = setup("");
+        let at = |now: &str| clocks(&h, None, &w, &ack_in_1bh(&w), &cal, &t(now))[0].clone();
+        let friday = at("2026-11-20T17:59:00Z");
+        assert_eq!(friday.state, ClockState::Running);
+        assert_eq!(friday.deadline, Some(t("2026-11-20T18:00:00Z")));
+        let saturday = at("2026-11-21T12:00:00Z");
+        assert_eq!(saturday.state, ClockState::Breached);
+        assert_eq!(saturday.remaining_s(), 0, "no business time passed since");
+
+        let acknowledged = |at: &str| {
+            let (h, w, cal) = setup(&format!(
+                "[[event]]\nat = {at}\nkind = \"stage\"\nfrom = \"new\"\nto = \"acknowledged\"\n"
+            ));
+            let now = t("2026-11-23T12:00:00Z");
+            clocks(&h, None, &w, &ack_in_1bh(&w), &cal, &now)[0].state
+        };
+        assert_eq!(acknowledged("2026-11-20T17:59:00Z"), ClockState::Met);
+        assert_eq!(acknowledged("2026-11-20T18:00:00Z"), ClockState::Met);
+        assert_eq!(acknowledged("2026-11-21T10:00:00Z"), ClockState::Breached);
     }
 
     #[test]

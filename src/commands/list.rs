@@ -16,8 +16,8 @@ use crate::context::Ctx;
 use crate::error::Result;
 use crate::id::ShortIds;
 use crate::output::Format;
-use crate::output::Painter;
 use crate::output::Rows;
+use crate::output::colour;
 use crate::output::csv;
 use crate::output::json;
 use crate::output::markdown;
@@ -237,16 +237,10 @@ pub fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
             ],
         ),
         Format::Jsonl => json::lines(lines.iter().map(json_of)),
-        Format::Csv => csv::render(&rows(lines, &short_ids, &zone, ctx.painter, Layout::Data)),
-        Format::Markdown => markdown::render(&rows(
-            lines,
-            &short_ids,
-            &zone,
-            Painter { color: false },
-            Layout::Document,
-        )),
+        Format::Csv => csv::render(&rows(lines, &short_ids, &zone, Layout::Data)),
+        Format::Markdown => markdown::render(&rows(lines, &short_ids, &zone, Layout::Document)),
         Format::Table => table::render(
-            &rows(lines, &short_ids, &zone, ctx.painter, Layout::Terminal),
+            &rows(lines, &short_ids, &zone, Layout::Terminal),
             ctx.painter,
             &[],
         ),
@@ -267,13 +261,7 @@ pub enum Layout {
 }
 
 /// The columns of `list` for `layout`, painted by `paint`.
-pub fn rows(
-    lines: &[Line],
-    short_ids: &ShortIds,
-    zone: &Zone,
-    paint: Painter,
-    layout: Layout,
-) -> Rows {
+pub fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: Layout) -> Rows {
     let full = layout == Layout::Data;
     let cut = |text: &str, max: usize| {
         if layout == Layout::Terminal {
@@ -332,23 +320,26 @@ pub fn rows(
                 flags,
             ]);
         } else {
-            let next = match l.next {
-                Some((due, FollowupState::Overdue)) => paint.red(&due.date(zone).to_string()),
-                Some((due, _)) => due.date(zone).to_string(),
-                None => String::new(),
-            };
             rows.push(vec![
-                paint.cyan(short_ids.get(&l.id)),
+                short_ids.get(&l.id).to_string(),
                 l.opened.date(zone).to_string(),
                 l.stage.clone(),
-                paint.severity(severity),
+                severity.to_string(),
                 text(&l.category),
                 text(&l.assignee),
                 cut(&customer, 20),
                 cut(&l.title, 48),
-                next,
-                paint.red(&flags),
+                l.next
+                    .map(|(due, _)| due.date(zone).to_string())
+                    .unwrap_or_default(),
+                flags,
             ]);
+            rows.paint(0, colour::CYAN);
+            rows.paint(3, colour::severity(severity));
+            if matches!(l.next, Some((_, FollowupState::Overdue))) {
+                rows.paint(8, colour::RED);
+            }
+            rows.paint(9, colour::RED);
         }
     }
     rows

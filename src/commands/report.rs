@@ -23,6 +23,7 @@ use crate::output::Painter;
 use crate::output::Rows;
 use crate::output::change;
 use crate::output::chart;
+use crate::output::colour;
 use crate::output::html;
 use crate::output::json;
 use crate::output::late;
@@ -185,11 +186,7 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
         let shown = if md { r.needs_action.len() } else { 15 };
         for a in r.needs_action.iter().take(shown) {
             actions.push(vec![
-                if md {
-                    a.kind.to_string()
-                } else {
-                    p.red(a.kind)
-                },
+                a.kind.to_string(),
                 a.short_id.clone(),
                 a.assignee.clone().unwrap_or_default(),
                 late(a.late_s),
@@ -204,6 +201,7 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
                     truncate(&a.detail, 50)
                 },
             ]);
+            actions.paint(0, colour::RED);
         }
         rows(&mut s, &actions, &[3]);
         if r.needs_action.len() > shown {
@@ -234,11 +232,12 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
             if md {
                 format!("`{}`", chart::sparkline(series))
             } else {
-                p.cyan(&chart::sparkline(series))
+                chart::sparkline(series)
             },
             series.iter().sum::<u64>().to_string(),
             series.last().copied().unwrap_or(0).to_string(),
         ]);
+        volume.paint(1, colour::CYAN);
     }
     rows(&mut s, &volume, &[2, 3]);
 

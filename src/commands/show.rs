@@ -22,6 +22,7 @@ use crate::keys::keys_of;
 use crate::output::Format;
 use crate::output::Painter;
 use crate::output::Rows;
+use crate::output::colour;
 use crate::output::csv;
 use crate::output::json;
 use crate::output::markdown;
@@ -55,7 +56,6 @@ pub fn run(args: &ShowArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
             &[Line::new(&listed, &zone, false)],
             &ShortIds::new([resolved.id.as_str()]),
             &zone,
-            ctx.painter,
             Layout::Data,
         )),
         Format::Markdown => render_markdown(&listed, &resolved.short, &zone, &ctx.now),
@@ -84,12 +84,14 @@ fn clock_line(clock: &Clock, zone: &Zone, now: &Timestamp) -> String {
             "met in {} (target {target})",
             human_seconds(clock.elapsed_s)
         ),
-        ClockState::Breached if clock.stopped.is_some() => {
-            format!(
-                "missed: took {} (target {target})",
-                human_seconds(clock.elapsed_s)
-            )
-        }
+        ClockState::Breached if clock.stopped.is_some() => format!(
+            "missed: took {}, due {} (target {target})",
+            human_seconds(clock.elapsed_s),
+            clock
+                .deadline
+                .map(|d| When::Zoned(d).human(zone))
+                .unwrap_or_default()
+        ),
         ClockState::Breached => format!(
             "breached {} ago (target {target})",
             clock
@@ -250,11 +252,13 @@ fn render_text(
         let _ = writeln!(s, "\n{}", p.bold("Follow-ups"));
         let mut rows = Rows::new(&["ID", "DUE", "STATE", "NOTE"]);
         for (f, state) in c.followups.iter().zip(&listed.status.followups) {
-            let state = match (&f.done, state) {
-                (Some(done), FollowupState::Done) => p.green(&format!("done {}", done.human(zone))),
-                (Some(done), _) => p.yellow(&format!("done late {}", done.human(zone))),
-                (None, FollowupState::Overdue) => p.red("overdue"),
-                (None, _) => p.yellow("open"),
+            let (state, style) = match (&f.done, state) {
+                (Some(done), FollowupState::Done) => {
+                    (format!("done {}", done.human(zone)), colour::GREEN)
+                }
+                (Some(done), _) => (format!("done late {}", done.human(zone)), colour::YELLOW),
+                (None, FollowupState::Overdue) => ("overdue".to_string(), colour::RED),
+                (None, _) => ("open".to_string(), colour::YELLOW),
             };
             rows.push(vec![
                 f.id.clone(),
@@ -262,6 +266,7 @@ fn render_text(
                 state,
                 f.note.clone().unwrap_or_default(),
             ]);
+            rows.paint(2, style);
         }
         for line in table::render(&rows, p, &[]).lines() {
             let _ = writeln!(s, "  {line}");

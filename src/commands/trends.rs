@@ -19,6 +19,7 @@ use crate::output::Format;
 use crate::output::Painter;
 use crate::output::Rows;
 use crate::output::chart;
+use crate::output::colour;
 use crate::output::csv;
 use crate::output::json;
 use crate::output::markdown;
@@ -137,10 +138,7 @@ fn long_rows(t: &Trends) -> Rows {
     }
     headers.extend(dim_names(t));
     headers.push("count".into());
-    let mut rows = Rows {
-        headers,
-        rows: Vec::new(),
-    };
+    let mut rows = Rows::with_headers(headers);
     let labels = period_labels(t);
     for group in &t.groups {
         if t.every.is_some() {
@@ -250,8 +248,8 @@ fn render_table(t: &Trends, top: usize, p: Painter) -> String {
         return text;
     }
     let body = match (t.every.is_some(), t.dims.len()) {
-        (true, _) => series_rows(t, groups, p),
-        (false, 1) => total_rows(t, groups, p),
+        (true, _) => series_rows(t, groups),
+        (false, 1) => total_rows(t, groups),
         (false, _) => heat_rows(t, p),
     };
     // Numbers are right-aligned: in a heat map every column after the first holds counts.
@@ -287,13 +285,10 @@ fn headers(t: &Trends, more: &[&str]) -> Vec<String> {
 }
 
 /// One dimension: count, share and a bar.
-fn total_rows(t: &Trends, groups: &[Group], p: Painter) -> Rows {
+fn total_rows(t: &Trends, groups: &[Group]) -> Rows {
     let sum: u64 = t.groups.iter().map(|g| g.total).sum();
     let max = t.groups.iter().map(|g| g.total).max().unwrap_or(0);
-    let mut rows = Rows {
-        headers: headers(t, &["COUNT", "SHARE", ""]),
-        rows: Vec::new(),
-    };
+    let mut rows = Rows::with_headers(headers(t, &["COUNT", "SHARE", ""]));
     for g in groups {
         let mut row = g.key.clone();
         row.push(g.total.to_string());
@@ -301,19 +296,17 @@ fn total_rows(t: &Trends, groups: &[Group], p: Painter) -> Rows {
             "{:.0}%",
             g.total as f64 * 100.0 / sum.max(1) as f64
         ));
-        row.push(p.cyan(&chart::bar(g.total, max, 30)));
+        row.push(chart::bar(g.total, max, 30));
         rows.push(row);
+        rows.paint(rows.headers.len() - 1, colour::CYAN);
     }
     rows
 }
 
 /// With periods: total, a sparkline of the series, the latest period, its trailing mean and
 /// the spike marker.
-fn series_rows(t: &Trends, groups: &[Group], p: Painter) -> Rows {
-    let mut rows = Rows {
-        headers: headers(t, &["TOTAL", "TREND", "LATEST", "MEAN", "SPIKE"]),
-        rows: Vec::new(),
-    };
+fn series_rows(t: &Trends, groups: &[Group]) -> Rows {
+    let mut rows = Rows::with_headers(headers(t, &["TOTAL", "TREND", "LATEST", "MEAN", "SPIKE"]));
     for g in groups {
         let latest = g.series.last().copied().unwrap_or(0);
         let before = &g.series[..g.series.len().saturating_sub(1)];
@@ -321,11 +314,14 @@ fn series_rows(t: &Trends, groups: &[Group], p: Painter) -> Rows {
         let mean = window.iter().sum::<u64>() as f64 / window.len().max(1) as f64;
         let mut row = g.key.clone();
         row.push(g.total.to_string());
-        row.push(p.cyan(&chart::sparkline(&g.series)));
+        let trend = row.len();
+        row.push(chart::sparkline(&g.series));
         row.push(latest.to_string());
         row.push(format!("{mean:.1}"));
-        row.push(p.red(&spike_label(g)));
+        row.push(spike_label(g));
         rows.push(row);
+        rows.paint(trend, colour::CYAN);
+        rows.paint(trend + 3, colour::RED);
     }
     rows
 }
@@ -361,10 +357,8 @@ fn heat_rows(t: &Trends, p: Painter) -> Rows {
     let mut headers = vec![t.dims[0].name().to_uppercase()];
     headers.extend(columns.iter().map(|(v, _)| v.clone()));
     headers.push("TOTAL".into());
-    let mut rows = Rows {
-        headers,
-        rows: Vec::new(),
-    };
+    let mut rows = Rows::with_headers(headers);
+    let mut styles = Vec::new();
     for key in &row_keys {
         let mut row = vec![key.clone()];
         let mut total = 0;
@@ -375,10 +369,17 @@ fn heat_rows(t: &Trends, p: Painter) -> Rows {
                 .find(|g| &g.key[0] == key && &g.key[1] == column)
                 .map_or(0, |g| g.total);
             total += n;
-            row.push(chart::heat(n, max, p));
+            let (text, style) = chart::heat(n, max, p);
+            styles.push(style);
+            row.push(text);
         }
         row.push(total.to_string());
         rows.push(row);
+        for (column, style) in styles.drain(..).enumerate() {
+            if let Some(style) = style {
+                rows.paint(column + 1, style);
+            }
+        }
     }
     rows
 }
@@ -387,8 +388,8 @@ fn render_markdown(t: &Trends, top: usize) -> String {
     let plain = Painter { color: false };
     let (groups, cut) = shown(t, top);
     let body = match (t.every.is_some(), t.dims.len()) {
-        (true, _) => series_rows(t, groups, plain),
-        (false, 1) => total_rows(t, groups, plain),
+        (true, _) => series_rows(t, groups),
+        (false, 1) => total_rows(t, groups),
         (false, _) => heat_rows(t, plain),
     };
     let mut text = format!("### {}\n\n{}", title(t), markdown::render(&body));

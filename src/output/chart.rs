@@ -40,12 +40,12 @@ pub fn bar(value: u64, max: u64, width: usize) -> String {
 
 /// A count in a heat map: with colour, on a background from pale to deep by its share of the
 /// largest count; without colour, the number alone. Zero is a dot.
-pub fn heat(value: u64, max: u64, painter: Painter) -> String {
+pub fn heat(value: u64, max: u64, painter: Painter) -> (String, Option<Style>) {
     if value == 0 {
-        return "·".to_string();
+        return ("·".to_string(), None);
     }
     if !painter.color {
-        return value.to_string();
+        return (value.to_string(), None);
     }
     // A colour-blind-safe sequential ramp (light yellow to dark blue) of the 256-colour palette.
     const RAMP: [u8; 6] = [230, 187, 151, 115, 67, 24];
@@ -54,7 +54,7 @@ pub fn heat(value: u64, max: u64, painter: Painter) -> String {
     let style = Style::new()
         .bg_color(Some(Ansi256Color(RAMP[level]).into()))
         .fg_color(Some(Ansi256Color(fg).into()));
-    painter.paint(&format!(" {value} "), style)
+    (format!(" {value} "), Some(style))
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@ pub mod markdown;
 pub mod progress;
 pub mod table;
 
-use anstyle::AnsiColor;
 use anstyle::Style;
 
 use crate::duration::human_seconds;
@@ -30,6 +29,29 @@ pub enum Format {
     Markdown,
 }
 
+/// The colours gripe uses.
+pub mod colour {
+    use anstyle::AnsiColor;
+    use anstyle::Style;
+
+    pub const BOLD: Style = Style::new().bold();
+    pub const DIM: Style = Style::new().dimmed();
+    pub const RED: Style = AnsiColor::Red.on_default();
+    pub const YELLOW: Style = AnsiColor::Yellow.on_default();
+    pub const GREEN: Style = AnsiColor::Green.on_default();
+    pub const CYAN: Style = AnsiColor::Cyan.on_default();
+
+    /// A severity, coloured by how urgent it is.
+    pub fn severity(severity: &str) -> Style {
+        match severity {
+            "critical" => RED.bold(),
+            "high" => RED,
+            "medium" => YELLOW,
+            _ => DIM,
+        }
+    }
+}
+
 /// Applies colour when it is on.
 #[derive(Debug, Clone, Copy)]
 pub struct Painter {
@@ -46,57 +68,72 @@ impl Painter {
     }
 
     pub fn bold(&self, text: &str) -> String {
-        self.paint(text, Style::new().bold())
+        self.paint(text, colour::BOLD)
     }
 
     pub fn dim(&self, text: &str) -> String {
-        self.paint(text, Style::new().dimmed())
+        self.paint(text, colour::DIM)
     }
 
     pub fn red(&self, text: &str) -> String {
-        self.paint(text, AnsiColor::Red.on_default())
+        self.paint(text, colour::RED)
     }
 
     pub fn yellow(&self, text: &str) -> String {
-        self.paint(text, AnsiColor::Yellow.on_default())
+        self.paint(text, colour::YELLOW)
     }
 
     pub fn green(&self, text: &str) -> String {
-        self.paint(text, AnsiColor::Green.on_default())
+        self.paint(text, colour::GREEN)
     }
 
     pub fn cyan(&self, text: &str) -> String {
-        self.paint(text, AnsiColor::Cyan.on_default())
+        self.paint(text, colour::CYAN)
     }
 
     /// A severity, coloured by how urgent it is.
     pub fn severity(&self, severity: &str) -> String {
-        match severity {
-            "critical" => self.paint(severity, AnsiColor::Red.on_default().bold()),
-            "high" => self.red(severity),
-            "medium" => self.yellow(severity),
-            _ => self.dim(severity),
-        }
+        self.paint(severity, colour::severity(severity))
     }
 }
 
-/// A table of strings: the common input of the table, csv and markdown renderers.
+/// A table of strings: the common input of the table, csv and markdown renderers. Cells hold
+/// plain text; a table paints the cells given a colour after escaping their text, so colour
+/// never hides a control character from a complaint.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rows {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// The colours of cells in a table, by (row, column); other renderers ignore them.
+    styles: std::collections::BTreeMap<(usize, usize), Style>,
 }
 
 impl Rows {
     pub fn new(headers: &[&str]) -> Rows {
+        Rows::with_headers(headers.iter().map(ToString::to_string).collect())
+    }
+
+    pub fn with_headers(headers: Vec<String>) -> Rows {
         Rows {
-            headers: headers.iter().map(ToString::to_string).collect(),
-            rows: Vec::new(),
+            headers,
+            ..Rows::default()
         }
     }
 
     pub fn push(&mut self, row: Vec<String>) {
         self.rows.push(row);
+    }
+
+    /// Colours cell `column` of the last row in a table.
+    pub fn paint(&mut self, column: usize, style: Style) {
+        if let Some(row) = self.rows.len().checked_sub(1) {
+            self.styles.insert((row, column), style);
+        }
+    }
+
+    /// The colour of a cell, if it has one.
+    pub fn style(&self, row: usize, column: usize) -> Option<Style> {
+        self.styles.get(&(row, column)).copied()
     }
 }
 

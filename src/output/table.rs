@@ -15,8 +15,14 @@ pub fn render(rows: &Rows, painter: Painter, right: &[usize]) -> String {
         .load_style(NOTHING)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(rows.headers.iter().map(|h| painter.bold(h)));
-    for row in &rows.rows {
-        table.add_row(row.iter().map(|cell| super::printable(cell)));
+    for (i, row) in rows.rows.iter().enumerate() {
+        table.add_row(row.iter().enumerate().map(|(j, cell)| {
+            let text = super::printable(cell);
+            match rows.style(i, j) {
+                Some(style) => painter.paint(&text, style),
+                None => text,
+            }
+        }));
     }
     let last = rows.headers.len().saturating_sub(1);
     for (i, column) in table.column_iter_mut().enumerate() {

@@ -335,6 +335,16 @@ fn control_characters_are_kept_in_the_file_and_escaped_on_the_terminal() {
         "{show:?}"
     );
     assert!(show.contains("\\u{1b}[31mred"), "{show}");
+    for args in [
+        &["list", "--color", "always"][..],
+        &["show", &id, "--color", "always"],
+    ] {
+        let out = g.run(args).ok().to_string();
+        assert!(
+            out.contains("\\u{1b}[31mred") && !out.contains("\u{1b}[31mred"),
+            "a title's escape codes stay escaped next to gripe's colours: {out:?}"
+        );
+    }
     let json = crate::harness::json(&g.run(&["show", &id, "--format", "json"]));
     assert_eq!(
         json["complaint"]["title"], "Escape \u{1b}[31mred\u{1b}[0m title",
