@@ -164,6 +164,9 @@ impl Repo {
     /// Commits `path` alone, as it is in the work tree: whatever else is staged stays staged
     /// and out of the commit. False when the file has nothing to commit.
     pub fn commit_file(&self, path: &Path, message: &str) -> Result<bool> {
+        // git takes its index lock without waiting, so gripes committing at once in one
+        // repository take turns here instead of failing on `index.lock`.
+        let _turn = crate::lock::lock(&self.top)?;
         self.stage(path)?;
         let unchanged = self.run([
             OsStr::new("diff"),

@@ -3,10 +3,12 @@
 //! land instead of one overwriting another. Readers take no lock: writes replace files by
 //! rename, so a reader sees the old file or the new one, never a torn one.
 //!
-//! The lock files live in the system temp folder (`$TMPDIR/gripe-locks/`), not next to the
-//! complaints, so they never show up in git. They are `flock`-style locks, released by the
-//! operating system when the process ends however it ends, so a crash never leaves a stale
-//! lock behind.
+//! The lock files live in the system temp folder (`$TMPDIR/gripe-locks-<uid>/`), not next to
+//! the complaints, so they never show up in git. There is one folder per user, so no other user
+//! of the machine can take it first or make it unwritable; the price is that two users writing
+//! in one shared working copy do not exclude each other (a team works in clones of its own).
+//! They are `flock`-style locks, released by the operating system when the process ends however
+//! it ends, so a crash never leaves a stale lock behind.
 
 use std::fs;
 use std::path::Path;
@@ -27,8 +29,8 @@ pub struct FileLock {
     _file: fs::File,
 }
 
-/// Locks the complaint file at `path` for writing, waiting up to the timeout for another
-/// writer to finish.
+/// Locks `path` (a complaint file, or a repository while gripe commits) for writing, waiting up
+/// to the timeout for another writer to finish.
 pub fn lock(path: &Path) -> Result<FileLock> {
     let lock_path = lock_file(path);
     let locking_error = |source: std::io::Error| Error::Write {
@@ -71,8 +73,8 @@ fn timeout() -> Duration {
         .map_or(DEFAULT_TIMEOUT, Duration::from_secs_f64)
 }
 
-/// The lock file of a complaint file: named after a hash of its full path, so every gripe on
-/// the machine, wherever it runs from, locks the same one.
+/// The lock file of a complaint file: named after a hash of its full path, so every gripe the
+/// user runs, wherever it runs from, locks the same one.
 fn lock_file(path: &Path) -> PathBuf {
     let full = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     // FNV-1a: tiny, and stable across gripe versions and Rust releases (unlike std's hasher).
@@ -84,8 +86,20 @@ fn lock_file(path: &Path) -> PathBuf {
             (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
         });
     std::env::temp_dir()
-        .join("gripe-locks")
+        .join(lock_folder())
         .join(format!("{hash:016x}.lock"))
+}
+
+/// The folder of this user's locks: one per user, so that no other user of the machine can
+/// take it (or make it unwritable) first.
+#[cfg(unix)]
+fn lock_folder() -> String {
+    format!("gripe-locks-{}", rustix::process::getuid().as_raw())
+}
+
+#[cfg(not(unix))]
+fn lock_folder() -> String {
+    "gripe-locks".to_string()
 }
 
 #[cfg(test)]

@@ -428,10 +428,42 @@ impl Store {
             .join(format!("{}.toml", complaint.id))
     }
 
+    /// Refuses a complaint file gripe would then refuse to read: one over `max_file_size`.
+    pub fn check_size(&self, path: &Path, text: &str) -> Result<()> {
+        let limit = self.config.max_file_size;
+        if text.len() as u64 <= limit {
+            return Ok(());
+        }
+        Err(Error::usage_hint(
+            format!(
+                "{}: would be {} bytes, over max_file_size ({limit} bytes); nothing was written",
+                path.display(),
+                text.len()
+            ),
+            "shorten the text, or raise max_file_size in gripe.toml",
+        ))
+    }
+
+    /// Refuses a complaint in a stage the workflow does not have: gripe cannot tell what
+    /// any change would mean for it, so the file is the person's to fix first.
+    pub fn check_stage(&self, path: &Path, text: &str, complaint: &Complaint) -> Result<()> {
+        let workflow = &self.config.workflow;
+        if workflow.index(&complaint.stage).is_some() {
+            return Ok(());
+        }
+        let offset = text.find("\nstage").map_or(0, |i| i + 1);
+        Err(Error::InvalidFile {
+            location: crate::error::Location::at_offset(path, text, offset),
+            message: format!("`{}` is not a stage", complaint.stage),
+            hint: Some(format!("stages: {}", workflow.stages.join(", "))),
+        })
+    }
+
     /// Writes a new complaint file; never replaces an existing file.
     pub fn create(&self, complaint: &Complaint, zone: &Zone) -> Result<PathBuf> {
         let path = self.path_for(complaint, zone);
         let text = ComplaintDoc::render_new(complaint);
+        self.check_size(&path, &text)?;
         read_complaint(&path, &text)?;
         write_atomic(&path, text.as_bytes(), Replace::Never)?;
         Ok(path)
@@ -476,6 +508,7 @@ impl Store {
             .map(|complaint| {
                 let path = self.path_for(complaint, zone);
                 let text = ComplaintDoc::render_new(complaint);
+                self.check_size(&path, &text)?;
                 let temp = temp_file_with(&path, text.as_bytes(), Place::New)?;
                 done();
                 Ok((temp.into_temp_path(), path))
@@ -507,11 +540,13 @@ impl Store {
         let _lock = crate::lock::lock(path)?;
         let before = self.read_text(path)?;
         let (mut doc, complaint) = ComplaintDoc::parse(path, &before)?;
+        self.check_stage(path, &before, &complaint)?;
         let result = change(&mut doc, &complaint)?;
         let after = doc.render();
         if after == before {
             return Ok(result);
         }
+        self.check_size(path, &after)?;
         read_complaint(path, &after)?;
         write_atomic(
             path,

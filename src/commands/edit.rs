@@ -70,6 +70,7 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
 /// What an edited file must be: a readable complaint, with the same id, in a known stage, with
 /// values the team's vocabulary allows.
 fn validate(store: &Store, path: &Path, before: Option<&Complaint>, text: &str) -> Result<()> {
+    store.check_size(path, text)?;
     let after = read_complaint(path, text)?;
     let at = |needle: &str| Location::at_offset(path, text, text.find(needle).unwrap_or(0));
     let invalid = |needle: &str, message: String, hint: String| Error::InvalidFile {
@@ -86,14 +87,7 @@ fn validate(store: &Store, path: &Path, before: Option<&Complaint>, text: &str) 
             "the id names the complaint everywhere; open a new complaint instead".into(),
         ));
     }
-    let workflow = &store.config.workflow;
-    if workflow.index(&after.stage).is_none() {
-        return Err(invalid(
-            "stage",
-            format!("`{}` is not a stage", after.stage),
-            format!("stages: {}", workflow.stages.join(", ")),
-        ));
-    }
+    store.check_stage(path, text, &after)?;
     for key in ["channel", "category", "component"] {
         let key_path = KeyPath::parse(key).expect("known key");
         let value = key_path.get(&after).map(|v| v.to_string());

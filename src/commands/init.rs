@@ -7,6 +7,7 @@ use super::git;
 use super::say;
 use crate::cli::InitArgs;
 use crate::config::CONFIG_FILE;
+use crate::config::Config;
 use crate::config::DEFAULT_DIR;
 use crate::config::TEMPLATE;
 use crate::context::Ctx;
@@ -15,12 +16,22 @@ use crate::error::Result;
 use crate::store::Replace;
 use crate::store::write_atomic;
 
+/// What git should not see in the complaint folder: the temp files of writes that were
+/// interrupted (gripe never reads them either).
+const GITIGNORE: &str = "# temp files of interrupted gripe writes; safe to delete\n.*.tmp\n";
+
 pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<()> {
+    let config_path = PathBuf::from(CONFIG_FILE);
+    // A gripe.toml already here names the folder, unless --dir or GRIPE_DIR says otherwise.
+    let configured = match ctx.cwd.join(&config_path) {
+        path if path.is_file() => Some(PathBuf::from(Config::load(&config_path)?.dir)),
+        _ => None,
+    };
     let dir = ctx
         .dir_override
         .clone()
+        .or(configured)
         .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
-    let config_path = PathBuf::from(CONFIG_FILE);
     let mut created = Vec::new();
     if !ctx.cwd.join(&config_path).exists() {
         let dir_setting = dir.to_string_lossy().replace('\\', "/");
@@ -39,6 +50,11 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<()> {
         })?;
         // Git does not keep empty folders; the scanner skips hidden files.
         write_atomic(&abs_dir.join(".gitkeep"), b"", Replace::Always)?;
+        write_atomic(
+            &abs_dir.join(".gitignore"),
+            GITIGNORE.as_bytes(),
+            Replace::Never,
+        )?;
         created.push(format!("{}/", dir.display()));
     }
     if created.is_empty() {

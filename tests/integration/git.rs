@@ -528,6 +528,32 @@ fn commit_commits_the_changed_file_alone_and_leaves_what_else_is_staged() {
 }
 
 #[test]
+fn gripes_committing_at_once_take_turns_and_every_change_is_committed() {
+    let g = repo();
+    let ids: Vec<String> = (0..8)
+        .map(|i| g.open(&[&format!("Complaint {i}"), "--commit"]))
+        .collect();
+    std::thread::scope(|scope| {
+        for id in &ids {
+            let g = &g;
+            scope.spawn(move || g.run(&["note", id, "called back", "--commit"]).ok().len());
+        }
+    });
+    assert_eq!(
+        g.git(&["status", "--porcelain", "--untracked-files=no"]),
+        "",
+        "nothing left staged or uncommitted"
+    );
+    let log = g.git(&["log", "--format=%s"]);
+    for id in &ids {
+        assert!(
+            log.contains(&format!("gripe: note on {id} ")),
+            "{id} in\n{log}"
+        );
+    }
+}
+
+#[test]
 fn commit_outside_git_is_refused_before_anything_is_written() {
     let g = Gripe::new();
     let id = g.open(&["Charged twice"]);

@@ -73,7 +73,9 @@ fn a_lock_held_too_long_refuses_with_exit_five_and_readers_never_wait() {
             .unwrap()
             .success()
     );
-    let held: Vec<std::fs::File> = std::fs::read_dir(g.path().join("gripe-locks"))
+    let uid = std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m));
+    let locks = g.path().join(format!("gripe-locks-{}", uid.unwrap()));
+    let held: Vec<std::fs::File> = std::fs::read_dir(locks)
         .unwrap()
         .map(|e| {
             let f = std::fs::File::open(e.unwrap().path()).unwrap();
@@ -165,8 +167,8 @@ fn a_full_disk_is_a_clear_error_and_changes_nothing() {
     let leftovers: Vec<_> = walk_all(&g.path().join("complaints"));
     assert_eq!(
         leftovers.len(),
-        2,
-        "the complaint and .gitkeep, no temp file: {leftovers:?}"
+        3,
+        "the complaint, .gitkeep and .gitignore, no temp file: {leftovers:?}"
     );
 }
 
@@ -367,12 +369,65 @@ fn dates_out_of_range_and_unknown_stages_are_refused() {
         .unwrap()
         .replace("stage = \"new\"", "stage = \"limbo\"");
     std::fs::write(&path, &text).unwrap();
-    let err = g.run(&["advance", &id]).fails(2).to_string();
+    for args in [
+        &["advance", &id][..],
+        &["note", &id, "hello"],
+        &["set", &id, "severity=high"],
+        &["followup", &id, "--in", "3d", "call back"],
+    ] {
+        let err = g.run(args).fails(4).to_string();
+        assert!(
+            err.contains(":6:1: `limbo` is not a stage") && err.contains("stages: new, "),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn writes_that_would_pass_max_file_size_are_refused() {
+    let g = Gripe::new();
+    std::fs::write(g.path().join("gripe.toml"), "max_file_size = \"4KB\"\n").unwrap();
+    let id = g.open(&["Long story"]);
+    let path = g.file(&id);
+    let before = std::fs::read_to_string(&path).unwrap();
+    let long = "x".repeat(4000);
+    let err = g.run(&["note", &id, &long]).fails(2).to_string();
     assert!(
-        err.contains("stage `limbo`, which is not in the workflow"),
+        err.contains("would be")
+            && err.contains("over max_file_size (4096 bytes); nothing was written"),
         "{err}"
     );
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    g.run(&["note", &id, "short"]).ok();
+    let err = g
+        .run(&["open", "Longer", "-m", &"y".repeat(5000)])
+        .fails(2)
+        .to_string();
+    assert!(err.contains("over max_file_size"), "{err}");
+    g.write(
+        "big.csv",
+        &format!(
+            "Ticket,Subject,Body\nT1,Fine,ok\nT2,Huge,{}\n",
+            "z".repeat(5000)
+        ),
+    );
+    let err = g
+        .run(&[
+            "import",
+            "big.csv",
+            "--map",
+            "external_ref=Ticket,title=Subject,note=Body",
+        ])
+        .fails(2)
+        .to_string();
+    assert!(err.contains("over max_file_size"), "{err}");
+    assert_eq!(
+        g.run(&["list", "--format", "jsonl"]).ok().lines().count(),
+        1,
+        "the import wrote nothing, not even the good row"
+    );
+    g.run(&["list"]).ok();
 }
 
 #[test]

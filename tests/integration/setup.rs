@@ -22,6 +22,20 @@ fn init_creates_the_folder_and_a_commented_config_and_is_idempotent() {
         "dir = \"complaints\"\n",
         "init never overwrites a config"
     );
+    assert_eq!(
+        std::fs::read_to_string(g.path().join("complaints/.gitignore")).unwrap(),
+        "# temp files of interrupted gripe writes; safe to delete\n.*.tmp\n"
+    );
+
+    // A gripe.toml that names another folder: init makes that one.
+    let g = Gripe::bare();
+    std::fs::write(g.path().join("gripe.toml"), "dir = \"tickets\"\n").unwrap();
+    let run = g.run(&["init"]);
+    run.ok();
+    assert!(run.stderr.contains("tickets/"), "{}", run.stderr);
+    assert!(g.path().join("tickets").is_dir());
+    assert!(!g.path().join("complaints").exists());
+    g.open(&["Lands in tickets"]);
 }
 
 #[test]
