@@ -682,7 +682,7 @@ pub struct TrendsArgs {
     /// One or two dimensions, separated by a comma
     #[arg(long = "by", value_name = "DIM[,DIM]")]
     pub by: String,
-    /// Count per period: day, week or month
+    /// Count per period: day, week or month (from the start of the period holding --since)
     #[arg(long, value_name = "PERIOD")]
     pub every: Option<String>,
     /// A spike is at least this many times the trailing mean

@@ -124,6 +124,17 @@ impl Filter {
             (false, true) => Some(false),
             _ => None,
         };
+        let since = date("--since", &input.since, false)?;
+        let until = date("--until", &input.until, true)?;
+        if let (Some(s), Some(u)) = (since, until)
+            && s > u
+        {
+            return Err(Error::usage(format!(
+                "--since {} is after --until {}: nothing could match",
+                input.since.as_deref().unwrap_or_default(),
+                input.until.as_deref().unwrap_or_default()
+            )));
+        }
         Ok(Filter {
             stages,
             open,
@@ -135,8 +146,8 @@ impl Filter {
             tags: all(&input.tag),
             customer: input.customer.as_deref().map(str::to_lowercase),
             fields,
-            since: date("--since", &input.since, false)?,
-            until: date("--until", &input.until, true)?,
+            since,
+            until,
             grep: input.grep.as_deref().map(str::to_lowercase),
         })
     }
@@ -144,6 +155,12 @@ impl Filter {
     /// The `--since` and `--until` bounds on opening.
     pub fn range(&self) -> (Option<Timestamp>, Option<Timestamp>) {
         (self.since, self.until)
+    }
+
+    /// Moves `--since` back to `start` (the beginning of its period, so a series has no
+    /// partial first period).
+    pub fn widen_since(&mut self, start: Timestamp) {
+        self.since = self.since.map(|s| s.min(start));
     }
 
     /// How much of each file matching needs: everything for `--grep` (it searches notes), the

@@ -596,6 +596,24 @@ impl Open {
     }
 }
 
+impl Report {
+    /// How many things need action, and on how many complaints when some have several.
+    pub fn needs_action_count(&self) -> String {
+        let actions = &self.needs_action;
+        let complaints: std::collections::HashSet<&str> =
+            actions.iter().map(|a| a.id.as_str()).collect();
+        let items = crate::output::count(actions.len() as u64, "item");
+        if complaints.len() == actions.len() {
+            items
+        } else {
+            format!(
+                "{items} on {}",
+                crate::output::count(complaints.len() as u64, "complaint")
+            )
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActionJson {
     pub kind: &'static str,

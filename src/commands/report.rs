@@ -173,7 +173,7 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
 
     heading(
         &mut s,
-        &format!("Needs action now: {}", r.needs_action.len()),
+        &format!("Needs action now: {}", r.needs_action_count()),
     );
     if r.needs_action.is_empty() {
         let _ = writeln!(
@@ -377,7 +377,7 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
     }
     for spike in &r.spikes {
         let ratio = spike.ratio.map_or("from nothing".to_string(), |x| {
-            format!("{x:.1}x the mean of {:.1}", spike.mean)
+            format!("{x:.1}x the mean of {}", crate::output::mean(spike.mean))
         });
         let line = format!(
             "spike: {} {} in week {}: {} complaints, {ratio}",

@@ -43,6 +43,12 @@ pub fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         .map(Dim::parse)
         .collect::<std::result::Result<Vec<Dim>, String>>()
         .map_err(|e| Error::usage(format!("--by: {e}")))?;
+    if dims.len() == 2 && dims[0].name() == dims[1].name() {
+        return Err(Error::usage_hint(
+            format!("--by names {} twice", dims[0].name()),
+            "give two different dimensions, for example --by hour,assignee",
+        ));
+    }
     if dims.is_empty() || dims.len() > 2 {
         return Err(Error::usage_hint(
             "--by takes one or two dimensions",
@@ -67,7 +73,13 @@ pub fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         ));
     }
     let workflow = &store.config.workflow;
-    let filter = Filter::new(&args.filter.to_input(), workflow, &ctx.now, &calendar)?;
+    let mut filter = Filter::new(&args.filter.to_input(), workflow, &ctx.now, &calendar)?;
+    // Whole periods only: a series that began mid-week would count a part of a week as if it
+    // were a whole one, and drag the trailing mean of the spike rule down.
+    if let (Some(every), (Some(since), _)) = (every, filter.range()) {
+        let start = every.start(zone.local(&since).date());
+        filter.widen_since(zone.start_of_day(start));
+    }
     let depth = match filter.depth() {
         Depth::Top if dims.iter().any(Dim::needs_tables) => Depth::Header,
         depth => depth,
@@ -268,7 +280,7 @@ fn render_table(t: &Trends, top: usize, p: Painter) -> String {
         text.push_str(&format!(
             "{}\n",
             p.dim(&format!(
-                "{spiking} spike(s): latest period ≥ {}x the mean of the previous {} and ≥ {}",
+                "{spiking} spike(s): latest period ≥ {}x the mean of up to {} periods before it and ≥ {}",
                 t.rule.threshold, t.rule.window, t.rule.min_count
             ))
         ));
@@ -317,7 +329,7 @@ fn series_rows(t: &Trends, groups: &[Group]) -> Rows {
         let trend = row.len();
         row.push(chart::sparkline(&g.series));
         row.push(latest.to_string());
-        row.push(format!("{mean:.1}"));
+        row.push(crate::output::mean(mean));
         row.push(spike_label(g));
         rows.push(row);
         rows.paint(trend, colour::CYAN);

@@ -291,7 +291,10 @@ fn summary(s: &mut String, r: &Report) {
         },
         "Needs action now",
         &format!("<span class=\"big\">{}</span>", r.needs_action.len()),
-        "<a href=\"#action\">overdue, broken or unacknowledged</a>",
+        &format!(
+            "<a href=\"#action\">{}: overdue, broken or unacknowledged</a>",
+            r.needs_action_count()
+        ),
     );
     duration_card(
         s,
@@ -960,12 +963,12 @@ fn spikes(s: &mut String, r: &Report) {
                 Some(x) => format!(
                     "{}× the mean of {}",
                     span(&at("ratio"), &spike.ratio, &format!("{x:.1}")),
-                    span(&at("mean"), &spike.mean, &format!("{:.1}", spike.mean)),
+                    span(&at("mean"), &spike.mean, &super::mean(spike.mean)),
                 ),
                 None => format!(
                     "{} (a mean of {})",
                     span(&at("ratio"), &spike.ratio, "from nothing"),
-                    span(&at("mean"), &spike.mean, &format!("{:.1}", spike.mean)),
+                    span(&at("mean"), &spike.mean, &super::mean(spike.mean)),
                 ),
             };
             let _ = writeln!(

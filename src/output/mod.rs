@@ -137,6 +137,19 @@ impl Rows {
     }
 }
 
+/// A mean count, with enough digits that a ratio to it can be checked: `0.125`, `0.5`, `2.5`.
+pub fn mean(x: f64) -> String {
+    if x < 1.0 {
+        let digits = format!("{x:.3}");
+        digits
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    } else {
+        format!("{x:.1}")
+    }
+}
+
 /// `n` and the noun, plural unless `n` is 1: `1 complaint`, `3 complaints`.
 pub fn count(n: u64, noun: &str) -> String {
     if n == 1 {
@@ -207,6 +220,16 @@ mod tests {
     fn truncation_keeps_one_line_and_marks_the_cut() {
         assert_eq!(truncate("a\nb", 10), "a b");
         assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn means_keep_the_digits_a_ratio_needs_and_counts_agree_in_number() {
+        assert_eq!(mean(0.125), "0.125");
+        assert_eq!(mean(0.5), "0.5");
+        assert_eq!(mean(0.0), "0");
+        assert_eq!(mean(2.54), "2.5");
+        assert_eq!(count(1, "complaint"), "1 complaint");
+        assert_eq!(count(0, "complaint"), "0 complaints");
     }
 
     #[test]

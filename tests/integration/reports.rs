@@ -559,6 +559,26 @@ fn trends_in_long_form_with_periods_and_spikes() {
         .ok()
         .to_string();
     assert!(table.contains("▲ 6.0x"), "{table}");
+    // A --since in the middle of a week (Wednesday of W43) counts W43 whole, so the first
+    // week is not a part-week that would drag the mean down.
+    let mid = g
+        .run(&[
+            "trends",
+            "--by",
+            "category",
+            "--every",
+            "week",
+            "--since",
+            "2026-10-21",
+            "--format",
+            "csv",
+        ])
+        .ok()
+        .to_string();
+    assert!(
+        mid.starts_with("period,category,count\n2026-W43,billing,1\n"),
+        "{mid}"
+    );
     let lines = g
         .run(&["trends", "--by", "category", "--format", "jsonl"])
         .ok()
@@ -586,6 +606,24 @@ fn trends_refuse_bad_dimensions_and_periods() {
     g.run(&["trends", "--by", "category", "--every", "fortnight"])
         .fails(2);
     g.run(&["trends", "--by", "fields.bad key"]).fails(2);
+    let err = g
+        .run(&["trends", "--by", "category,category"])
+        .fails(2)
+        .to_string();
+    assert!(err.contains("--by names category twice"), "{err}");
+    let err = g
+        .run(&[
+            "trends",
+            "--by",
+            "category",
+            "--since",
+            "2026-11-10",
+            "--until",
+            "2026-11-01",
+        ])
+        .fails(2)
+        .to_string();
+    assert!(err.contains("is after --until"), "{err}");
 }
 
 #[test]
