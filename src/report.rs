@@ -499,6 +499,8 @@ pub fn percentile(sorted: &[i64], p: u32) -> Option<i64> {
 pub struct Report {
     pub as_of: String,
     pub complaints: u64,
+    /// Complaint files that could not be read, so are not counted (each is named on stderr).
+    pub unreadable_files: u64,
     pub open: Open,
     pub needs_action: Vec<ActionJson>,
     pub volume: Volume,
@@ -597,6 +599,26 @@ impl Open {
 }
 
 impl Report {
+    /// The warning that some files were left out, if any were.
+    pub fn unreadable_warning(&self) -> Option<String> {
+        (self.unreadable_files > 0).then(|| {
+            format!(
+                "{} could not be read and {} not counted; `gripe check` names {}",
+                crate::output::count(self.unreadable_files, "complaint file"),
+                if self.unreadable_files == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
+                if self.unreadable_files == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
+            )
+        })
+    }
+
     /// How many things need action, and on how many complaints when some have several.
     pub fn needs_action_count(&self) -> String {
         let actions = &self.needs_action;
@@ -898,6 +920,7 @@ pub fn finish(acc: Accumulator, scope: &Scope<'_>, short: &dyn Fn(&str) -> Strin
     Report {
         as_of: crate::when::format_timestamp(&zone.in_zone(&scope.as_of)),
         complaints: acc.complaints,
+        unreadable_files: 0,
         open: Open {
             total: acc.open_total,
             by_stage,

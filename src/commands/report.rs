@@ -101,7 +101,8 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         },
     );
     let short_ids = ShortIds::new(all_ids.iter().map(String::as_str));
-    let report = finish(acc, &scope, &|id| short_ids.get(id).to_string());
+    let mut report = finish(acc, &scope, &|id| short_ids.get(id).to_string());
+    report.unreadable_files = bad as u64;
     let text = match args.format {
         ReportFormat::Json => {
             let mut value = json::value(&report);
@@ -153,6 +154,18 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
         let _ = writeln!(s, "## {title}");
     } else {
         let _ = writeln!(s, "{}", p.bold(&title));
+    }
+    if let Some(warning) = r.unreadable_warning() {
+        let line = format!("warning: {warning}");
+        let _ = writeln!(
+            s,
+            "\n{}",
+            if md {
+                format!("**{line}**")
+            } else {
+                p.red(&line)
+            }
+        );
     }
 
     heading(&mut s, &format!("Open: {}", r.open.total));

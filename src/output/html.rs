@@ -105,6 +105,7 @@ a { color: var(--accent); }
 .card .detail { display: block; font-size: .8125rem; color: var(--muted); }
 .big { font-size: 1.6rem; font-weight: 700; line-height: 1.3; }
 .card.alert { background: #fbeee6; }
+.warning { background: #fbeee6; border-left: 4px solid #b35806; padding: .5em 1em; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(19rem, 1fr)); gap: 1rem 2rem; align-items: start; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -186,7 +187,8 @@ pub fn render(r: &Report) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
          <meta name=\"generator\" content=\"gripe {}\"/>\n<title>{}</title>\n<style>{STYLE}</style>\n\
          </head>\n<body>\n<main>\n<header>\n<h1>Complaints report</h1>\n\
-         <p class=\"sub\">As of {} · {} complaints counted</p>\n<nav aria-label=\"Sections\"><ul>",
+         <p class=\"sub\">As of {} · {} complaints counted · {} files could not be read</p>\n\
+         <nav aria-label=\"Sections\"><ul>",
         env!("CARGO_PKG_VERSION"),
         esc(&title),
         hooked(
@@ -197,11 +199,23 @@ pub fn render(r: &Report) -> String {
             &r.as_of
         ),
         span("/complaints", &r.complaints, &r.complaints.to_string()),
+        span(
+            "/unreadable_files",
+            &r.unreadable_files,
+            &r.unreadable_files.to_string()
+        ),
     );
     for (id, name) in SECTIONS {
         let _ = write!(s, "<li><a href=\"#{id}\">{name}</a></li>");
     }
     s.push_str("</ul></nav>\n</header>\n");
+    if let Some(warning) = r.unreadable_warning() {
+        let _ = writeln!(
+            s,
+            "<p class=\"warning\" role=\"alert\">Warning: {}</p>",
+            esc(&warning)
+        );
+    }
     summary(&mut s, r);
     needs_action(&mut s, r);
     open(&mut s, r);

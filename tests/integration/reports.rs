@@ -281,6 +281,7 @@ struct ReportJson {
     schema: String,
     as_of: String,
     complaints: u64,
+    unreadable_files: u64,
     open: serde_json::Value,
     needs_action: Vec<ActionJson>,
     volume: serde_json::Value,
@@ -683,4 +684,32 @@ fn short_ids_in_a_filtered_report_are_unique_in_the_whole_folder() {
     let r = json(&g.run(&["report", "--format", "json", "--category", "billing"]));
     assert_eq!(r["complaints"], 1);
     assert_eq!(r["needs_action"][0]["short_id"], "k7m2a");
+}
+
+#[test]
+fn a_report_says_in_itself_when_files_were_left_out() {
+    let g = Gripe::new();
+    g.open(&["Counted"]);
+    g.write("complaints/2026/11/zzzzzzzzzzzzzzzz.toml", "id = \"zzzz\n");
+    let run = g.run(&["report"]);
+    run.fails(4);
+    assert!(
+        run.stdout
+            .contains("warning: 1 complaint file could not be read and is not counted"),
+        "{}",
+        run.stdout
+    );
+    let run = g.run(&["report", "--format", "json"]);
+    run.fails(4);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (doc["complaints"].as_u64(), doc["unreadable_files"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let run = g.run(&["report", "--format", "html"]);
+    assert!(
+        run.stdout.contains("<p class=\"warning\" role=\"alert\">"),
+        "{}",
+        run.stdout
+    );
 }
