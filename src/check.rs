@@ -203,7 +203,7 @@ impl Report {
 }
 
 /// What is wrong inside one complaint.
-fn inconsistencies(c: &Complaint, config: &Config, zone: &Zone) -> Vec<String> {
+pub fn inconsistencies(c: &Complaint, config: &Config, zone: &Zone) -> Vec<String> {
     let workflow = &config.workflow;
     let mut out = Vec::new();
     let Some(current) = workflow.index(&c.stage) else {
@@ -255,7 +255,7 @@ fn inconsistencies(c: &Complaint, config: &Config, zone: &Zone) -> Vec<String> {
     let opened = c.opened.instant(zone);
     if let Some(early) = c.events.iter().find(|e| e.at.instant(zone) < opened) {
         out.push(format!(
-            "a {} event at {} comes before the complaint was opened ({})",
+            "the {} event at {} comes before the complaint was opened ({})",
             early.kind.as_str(),
             early.at,
             c.opened

@@ -120,7 +120,11 @@ pub enum Error {
     NotSetUp { problems: Vec<String> },
 
     #[error("{path}: changed on disk while gripe was editing it; nothing was written", path = path.display())]
-    ChangedMeanwhile { path: PathBuf },
+    ChangedMeanwhile {
+        path: PathBuf,
+        /// Where the text that was not written was kept (an edit made in an editor).
+        kept: Option<PathBuf>,
+    },
 
     #[error("{path}: another gripe has been writing it for {}s; nothing was written", waited.as_secs_f64(), path = path.display())]
     Locked {
@@ -226,7 +230,13 @@ impl Error {
                 "run `gripe resolve {}` to merge both sides, or remove the markers by hand",
                 stem(&location.path)
             )],
-            Error::ChangedMeanwhile { .. } => {
+            Error::ChangedMeanwhile {
+                kept: Some(kept), ..
+            } => vec![format!(
+                "your edit is kept in {}: run `gripe edit` again and copy your changes in",
+                kept.display()
+            )],
+            Error::ChangedMeanwhile { kept: None, .. } => {
                 vec!["run the command again: it will apply to the new content".to_string()]
             }
             Error::Locked { .. } => vec![
@@ -352,7 +362,10 @@ mod tests {
                 EXIT_WRITE_REFUSED,
             ),
             (
-                Error::ChangedMeanwhile { path: "p".into() },
+                Error::ChangedMeanwhile {
+                    path: "p".into(),
+                    kept: None,
+                },
                 EXIT_WRITE_REFUSED,
             ),
             (

@@ -612,6 +612,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace<'_>) -> Result<(
             if current != expected {
                 return Err(Error::ChangedMeanwhile {
                     path: path.to_path_buf(),
+                    kept: None,
                 });
             }
             temp.persist(path).map_err(|e| write_error(e.error))?;

@@ -8,6 +8,7 @@ use std::process::Command;
 use super::commit;
 use super::commit_repo;
 use super::say;
+use crate::check::inconsistencies;
 use crate::cli::EditArgs;
 use crate::complaint::Complaint;
 use crate::complaint::Event;
@@ -23,6 +24,7 @@ use crate::keys::KeyPath;
 use crate::keys::keys_of;
 use crate::store::Store;
 use crate::store::replace_read_file;
+use crate::when::Zone;
 
 const NOTE_PREFIX: &str = "# gripe: ";
 
@@ -39,21 +41,26 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
     };
     let original = store.read_text(path)?;
     let before = read_complaint(path, &original).ok();
+    let stamp = ctx.stamp(args.change.by.as_deref())?;
+    let zone = ctx.calendar()?.zone;
     let edited = with_editor(&editor, &original, |text| {
-        validate(store, path, before.as_ref(), text)?;
-        Ok(text.to_string())
+        let recorded = recorded(path, before.as_ref(), text, &stamp)?;
+        validate(store, &zone, path, before.as_ref(), text, &recorded)?;
+        Ok(recorded)
     })?;
-    let Some(text) = edited.filter(|t| *t != original) else {
+    let Some((changes, text)) = edited.filter(|(_, t)| *t != original) else {
         say(&format!("{}: no changes", resolved.short));
         return Ok(());
     };
-    let (mut doc, after) = ComplaintDoc::parse(path, &text)?;
-    let stamp = ctx.stamp(args.change.by.as_deref())?;
-    let changes = before
-        .as_ref()
-        .map(|b| record_changes(&mut doc, b, &after, &stamp))
-        .unwrap_or(0);
-    replace_read_file(path, doc.render().as_bytes(), original.as_bytes())?;
+    if let Err(error) = replace_read_file(path, text.as_bytes(), original.as_bytes()) {
+        return Err(match error {
+            Error::ChangedMeanwhile { path, kept: None } => Error::ChangedMeanwhile {
+                path,
+                kept: keep(&text),
+            },
+            error => error,
+        });
+    }
     say(&format!(
         "{}: saved {} ({changes} field change(s) recorded)",
         resolved.short,
@@ -67,10 +74,45 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
     )
 }
 
+/// Keeps `text` in a temp file that outlives gripe, for a person to copy from.
+fn keep(text: &str) -> Option<std::path::PathBuf> {
+    let mut file = tempfile::Builder::new()
+        .prefix("gripe-")
+        .suffix(".toml")
+        .tempfile()
+        .ok()?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).ok()?;
+    file.keep().ok().map(|(_, path)| path)
+}
+
+/// The edited `text` with an event recorded for each change the person made by hand, and how
+/// many there were.
+fn recorded(
+    path: &Path,
+    before: Option<&Complaint>,
+    text: &str,
+    stamp: &Stamp,
+) -> Result<(usize, String)> {
+    let (mut doc, after) = ComplaintDoc::parse(path, text)?;
+    let changes = before
+        .map(|b| record_changes(&mut doc, b, &after, stamp))
+        .unwrap_or(0);
+    Ok((changes, doc.render()))
+}
+
 /// What an edited file must be: a readable complaint, with the same id, in a known stage, with
-/// values the team's vocabulary allows.
-fn validate(store: &Store, path: &Path, before: Option<&Complaint>, text: &str) -> Result<()> {
-    store.check_size(path, text)?;
+/// values the team's vocabulary allows; and, with the changes recorded as events, nothing that
+/// `gripe check` would call invalid that it did not already (a stage entered without what it
+/// requires, an opening after the first event).
+fn validate(
+    store: &Store,
+    zone: &Zone,
+    path: &Path,
+    before: Option<&Complaint>,
+    text: &str,
+    (_, recorded): &(usize, String),
+) -> Result<()> {
+    store.check_size(path, recorded)?;
     let after = read_complaint(path, text)?;
     let at = |needle: &str| Location::at_offset(path, text, text.find(needle).unwrap_or(0));
     let invalid = |needle: &str, message: String, hint: String| Error::InvalidFile {
@@ -101,6 +143,24 @@ fn validate(store: &Store, path: &Path, before: Option<&Complaint>, text: &str) 
                 e.hints().join("; "),
             ));
         }
+    }
+    let saved = read_complaint(path, recorded)?;
+    let known = before
+        .map(|b| inconsistencies(b, &store.config, zone))
+        .unwrap_or_default();
+    if let Some(problem) = inconsistencies(&saved, &store.config, zone)
+        .into_iter()
+        .find(|p| !known.contains(p))
+    {
+        let key = match before {
+            Some(b) if b.opened != after.opened => "opened",
+            _ => "stage",
+        };
+        return Err(invalid(
+            key,
+            problem,
+            "fix it in the file; `gripe advance --force` records a stage entered without what it requires".into(),
+        ));
     }
     Ok(())
 }

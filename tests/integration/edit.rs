@@ -107,6 +107,63 @@ fn saving_the_same_invalid_text_again_gives_up_keeps_the_edit_and_the_file() {
 }
 
 #[test]
+fn an_edit_cannot_skip_what_a_stage_requires_or_open_after_the_history() {
+    let g = Gripe::new();
+    let id = g.open(&["Late parcel"]);
+    let before = g.read(&id);
+    for (step, expected) in [
+        (
+            r#"sed -i 's/^stage = "new"/stage = "closed"/' "$1""#,
+            "in `closed` without resolution.action, which `resolved` requires",
+        ),
+        (
+            r#"sed -i 's/^opened = .*/opened = 2030-01-01T00:00:00Z/' "$1""#,
+            "the opened event at 2026-11-23T09:00:00+09:00 comes before the complaint was opened",
+        ),
+    ] {
+        let ed = editor(&g, &[step, "true"]);
+        std::fs::remove_file(g.path().join("editor.sh.count")).ok();
+        let run = g.run_with_env(&[("GRIPE_EDITOR", &ed)], &["edit", &id]);
+        let err = run.fails(4).to_string();
+        assert!(err.contains(expected), "{expected} in\n{err}");
+        assert_eq!(g.read(&id), before);
+    }
+}
+
+#[test]
+fn an_edit_that_lost_a_race_is_kept_and_the_error_says_where() {
+    let g = Gripe::new();
+    let id = g.open(&["Late parcel"]);
+    let file = g.file(&id);
+    // The editor changes the title, and meanwhile another gripe adds a note.
+    let ed = editor(
+        &g,
+        &[&format!(
+            r#"sed -i 's/^title = .*/title = "Late parcel, twice"/' "$1"; GRIPE_EDITOR= '{}' --dir '{}' note {id} meanwhile"#,
+            env!("CARGO_BIN_EXE_gripe"),
+            g.path().join("complaints").display()
+        )],
+    );
+    let err = g
+        .run_with_env(&[("GRIPE_EDITOR", &ed)], &["edit", &id])
+        .fails(5)
+        .to_string();
+    let kept = err
+        .lines()
+        .find_map(|l| l.strip_prefix("hint: your edit is kept in "))
+        .and_then(|l| l.split(':').next())
+        .expect(&err);
+    assert!(
+        std::fs::read_to_string(kept)
+            .unwrap()
+            .contains("title = \"Late parcel, twice\""),
+        "{err}"
+    );
+    let now = std::fs::read_to_string(file).unwrap();
+    assert!(now.contains("meanwhile") && !now.contains("twice"), "{now}");
+}
+
+#[test]
 fn the_id_cannot_be_edited_away() {
     let g = Gripe::new();
     let id = g.open(&["Late parcel"]);

@@ -611,7 +611,7 @@ fn check_finds_inconsistent_files() {
         "the header says stage `resolved` but the events end in `new`",
         "category `bilin` is not in the vocabulary",
         "in `resolved` without resolution.action, which `resolved` requires",
-        "a note event at 2026-11-19T10:00:00+09:00 comes before the complaint was opened",
+        "the note event at 2026-11-19T10:00:00+09:00 comes before the complaint was opened",
         "outside the layout: expected at complaints/2026/11/",
     ] {
         assert!(findings.contains(expected), "{expected} in\n{findings}");
