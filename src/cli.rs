@@ -18,7 +18,7 @@ Exit codes:
   1  `gripe check` found problems of a --fail-on kind; `gripe git setup --check`: not set up
   2  usage error: bad flag, value or date, or a step the workflow refuses
   3  no complaint matches the id, or the prefix matches several
-  4  invalid complaint or config file(s), or rows an import could not import
+  4  invalid complaint or config file(s), one id in two files, or rows an import could not import
   5  write refused or failed: conflict markers, lock held, file changed meanwhile, disk
 
 Environment:

@@ -83,6 +83,20 @@ pub enum Error {
         candidates: Vec<String>,
     },
 
+    #[error("{complaint} has no follow-up matching `{prefix}`")]
+    NoFollowup { complaint: String, prefix: String },
+
+    #[error("`{prefix}` matches {} follow-ups of {complaint}: {}", candidates.len(), candidates.join(", "))]
+    AmbiguousFollowup {
+        complaint: String,
+        prefix: String,
+        candidates: Vec<String>,
+    },
+
+    /// Two files hold a complaint with the same id (a copied file, or a bad merge).
+    #[error("complaint {id} is in {} files: {}", paths.len(), paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    DuplicateId { id: String, paths: Vec<PathBuf> },
+
     #[error("{location}: {message}")]
     InvalidFile {
         location: Location,
@@ -192,8 +206,12 @@ impl Error {
         match self {
             Error::Clap(e) if !e.use_stderr() => EXIT_OK,
             Error::Clap(_) | Error::Usage { .. } => EXIT_USAGE,
-            Error::NotFound { .. } | Error::Ambiguous { .. } => EXIT_NOT_FOUND,
+            Error::NotFound { .. }
+            | Error::Ambiguous { .. }
+            | Error::NoFollowup { .. }
+            | Error::AmbiguousFollowup { .. } => EXIT_NOT_FOUND,
             Error::InvalidFile { .. }
+            | Error::DuplicateId { .. }
             | Error::Read { .. }
             | Error::BadFiles { .. }
             | Error::Unmergeable { .. }
@@ -226,6 +244,22 @@ impl Error {
             Error::Ambiguous { .. } => {
                 vec!["type more characters of the id to pick one".to_string()]
             }
+            Error::NoFollowup { complaint, .. } => vec![format!(
+                "`gripe followup list {complaint}` shows its follow-ups"
+            )],
+            Error::AmbiguousFollowup {
+                complaint,
+                candidates,
+                ..
+            } if candidates.iter().all(|c| *c == candidates[0]) => vec![format!(
+                "two follow-ups share one id; give one of them another in the file (`gripe edit {complaint}`)"
+            )],
+            Error::AmbiguousFollowup { .. } => {
+                vec!["type more characters of the follow-up id to pick one".to_string()]
+            }
+            Error::DuplicateId { .. } => vec![
+                "keep one of the files and delete the other (`git log` on each shows where it came from); `gripe check` lists every duplicate".to_string(),
+            ],
             Error::ConflictMarkers { location } => vec![format!(
                 "run `gripe resolve {}` to merge both sides, or remove the markers by hand",
                 stem(&location.path)

@@ -397,6 +397,10 @@ impl Store {
                 short: self.short_id_among(id, &near),
                 path: path.clone(),
             }),
+            many if many.iter().all(|(id, _)| *id == many[0].0) => Err(Error::DuplicateId {
+                id: many[0].0.clone(),
+                paths: many.iter().map(|(_, path)| path.clone()).collect(),
+            }),
             many => Err(Error::Ambiguous {
                 prefix,
                 candidates: many

@@ -36,7 +36,20 @@ pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         )
         .finish();
     let files = report.files;
-    let short_ids = ShortIds::new(report.ids.iter().map(|(id, _)| id.as_str()));
+    // Files that could not be read still hold ids a prefix must not clash with: their names.
+    let unreadable = report
+        .findings
+        .iter()
+        .filter(|f| f.id.is_none())
+        .filter_map(|f| f.path.file_stem()?.to_str())
+        .filter(|stem| crate::id::is_canonical(stem));
+    let short_ids = ShortIds::new(
+        report
+            .ids
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .chain(unreadable),
+    );
     let failing: usize = report
         .findings
         .iter()

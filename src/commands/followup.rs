@@ -159,8 +159,9 @@ fn done(args: &FollowupDoneArgs, ctx: &Ctx) -> Result<()> {
                     .collect();
                 match matching.as_slice() {
                     [] => {
-                        return Err(Error::NotFound {
-                            prefix: format!("{} follow-up {prefix}", resolved.short),
+                        return Err(Error::NoFollowup {
+                            complaint: resolved.short.clone(),
+                            prefix,
                         });
                     }
                     [one] if one.done.is_some() => {
@@ -171,7 +172,8 @@ fn done(args: &FollowupDoneArgs, ctx: &Ctx) -> Result<()> {
                     }
                     [one] => *one,
                     many => {
-                        return Err(Error::Ambiguous {
+                        return Err(Error::AmbiguousFollowup {
+                            complaint: resolved.short.clone(),
                             prefix,
                             candidates: many.iter().map(|f| f.id.clone()).collect(),
                         });

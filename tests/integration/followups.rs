@@ -380,7 +380,16 @@ fn done_marks_the_only_open_followup_or_the_named_one() {
         .fails(2)
         .to_string();
     assert!(err.contains("already done"), "{err}");
-    g.run(&["followup", "done", &id, "zzzz"]).fails(3);
+    let err = g
+        .run(&["followup", "done", &id, "zzzz"])
+        .fails(3)
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "gripe: error: {id} has no follow-up matching `zzzz`\nhint: `gripe followup list {id}` shows its follow-ups\n"
+        )
+    );
     let table = g.run(&["followup", "list", &id]).ok().to_string();
     assert!(
         table.starts_with("ID      DUE         STATE  DONE              NOTE\n"),
@@ -644,4 +653,28 @@ fn check_exits_four_when_a_file_cannot_be_read_at_all() {
     run.fails(4);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["unreadable"], 1);
+}
+
+#[test]
+fn check_gives_short_ids_that_work_beside_files_it_cannot_read() {
+    let g = Gripe::new();
+    g.write(
+        "complaints/2026/11/abcd000000000000.toml",
+        "id = \"abcd000000000000\n",
+    );
+    g.write(
+        "complaints/2026/11/abcd100000000000.toml",
+        "id = \"abcd100000000000\"\ntitle = \"Never acknowledged\"\nopened = 2026-11-01T09:00:00Z\nstage = \"new\"\n",
+    );
+    let run = g.run(&["check", "--fail-on", "all"]);
+    run.fails(1);
+    let out = &run.stdout;
+    let short = out
+        .lines()
+        .find(|l| l.starts_with("sla"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .expect(&out)
+        .to_string();
+    assert_eq!(short, "abcd1", "{out}");
+    assert!(g.run(&["show", &short]).ok().contains("Never acknowledged"));
 }
