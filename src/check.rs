@@ -63,16 +63,31 @@ impl FindingKind {
 
     /// The kinds a `--fail-on` list names; `all` is every kind.
     pub fn parse_list(names: &[String]) -> Result<Vec<FindingKind>, String> {
+        let names: Vec<&str> = names
+            .iter()
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+            .collect();
+        // An empty list is more likely an unset variable in a CI script than a wish never to
+        // fail, so that wish is spelled out.
+        if names.is_empty() {
+            return Err(
+                "no kinds given; to report without ever failing, say --fail-on none".into(),
+            );
+        }
         let mut kinds = Vec::new();
-        for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        for name in names {
             if name == "all" {
                 return Ok(FindingKind::ALL.to_vec());
+            }
+            if name == "none" {
+                continue;
             }
             let kind = FindingKind::ALL
                 .into_iter()
                 .find(|k| k.as_str() == name)
                 .ok_or_else(|| {
-                    format!("`{name}` is not a kind of finding: invalid, conflicts, layout, overdue, sla, promises or all")
+                    format!("`{name}` is not a kind of finding: invalid, conflicts, layout, overdue, sla, promises, all or none")
                 })?;
             if !kinds.contains(&kind) {
                 kinds.push(kind);

@@ -663,7 +663,7 @@ pub enum CheckFormat {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Kinds of finding that make the exit code 1: invalid, conflicts, layout, overdue, sla,
-    /// promises, all
+    /// promises, all, or none (report only)
     #[arg(
         long,
         value_name = "KINDS",

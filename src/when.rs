@@ -313,15 +313,27 @@ impl Serialize for When {
 /// second.
 pub fn now_from_env(value: Option<&str>) -> Result<Timestamp> {
     match value {
-        Some(s) => match s.parse::<When>() {
-            Ok(When::Zoned(t)) => Ok(t),
-            Ok(When::Local(l)) => Ok(local_zone_now().at_local(l)),
-            Ok(When::Date(d)) => Ok(local_zone_now().start_of_day(d)),
-            Err(_) => Err(Error::usage_hint(
-                format!("GRIPE_NOW=`{s}` is not a datetime"),
-                "write it as RFC 3339, like 2026-11-23T09:00:00+09:00",
-            )),
-        },
+        Some(s) => {
+            let now = match s.parse::<When>() {
+                Ok(When::Zoned(t)) => t,
+                Ok(When::Local(l)) => local_zone_now().at_local(l),
+                Ok(When::Date(d)) => local_zone_now().start_of_day(d),
+                Err(_) => {
+                    return Err(Error::usage_hint(
+                        format!("GRIPE_NOW=`{s}` is not a datetime"),
+                        "write it as RFC 3339, like 2026-11-23T09:00:00+09:00",
+                    ));
+                }
+            };
+            // Dates gripe writes stay within 1900-9999; a clock at the edge would push a
+            // follow-up or a deadline out of that range.
+            if !(1900..=9000).contains(&now.year()) {
+                return Err(Error::usage(format!(
+                    "GRIPE_NOW=`{s}` is out of range (years 1900 to 9000)"
+                )));
+            }
+            Ok(now)
+        }
         None => {
             let now = chrono::Local::now().fixed_offset();
             Ok(now.with_nanosecond(0).unwrap_or(now))

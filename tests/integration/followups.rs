@@ -570,6 +570,9 @@ fn check_exits_one_only_for_the_kinds_it_fails_on() {
     json_check(&g, "sla", 1);
     json_check(&g, "promises", 1);
     json_check(&g, "all", 1);
+    json_check(&g, "none", 0);
+    let err = g.run(&["check", "--fail-on", ""]).fails(2).to_string();
+    assert!(err.contains("say --fail-on none"), "{err}");
     g.run(&["check"]).ok();
     g.write(
         "complaints/2026/11/bad0000000000000.toml",

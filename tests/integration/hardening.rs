@@ -364,6 +364,17 @@ fn dates_out_of_range_and_unknown_stages_are_refused() {
     assert!(err.contains("out of range"), "{err}");
     let id = g.open(&["x"]);
     g.run(&["set", &id, "promised_by=2026-13-01"]).fails(2);
+    let err = g
+        .run_with_env(
+            &[("GRIPE_NOW", "9999-12-31T23:00:00Z")],
+            &["followup", &id, "--in", "1d", "call"],
+        )
+        .fails(2)
+        .to_string();
+    assert!(
+        err.contains("is out of range (years 1900 to 9000)"),
+        "{err}"
+    );
     let path = g.file(&id);
     let text = std::fs::read_to_string(&path)
         .unwrap()
