@@ -676,7 +676,7 @@ fn check_gives_short_ids_that_work_beside_files_it_cannot_read() {
         .lines()
         .find(|l| l.starts_with("sla"))
         .and_then(|l| l.split_whitespace().nth(1))
-        .expect(&out)
+        .expect(out)
         .to_string();
     assert_eq!(short, "abcd1", "{out}");
     assert!(g.run(&["show", &short]).ok().contains("Never acknowledged"));
