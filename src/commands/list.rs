@@ -163,6 +163,8 @@ pub struct Line {
     pub promised_by: Option<When>,
     pub promise: Option<PromiseState>,
     pub clocks: [ClockState; 2],
+    /// The clock that matters now: acknowledging until that is done, then resolving.
+    pub current_clock: (&'static str, ClockState),
     pub flags: Vec<&'static str>,
     pub json: Option<serde_json::Value>,
 }
@@ -189,6 +191,10 @@ impl Line {
             promised_by: c.promised_by,
             promise: status.promise.as_ref().map(|p| p.state),
             clocks: [status.clocks[0].state, status.clocks[1].state],
+            current_clock: match &status.clocks {
+                [ack, _] if ack.stopped.is_none() => ("ack", ack.state),
+                [_, resolve] => ("resolve", resolve.state),
+            },
             flags: status.flags(),
             json: with_json.then(|| json::value(&ComplaintJson::new(listed, "", zone))),
         }
@@ -292,7 +298,7 @@ pub fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: Layout) -
     } else {
         Rows::new(&[
             "ID", "OPENED", "STAGE", "SEV", "CATEGORY", "ASSIGNEE", "CUSTOMER", "TITLE", "NEXT",
-            "FLAGS",
+            "PROMISE", "SLA", "FLAGS",
         ])
     };
     for l in lines {
@@ -328,10 +334,15 @@ pub fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: Layout) -
                 text(&l.category),
                 text(&l.assignee),
                 cut(&customer, 20),
-                cut(&l.title, 48),
+                cut(&l.title, 40),
                 l.next
                     .map(|(due, _)| due.date(zone).to_string())
                     .unwrap_or_default(),
+                match (l.promised_by, l.promise) {
+                    (Some(by), Some(state)) => format!("{} {}", by.date(zone), state.as_str()),
+                    _ => String::new(),
+                },
+                format!("{} {}", l.current_clock.0, json::name(&l.current_clock.1)),
                 flags,
             ]);
             rows.paint(0, colour::CYAN);
@@ -339,7 +350,12 @@ pub fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: Layout) -
             if matches!(l.next, Some((_, FollowupState::Overdue))) {
                 rows.paint(8, colour::RED);
             }
-            rows.paint(9, colour::RED);
+            match l.promise {
+                Some(PromiseState::Broken) => rows.paint(9, colour::RED),
+                Some(PromiseState::AtRisk) => rows.paint(9, colour::YELLOW),
+                _ => {}
+            }
+            rows.paint(11, colour::RED);
         }
     }
     rows

@@ -444,6 +444,12 @@ fn a_promise_is_kept_broken_or_at_risk_and_changes_record_both_dates() {
     let status =
         |g: &Gripe| json(&g.run(&["show", &id, "--format", "json"]))["complaint"]["status"].clone();
     assert_eq!(status(&g)["promise"]["state"], "pending");
+    assert!(
+        g.run(&["list"])
+            .ok()
+            .contains("2026-11-24 pending  ack running"),
+        "the list table shows the promise and the clock that runs"
+    );
     g.set_now("2026-11-24T02:00:00Z");
     assert_eq!(status(&g)["promise"]["state"], "at-risk");
     assert_eq!(status(&g)["flags"], serde_json::json!(["promise-at-risk"]));

@@ -80,10 +80,10 @@ fn list_is_newest_first_as_a_table() {
     assert_eq!(
         out,
         format!(
-            "ID    OPENED      STAGE   SEV     CATEGORY  ASSIGNEE  CUSTOMER            TITLE                NEXT  FLAGS\n\
-             {c}  2026-11-22  new     low     service             Ben, \"the\" builder  Rude | abrupt agent\n\
-             {b}  2026-11-21  closed  medium  delivery  priya                         Parcel lost\n\
-             {a}  2026-11-20  new     high    billing   mark      Acme Corp           Charged twice              ack-late\n"
+            "ID    OPENED      STAGE   SEV     CATEGORY  ASSIGNEE  CUSTOMER            TITLE                NEXT  PROMISE  SLA           FLAGS\n\
+             {c}  2026-11-22  new     low     service             Ben, \"the\" builder  Rude | abrupt agent                 ack running\n\
+             {b}  2026-11-21  closed  medium  delivery  priya                         Parcel lost                         resolve met\n\
+             {a}  2026-11-20  new     high    billing   mark      Acme Corp           Charged twice                       ack breached  ack-late\n"
         )
     );
 }
@@ -145,7 +145,7 @@ fn an_empty_result_is_success_with_headers() {
     let (g, _) = three();
     assert_eq!(
         g.run(&["list", "--assignee", "nobody"]).ok(),
-        "ID  OPENED  STAGE  SEV  CATEGORY  ASSIGNEE  CUSTOMER  TITLE  NEXT  FLAGS\n"
+        "ID  OPENED  STAGE  SEV  CATEGORY  ASSIGNEE  CUSTOMER  TITLE  NEXT  PROMISE  SLA  FLAGS\n"
     );
     assert_eq!(
         g.run(&["list", "--assignee", "nobody", "--format", "jsonl"])
@@ -183,7 +183,7 @@ fn markdown_escapes_pipes() {
         .run(&["list", "--format", "markdown", "--severity", "low"])
         .ok()
         .to_string();
-    assert!(md.starts_with("| ID | OPENED | STAGE | SEV | CATEGORY | ASSIGNEE | CUSTOMER | TITLE | NEXT | FLAGS |\n|---|---|---|---|---|---|---|---|---|---|\n"), "{md}");
+    assert!(md.starts_with("| ID | OPENED | STAGE | SEV | CATEGORY | ASSIGNEE | CUSTOMER | TITLE | NEXT | PROMISE | SLA | FLAGS |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"), "{md}");
     assert!(md.contains("| Rude \\| abrupt agent |"), "{md}");
 }
 
