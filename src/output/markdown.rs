@@ -15,13 +15,16 @@ pub fn render(rows: &Rows) -> String {
     text
 }
 
-/// A cell on one line, with the characters markdown would read as table syntax escaped.
+/// A cell on one line, with the characters markdown would read as table syntax escaped, and
+/// control characters shown as escapes (a summary is often read in a terminal first).
 pub fn escape(cell: &str) -> String {
-    cell.split_whitespace()
+    let cell = cell
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .replace('\\', "\\\\")
-        .replace('|', "\\|")
+        .replace('|', "\\|");
+    super::printable(&cell)
 }
 
 #[cfg(test)]
@@ -33,5 +36,8 @@ mod tests {
         let mut rows = Rows::new(&["a", "b"]);
         rows.push(vec!["x|y".into(), "1\n2".into()]);
         assert_eq!(render(&rows), "| a | b |\n|---|---|\n| x\\|y | 1 2 |\n");
+        let mut rows = Rows::new(&["t"]);
+        rows.push(vec!["a\u{1b}]0;owned\u{7}b".into()]);
+        assert_eq!(render(&rows), "| t |\n|---|\n| a\\u{1b}]0;owned\\u{7}b |\n");
     }
 }
