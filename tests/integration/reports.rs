@@ -488,37 +488,21 @@ fn trends_in_long_form_with_periods_and_spikes() {
         file(&format!("2026-11-24T{hour}:00:00Z"), Some("billing"));
     }
     file("2026-11-25T10:00:00Z", None);
-    let out = g
-        .run(&[
-            "trends",
-            "--by",
-            "category",
-            "--every",
-            "week",
-            "--since",
-            "2026-10-19",
-            "--format",
-            "csv",
-        ])
-        .ok()
-        .to_string();
+    let weekly = |since: &str, more: &[&str]| {
+        let mut args = vec![
+            "trends", "--by", "category", "--every", "week", "--since", since,
+        ];
+        args.extend_from_slice(more);
+        g.run(&args)
+    };
+    let out = weekly("2026-10-19", &["--format", "csv"]).ok().to_string();
     assert_eq!(
         out,
         "period,category,count\n\
          2026-W43,billing,1\n2026-W44,billing,1\n2026-W45,billing,1\n2026-W46,billing,1\n2026-W47,billing,1\n2026-W48,billing,6\n\
          2026-W43,(none),0\n2026-W44,(none),0\n2026-W45,(none),0\n2026-W46,(none),0\n2026-W47,(none),0\n2026-W48,(none),1\n"
     );
-    let doc = json(&g.run(&[
-        "trends",
-        "--by",
-        "category",
-        "--every",
-        "week",
-        "--since",
-        "2026-10-19",
-        "--format",
-        "json",
-    ]));
+    let doc = json(&weekly("2026-10-19", &["--format", "json"]));
     assert_eq!(doc["schema"], "gripe.trends/1");
     assert_eq!(doc["by"], serde_json::json!(["category"]));
     assert_eq!(
@@ -533,49 +517,16 @@ fn trends_in_long_form_with_periods_and_spikes() {
         doc["rows"][5],
         serde_json::json!({"period": "2026-W48", "category": "billing", "count": 6})
     );
-    let strict = json(&g.run(&[
-        "trends",
-        "--by",
-        "category",
-        "--every",
-        "week",
-        "--since",
+    let strict = json(&weekly(
         "2026-10-19",
-        "--format",
-        "json",
-        "--spike-threshold",
-        "7",
-    ]));
+        &["--format", "json", "--spike-threshold", "7"],
+    ));
     assert_eq!(strict["spikes"], serde_json::json!([]));
-    let table = g
-        .run(&[
-            "trends",
-            "--by",
-            "category",
-            "--every",
-            "week",
-            "--since",
-            "2026-10-19",
-        ])
-        .ok()
-        .to_string();
+    let table = weekly("2026-10-19", &[]).ok().to_string();
     assert!(table.contains("▲ 6.0x"), "{table}");
     // A --since in the middle of a week (Wednesday of W43) counts W43 whole, so the first
     // week is not a part-week that would drag the mean down.
-    let mid = g
-        .run(&[
-            "trends",
-            "--by",
-            "category",
-            "--every",
-            "week",
-            "--since",
-            "2026-10-21",
-            "--format",
-            "csv",
-        ])
-        .ok()
-        .to_string();
+    let mid = weekly("2026-10-21", &["--format", "csv"]).ok().to_string();
     assert!(
         mid.starts_with("period,category,count\n2026-W43,billing,1\n"),
         "{mid}"
