@@ -315,6 +315,7 @@ fn complaint(
         .collect(),
         followups,
         events,
+        misplaced: Vec::new(),
     }
 }
 

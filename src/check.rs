@@ -267,6 +267,11 @@ pub fn inconsistencies(c: &Complaint, config: &Config, zone: &Zone) -> Vec<Strin
             }
         }
     }
+    for stray in &c.misplaced {
+        out.push(format!(
+            "{stray}, where it means nothing (a plain text merge puts lines there); delete it, or move it to the top if it is the value to keep"
+        ));
+    }
     let opened = c.opened.instant(zone);
     if let Some(early) = c.events.iter().find(|e| e.at.instant(zone) < opened) {
         out.push(format!(

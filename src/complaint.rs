@@ -48,7 +48,28 @@ pub struct Complaint {
     pub followups: Vec<Followup>,
     #[serde(default, rename = "event", skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
+    /// Header keys found inside a `[[followup]]` or `[[event]]` table, where they mean nothing
+    /// (a plain text merge can put a line there): `assignee in a [[followup]] table`. Not data
+    /// of the complaint; `gripe check` reports them.
+    #[serde(skip)]
+    pub misplaced: Vec<String>,
 }
+
+/// The keys that belong only at the top of a complaint file, never in its tables.
+pub const HEADER_ONLY_KEYS: [&str; 12] = [
+    "title",
+    "opened",
+    "opened_by",
+    "stage",
+    "severity",
+    "channel",
+    "category",
+    "component",
+    "assignee",
+    "tags",
+    "promised_by",
+    "external_ref",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]

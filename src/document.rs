@@ -19,6 +19,7 @@ use crate::complaint::Complaint;
 use crate::complaint::Event;
 use crate::complaint::FieldValue;
 use crate::complaint::Followup;
+use crate::complaint::HEADER_ONLY_KEYS;
 use crate::conflict::Marker;
 use crate::error::Error;
 use crate::error::Location;
@@ -84,8 +85,12 @@ fn parse_complaint(path: &Path, text: &str) -> Result<Complaint> {
                 ),
             ));
         }
-        Outcome::Unsure => toml::from_str(text)
-            .map_err(|e| invalid(path, text, e.span().map_or(0, |s| s.start), e.message()))?,
+        Outcome::Unsure => {
+            let mut complaint: Complaint = toml::from_str(text)
+                .map_err(|e| invalid(path, text, e.span().map_or(0, |s| s.start), e.message()))?;
+            complaint.misplaced = misplaced_keys(text);
+            complaint
+        }
     };
     if !id::is_canonical(&complaint.id) || complaint.id.len() < id::MIN_PREFIX {
         let offset = text.find(&complaint.id).unwrap_or(0);
@@ -101,6 +106,29 @@ fn parse_complaint(path: &Path, text: &str) -> Result<Complaint> {
         ));
     }
     Ok(complaint)
+}
+
+/// The header keys that sit inside a `[[followup]]` or `[[event]]` table of `text` (which
+/// parses), as `assignee in a [[followup]] table`.
+fn misplaced_keys(text: &str) -> Vec<String> {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for array in ["followup", "event"] {
+        let Some(toml::Value::Array(items)) = table.get(array) else {
+            continue;
+        };
+        for key in items
+            .iter()
+            .filter_map(toml::Value::as_table)
+            .flat_map(toml::Table::keys)
+            .filter(|key| HEADER_ONLY_KEYS.contains(&key.as_str()))
+        {
+            found.push(format!("{key} in a [[{array}]] table"));
+        }
+    }
+    found
 }
 
 /// Reads only the top of a complaint, before its history. With `with_tables`, the header with

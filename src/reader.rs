@@ -28,6 +28,7 @@ use crate::complaint::Event;
 use crate::complaint::EventKind;
 use crate::complaint::FieldValue;
 use crate::complaint::Followup;
+use crate::complaint::HEADER_ONLY_KEYS;
 use crate::complaint::Resolution;
 use crate::complaint::Severity;
 use crate::when::When;
@@ -403,7 +404,8 @@ impl<'i> Receiver<'i> {
                     "due" => set(&mut f.due, value.when()),
                     "note" => set(&mut f.note, value.text()),
                     "done" => set(&mut f.done, value.when()),
-                    _ => true,
+                    // A header key out of place: the exact reader notes it.
+                    _ => !HEADER_ONLY_KEYS.contains(&key),
                 }
             }
             Table::Event => {
@@ -421,7 +423,7 @@ impl<'i> Receiver<'i> {
                     "to" => set(&mut e.to, value.field()),
                     "followup" => set(&mut e.followup, value.text()),
                     "forced" => set(&mut e.forced, value.flag()),
-                    _ => true,
+                    _ => !HEADER_ONLY_KEYS.contains(&key),
                 }
             }
             Table::Other => false,
@@ -476,6 +478,7 @@ impl<'i> Receiver<'i> {
                     })
                 })
                 .collect::<Option<_>>()?,
+            misplaced: Vec::new(),
         })
     }
 }
@@ -577,6 +580,7 @@ mod tests {
             "[event]\nat = 2026-11-02\n",
             "x = [1, \n",
             "[stuff]\nkey = 1\n",
+            "[[followup]]\nid = \"f1\"\ndue = 2026-11-03\nassignee = \"x\"\n",
         ] {
             assert!(
                 matches!(read(&format!("{head}{surprise}")), Outcome::Unsure),

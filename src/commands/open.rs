@@ -153,6 +153,7 @@ fn complaint_from(draft: &Draft, ctx: &Ctx, stamp: &Stamp) -> Result<Complaint> 
         fields: Default::default(),
         followups: Vec::new(),
         events: vec![opened],
+        misplaced: Vec::new(),
     })
 }
 

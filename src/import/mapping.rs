@@ -264,6 +264,7 @@ impl Mapping {
             fields: Default::default(),
             followups: Vec::new(),
             events: Vec::new(),
+            misplaced: Vec::new(),
         };
         let mut note = None;
         let mut moves = Vec::new();

@@ -703,3 +703,26 @@ fn a_team_of_five_on_branches_for_two_rounds_never_meets_a_conflict() {
             .contains("no complaint file holds conflict markers")
     );
 }
+
+/// What git's plain text merge made of two branches that each set the assignee and added a
+/// follow-up: one side's header line landed inside the other side's follow-up table.
+#[test]
+fn a_header_line_a_text_merge_put_inside_a_table_is_reported_by_check() {
+    let g = Gripe::new();
+    g.write(
+        "complaints/2026/11/kjx71ymaths8rq0y.toml",
+        "id = \"kjx71ymaths8rq0y\"\ntitle = \"Shared complaint\"\nopened = 2026-11-20T10:00:00Z\n\
+         stage = \"new\"\nassignee = \"bob\"\n\n[[followup]]\nid = \"qzcgne\"\ndue = 2026-11-23\n\
+         note = \"bob fu\"\n\nassignee = \"alice\"\n\n[[event]]\nat = 2026-11-20T10:00:00Z\nkind = \"opened\"\n",
+    );
+    let listed = g.run(&["list", "--format", "json"]);
+    assert_eq!(json(&listed)["complaints"][0]["assignee"], "bob");
+    let run = g.run(&["check"]);
+    run.fails(1);
+    assert!(
+        run.stdout
+            .contains("assignee in a [[followup]] table, where it means nothing"),
+        "{}",
+        run.stdout
+    );
+}

@@ -166,6 +166,7 @@ fn complaint() -> impl Strategy<Value = Complaint> {
                     fields,
                     followups,
                     events,
+                    misplaced: Vec::new(),
                 }
             },
         )
