@@ -237,16 +237,8 @@ fn json_incoming(
 
 /// Makes an update's changes in the open file of `current`; `why` is the text of each event.
 fn apply(doc: &mut ComplaintDoc, current: &Complaint, update: &Update, stamp: &Stamp, why: &str) {
-    for (key, value) in &update.changes {
-        set::record(
-            doc,
-            current,
-            key,
-            value.clone(),
-            stamp,
-            Some(why.to_string()),
-        );
-    }
+    // Stage moves first: they are dated from the row (in the past), the `set` events now, so
+    // the history stays in time order.
     let mut stage = current.stage.as_str();
     for event in &update.moves {
         // A stage the file left meanwhile is not moved from.
@@ -257,6 +249,16 @@ fn apply(doc: &mut ComplaintDoc, current: &Complaint, update: &Update, stamp: &S
         doc.set_stage(to);
         doc.push_event(event);
         stage = to;
+    }
+    for (key, value) in &update.changes {
+        set::record(
+            doc,
+            current,
+            key,
+            value.clone(),
+            stamp,
+            Some(why.to_string()),
+        );
     }
 }
 

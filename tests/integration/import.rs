@@ -401,6 +401,14 @@ fn a_changed_row_updates_its_complaint_with_set_events_and_moves_it_forward() {
         text.ends_with(
             r#"
 [[event]]
+at = 2023-09-02
+by = "import"
+kind = "stage"
+from = "acknowledged"
+to = "closed"
+forced = true
+
+[[event]]
 at = 2026-11-24T10:00:00+09:00
 by = "mark"
 kind = "set"
@@ -416,17 +424,9 @@ key = "resolution.action"
 from = "In progress"
 to = "Closed with explanation"
 text = "imported from a.csv, row 2"
-
-[[event]]
-at = 2023-09-02
-by = "import"
-kind = "stage"
-from = "acknowledged"
-to = "closed"
-forced = true
 "#
         ),
-        "{text}"
+        "the history stays in time order: {text}"
     );
     let run = g.run(&["import", "a.csv", "--preset", "cfpb"]);
     assert!(
