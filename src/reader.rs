@@ -555,6 +555,20 @@ impl<'i> EventReceiver for Receiver<'i> {
         }
     }
 
+    fn comment(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        // The grammar does not look inside comments; a control character there makes the
+        // file invalid TOML, which the exact reader reports.
+        let mut failed = Failed(false);
+        self.raw(span, None).decode_comment(&mut failed);
+        self.failed |= failed.0;
+    }
+
+    fn newline(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        let mut failed = Failed(false);
+        self.raw(span, None).decode_newline(&mut failed);
+        self.failed |= failed.0;
+    }
+
     fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
         self.failed = true;
     }
@@ -581,6 +595,7 @@ mod tests {
             "x = [1, \n",
             "[stuff]\nkey = 1\n",
             "[[followup]]\nid = \"f1\"\ndue = 2026-11-03\nassignee = \"x\"\n",
+            "# a control character \u{1c} in a comment\n",
         ] {
             assert!(
                 matches!(read(&format!("{head}{surprise}")), Outcome::Unsure),

@@ -481,3 +481,19 @@ fn a_file_nested_a_hundred_thousand_deep_is_refused_not_a_crash() {
     let err = g.run(&["check"]).fails(1).to_string();
     assert_eq!(err, "");
 }
+
+/// Found by the `read` fuzz target: the fast reader did not look inside comments, so it read a
+/// file with a control character in a comment that every other TOML reader refuses.
+#[test]
+fn a_control_character_in_a_comment_is_refused_like_any_toml_reader_does() {
+    let g = Gripe::new();
+    g.write(
+        "complaints/2026/11/aaaa000000000001.toml",
+        "# Written by hand\u{1c}\nid = \"aaaa000000000001\"\ntitle = \"t\"\nopened = 2026-11-20\nstage = \"new\"\n",
+    );
+    let err = g.run(&["show", "aaaa"]).fails(4).to_string();
+    assert!(
+        err.contains("aaaa000000000001.toml:1:18: invalid comment character"),
+        "{err}"
+    );
+}
