@@ -163,6 +163,31 @@ impl Filter {
         self.since = self.since.map(|s| s.min(start));
     }
 
+    /// Whether the filter lets every complaint through (no filter flag was given).
+    fn is_empty(&self) -> bool {
+        self.stages.is_empty()
+            && self.open.is_none()
+            && self.severities.is_empty()
+            && self.categories.is_empty()
+            && self.channels.is_empty()
+            && self.components.is_empty()
+            && self.assignees.is_empty()
+            && self.tags.is_empty()
+            && self.customer.is_none()
+            && self.fields.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+            && self.grep.is_none()
+    }
+
+    /// How much of a file to read first to decide whether the rest is worth reading: `None`
+    /// when the filter needs the whole file, or lets everything through (a first look would
+    /// only read the header twice).
+    pub fn first_look(&self) -> Option<Depth> {
+        let depth = self.depth();
+        (!self.is_empty() && depth != Depth::Full).then_some(depth)
+    }
+
     /// How much of each file matching needs: everything for `--grep` (it searches notes), the
     /// tables for `--customer` and `--field`, else the top-level keys.
     pub fn depth(&self) -> Depth {

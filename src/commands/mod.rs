@@ -208,8 +208,9 @@ pub fn select<T: Send>(
     let wanted = |c: &Complaint| filter.matches(c, workflow, &calendar);
     let reading = Reading {
         depth: Depth::Full,
-        first_look: (filter.depth() != Depth::Full)
-            .then_some((filter.depth(), &wanted as Wanted<'_>)),
+        first_look: filter
+            .first_look()
+            .map(|depth| (depth, &wanted as Wanted<'_>)),
     };
     let ((items, all_ids), bad_files) = gather(
         store,

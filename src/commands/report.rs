@@ -69,8 +69,10 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let wanted = |c: &Complaint| filter.matches(c, workflow, &calendar);
     let reading = Reading {
         depth: Depth::Full,
-        first_look: (!replaying && filter.depth() != Depth::Full)
-            .then_some((filter.depth(), &wanted as Wanted<'_>)),
+        first_look: filter
+            .first_look()
+            .filter(|_| !replaying)
+            .map(|depth| (depth, &wanted as Wanted<'_>)),
     };
     // Short ids are unique among every complaint, not only the ones counted.
     let ((acc, all_ids), bad) = gather(
