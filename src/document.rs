@@ -174,6 +174,7 @@ pub fn read_partial(path: &Path, text: &str, with_tables: bool) -> Result<Compla
 }
 
 /// A complaint file open for editing.
+#[derive(Clone)]
 pub struct ComplaintDoc {
     doc: DocumentMut,
 }

@@ -22,6 +22,10 @@
 //!   - otherwise the plain three-way rule: a key changed on one side takes that side's value,
 //!     and a key changed on both sides where a change was made by hand (no event) is a true
 //!     contradiction, left alone between conflict markers.
+//! - **The history ends where the header is.** Changes both sides made at one instant
+//!   interleave, so the last change of a key in the merged history can be a step one side had
+//!   gone past; a `merge` event then records the value the header holds (for `stage`, itself a
+//!   stage change).
 //! - **Without a base** (a file git merged in its plain style, read back by `resolve`), the
 //!   base is taken to be what both sides share: events and follow-ups in both; a key that
 //!   differs goes to the side that recorded a change of it, or to the later change when both
@@ -120,11 +124,19 @@ pub fn merge(
     let history = History::new(base.as_ref(), &ours, &theirs);
     let header = work.header(base.as_ref(), &ours, &theirs, &history)?;
     let followups = work.followups(base.as_ref(), &ours, &theirs)?;
-    let events = work.events(&history, &header.decided, &ours, &theirs);
-    let mut doc = ours.doc;
+    let mut decided = header.decided;
+    let mut doc = ours.doc.clone();
     for (table, key, item) in header.changes {
         doc.set_item(table.as_deref(), &key, item);
     }
+    if work.conflicts.is_empty()
+        && let Ok(merged_header) = read_complaint(path, &doc.clone().render())
+    {
+        let order = work.order(&history, &decided, &ours, &theirs);
+        let settled = work.settle(&order, &merged_header);
+        decided.extend(settled);
+    }
+    let events = work.events(&history, &decided, &ours, &theirs);
     doc.replace_tables("followup", followups);
     doc.replace_tables("event", events);
     work.finish(doc.render())
@@ -635,6 +647,7 @@ impl Work<'_> {
 
     /// The merged history: our events in our order, less those of the base that theirs
     /// removed, with theirs' own events and the decisions inserted by time.
+    /// The merged history as tables.
     fn events(
         &self,
         history: &History,
@@ -642,6 +655,78 @@ impl Work<'_> {
         ours: &Side,
         theirs: &Side,
     ) -> Vec<Table> {
+        self.order(history, decided, ours, theirs)
+            .into_iter()
+            .map(|e| e.table.clone())
+            .collect()
+    }
+
+    /// A `merge` event for each key whose last change in the merged history does not say what
+    /// the merged header holds. Changes both sides made at one instant interleave (ours first,
+    /// then theirs), so the last of them can be a step one side had already gone past: both
+    /// sides end in `investigating`, yet theirs' move to `acknowledged` at the same minute comes
+    /// last. The event records the value the header keeps, so the history ends where the
+    /// header is.
+    fn settle(&mut self, order: &[&Entry], header: &Complaint) -> Vec<Entry> {
+        let mut keys = vec!["stage".to_string()];
+        for key in order.iter().filter_map(|e| match e.event.kind {
+            EventKind::Set | EventKind::Merge => e.event.key.clone(),
+            _ => None,
+        }) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let mut settled = Vec::new();
+        for key in keys {
+            let Some(last) = order.iter().rev().find(|e| e.event.changes_key(&key)) else {
+                continue;
+            };
+            let held = if key == "stage" {
+                Some(FieldValue::Text(header.stage.clone()))
+            } else {
+                match crate::keys::KeyPath::parse(&key) {
+                    Ok(path) => path.get(header),
+                    Err(_) => continue,
+                }
+            };
+            if last.event.to == held {
+                continue;
+            }
+            let shown =
+                |v: Option<&FieldValue>| v.map_or("(none)".to_string(), ToString::to_string);
+            self.decisions.push(Decision {
+                key: key.clone(),
+                kept: shown(held.as_ref()),
+                over: shown(last.event.to.as_ref()),
+            });
+            let event = Event {
+                at: last.event.at,
+                by: Some(MERGE_AUTHOR.to_string()),
+                kind: EventKind::Merge,
+                text: Some(format!(
+                    "both branches changed {key} at one instant; kept the value the branches end with"
+                )),
+                key: Some(key),
+                from: last.event.to.clone(),
+                to: held,
+                followup: None,
+                forced: false,
+            };
+            settled.push(Entry::new(event, self.decisions.len(), self.zone));
+        }
+        settled
+    }
+
+    /// The merged history: ours in its order, each event only theirs has (and each new
+    /// decision) after every event at the same instant or earlier.
+    fn order<'e>(
+        &self,
+        history: &'e History,
+        decided: &'e [Entry],
+        ours: &'e Side,
+        theirs: &Side,
+    ) -> Vec<&'e Entry> {
         let mut merged: Vec<&Entry> = ours
             .events
             .iter()
@@ -658,7 +743,7 @@ impl Work<'_> {
                 .map_or(0, |i| i + 1);
             merged.insert(at, entry);
         }
-        merged.into_iter().map(|e| e.table.clone()).collect()
+        merged
     }
 
     /// Replaces each placeholder with its conflict block, and checks that a clean result reads
