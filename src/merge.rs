@@ -682,6 +682,16 @@ impl Work<'_> {
             let Some(last) = order.iter().rev().find(|e| e.event.changes_key(&key)) else {
                 continue;
             };
+            // Only the interleave of the sides' changes at one instant is mended here: theirs
+            // came last, after a change of ours at that very instant. Any other disagreement
+            // was in a side already (a hand edit), and is not the merge's to record.
+            let interleaved = last.origin == Origin::Theirs
+                && order.iter().any(|e| {
+                    e.origin == Origin::Ours && e.at == last.at && e.event.changes_key(&key)
+                });
+            if !interleaved {
+                continue;
+            }
             let held = if key == "stage" {
                 Some(FieldValue::Text(header.stage.clone()))
             } else {
@@ -919,6 +929,19 @@ kind = "opened"
             .iter()
             .map(ToString::to_string)
             .collect()
+    }
+
+    #[test]
+    fn a_hand_edit_both_sides_inherited_is_no_decision_of_the_merge() {
+        // The history says severity became high; someone then wrote `low` by hand. Each
+        // branch only adds a note.
+        let base = BASE.replace("severity = \"medium\"", "severity = \"low\"")
+            + "\n[[event]]\nat = 2026-11-23T09:05:00+09:00\nby = \"andrea\"\nkind = \"set\"\nkey = \"severity\"\nfrom = \"medium\"\nto = \"high\"\n";
+        let ours = apply(&base, &Op::Note("ours".into()), 10, "ann", "");
+        let theirs = apply(&base, &Op::Note("theirs".into()), 20, "bob", "");
+        let m = merged(Some(&base), &ours, &theirs);
+        assert!(m.decisions.is_empty(), "{}", m.text);
+        assert!(!m.text.contains("kind = \"merge\""), "{}", m.text);
     }
 
     #[test]

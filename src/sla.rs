@@ -188,6 +188,9 @@ fn clock(
     let mut elapsed = 0;
     let mut deadline = None;
     let mut paused_now = false;
+    // Whether the clock ran on past its deadline: a business clock that reaches its target at
+    // close of business stays at the target overnight, yet the deadline has passed.
+    let mut ran_past = false;
     for (start, end, stage) in history.segments(&until) {
         let paused = stage.is_some_and(|s| pause_in.contains(&s));
         paused_now = paused;
@@ -198,11 +201,10 @@ fn clock(
         if deadline.is_none() && elapsed + length >= target_s {
             deadline = Some(calendar.advance(&start, target_s - elapsed, business));
         }
+        ran_past |= deadline.is_some_and(|d| end > d);
         elapsed += length;
     }
-    // Past the target, or at it with the deadline gone by: a business clock that reaches its
-    // target at close of business stays at the target overnight, yet the deadline has passed.
-    let overrun = elapsed > target_s || (!paused_now && deadline.is_some_and(|d| d < until));
+    let overrun = elapsed > target_s || ran_past;
     let state = match stopped {
         Some(_) if overrun => ClockState::Breached,
         Some(_) => ClockState::Met,
@@ -313,6 +315,30 @@ mod tests {
         assert_eq!(acknowledged("2026-11-20T17:59:00Z"), ClockState::Met);
         assert_eq!(acknowledged("2026-11-20T18:00:00Z"), ClockState::Met);
         assert_eq!(acknowledged("2026-11-21T10:00:00Z"), ClockState::Breached);
+
+        // Waiting on the customer does not undo a deadline that passed before the wait.
+        let resolve_when_waiting_from = |at: &str| {
+            let (h, w, cal) = setup(&format!(
+                "[[event]]\nat = {at}\nkind = \"stage\"\nfrom = \"new\"\nto = \"waiting\"\n"
+            ));
+            let config = SlaConfig {
+                resolve: BTreeMap::from([(Severity::Medium, span(1, Unit::BusinessHours))]),
+                pause_in: vec!["waiting".into()],
+                ..Default::default()
+            };
+            let sla = Sla::from_config(config, &w).unwrap();
+            clocks(&h, None, &w, &sla, &cal, &t("2026-11-23T12:00:00Z"))[1].state
+        };
+        assert_eq!(
+            resolve_when_waiting_from("2026-11-20T17:05:00Z"),
+            ClockState::Paused,
+            "5 minutes of 1bh used"
+        );
+        assert_eq!(
+            resolve_when_waiting_from("2026-11-21T10:00:00Z"),
+            ClockState::Breached,
+            "the deadline, Friday 18:00, passed before the wait"
+        );
     }
 
     #[test]

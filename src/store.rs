@@ -459,7 +459,10 @@ impl Store {
         Err(Error::InvalidFile {
             location: crate::error::Location::at_offset(path, text, offset),
             message: format!("`{}` is not a stage", complaint.stage),
-            hint: Some(format!("stages: {}", workflow.stages.join(", "))),
+            hint: Some(format!(
+                "stages: {}; fix it by hand (`gripe edit` validates as you save)",
+                workflow.stages.join(", ")
+            )),
         })
     }
 

@@ -144,17 +144,21 @@ fn validate(
             ));
         }
     }
+    // Only a file that read before the edit has problems to compare with; mending one that
+    // did not (conflict markers, a syntax error) is not held to the rest of `check`.
+    let Some(before) = before else {
+        return Ok(());
+    };
     let saved = read_complaint(path, recorded)?;
-    let known = before
-        .map(|b| inconsistencies(b, &store.config, zone))
-        .unwrap_or_default();
+    let known = inconsistencies(before, &store.config, zone);
     if let Some(problem) = inconsistencies(&saved, &store.config, zone)
         .into_iter()
         .find(|p| !known.contains(p))
     {
-        let key = match before {
-            Some(b) if b.opened != after.opened => "opened",
-            _ => "stage",
+        let key = if before.opened != after.opened {
+            "opened"
+        } else {
+            "stage"
         };
         return Err(invalid(
             key,

@@ -187,7 +187,7 @@ pub fn render(r: &Report) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
          <meta name=\"generator\" content=\"gripe {}\"/>\n<title>{}</title>\n<style>{STYLE}</style>\n\
          </head>\n<body>\n<main>\n<header>\n<h1>Complaints report</h1>\n\
-         <p class=\"sub\">As of {} · {} complaints counted · {} files could not be read</p>\n\
+         <p class=\"sub\">As of {} · {} complaints counted · {} {} could not be read</p>\n\
          <nav aria-label=\"Sections\"><ul>",
         env!("CARGO_PKG_VERSION"),
         esc(&title),
@@ -204,6 +204,11 @@ pub fn render(r: &Report) -> String {
             &r.unreadable_files,
             &r.unreadable_files.to_string()
         ),
+        if r.unreadable_files == 1 {
+            "file"
+        } else {
+            "files"
+        },
     );
     for (id, name) in SECTIONS {
         let _ = write!(s, "<li><a href=\"#{id}\">{name}</a></li>");
