@@ -201,3 +201,27 @@ fn without_a_terminal_edit_refuses_rather_than_hang() {
     let err = g.run(&["edit", &id]).fails(2).to_string();
     assert!(err.contains("needs a terminal"), "{err}");
 }
+
+#[test]
+fn mending_a_file_that_did_not_read_is_not_held_to_the_rest_of_check() {
+    let g = Gripe::new();
+    // Closed without resolution.satisfied (check calls that invalid), and conflict markers.
+    let file = g.write(
+        "complaints/2026/11/aaaa000000000001.toml",
+        "id = \"aaaa000000000001\"\ntitle = \"t\"\nopened = 2026-11-20T09:00:00Z\nstage = \"closed\"\n\
+         <<<<<<< HEAD\nseverity = \"high\"\n=======\nseverity = \"low\"\n>>>>>>> theirs\n",
+    );
+    let ed = editor(
+        &g,
+        &[
+            r#"sed -i -e '/^<<<<<<</d' -e '/^=======/d' -e '/^>>>>>>>/d' -e '/severity = "low"/d' "$1""#,
+        ],
+    );
+    let run = g.run_with_env(&[("GRIPE_EDITOR", &ed)], &["edit", "aaaa"]);
+    run.ok();
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(
+        text.contains("severity = \"high\"\n") && !text.contains("<<<<<<<"),
+        "{text}"
+    );
+}
