@@ -55,22 +55,6 @@ pub struct Complaint {
     pub misplaced: Vec<String>,
 }
 
-/// The keys that belong only at the top of a complaint file, never in its tables.
-pub const HEADER_ONLY_KEYS: [&str; 12] = [
-    "title",
-    "opened",
-    "opened_by",
-    "stage",
-    "severity",
-    "channel",
-    "category",
-    "component",
-    "assignee",
-    "tags",
-    "promised_by",
-    "external_ref",
-];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

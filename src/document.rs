@@ -19,13 +19,13 @@ use crate::complaint::Complaint;
 use crate::complaint::Event;
 use crate::complaint::FieldValue;
 use crate::complaint::Followup;
-use crate::complaint::HEADER_ONLY_KEYS;
 use crate::conflict::Marker;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
 use crate::id;
 use crate::keys::KeyPath;
+use crate::keys::is_header_key;
 use crate::keys::keys_of;
 use crate::reader::MAX_DEPTH;
 use crate::reader::Outcome;
@@ -123,7 +123,7 @@ fn misplaced_keys(text: &str) -> Vec<String> {
             .iter()
             .filter_map(toml::Value::as_table)
             .flat_map(toml::Table::keys)
-            .filter(|key| HEADER_ONLY_KEYS.contains(&key.as_str()))
+            .filter(|key| is_header_key(key))
         {
             found.push(format!("{key} in a [[{array}]] table"));
         }

@@ -38,6 +38,12 @@ const HEADER: [(&str, ValueKind); 9] = [
     ("external_ref", ValueKind::Text),
 ];
 const CUSTOMER: [&str; 2] = ["name", "contact"];
+
+/// Whether `name` is a key of the header (the top of a complaint file) and nothing else: the
+/// keys `set` can change there, and those only gripe writes.
+pub fn is_header_key(name: &str) -> bool {
+    matches!(name, "opened" | "opened_by" | "stage") || HEADER.iter().any(|(key, _)| *key == name)
+}
 const RESOLUTION: [(&str, ValueKind); 6] = [
     ("fair_outcome", ValueKind::Text),
     ("action", ValueKind::Text),

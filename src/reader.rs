@@ -28,9 +28,9 @@ use crate::complaint::Event;
 use crate::complaint::EventKind;
 use crate::complaint::FieldValue;
 use crate::complaint::Followup;
-use crate::complaint::HEADER_ONLY_KEYS;
 use crate::complaint::Resolution;
 use crate::complaint::Severity;
+use crate::keys::is_header_key;
 use crate::when::When;
 
 thread_local! {
@@ -405,7 +405,7 @@ impl<'i> Receiver<'i> {
                     "note" => set(&mut f.note, value.text()),
                     "done" => set(&mut f.done, value.when()),
                     // A header key out of place: the exact reader notes it.
-                    _ => !HEADER_ONLY_KEYS.contains(&key),
+                    _ => !is_header_key(key),
                 }
             }
             Table::Event => {
@@ -423,7 +423,7 @@ impl<'i> Receiver<'i> {
                     "to" => set(&mut e.to, value.field()),
                     "followup" => set(&mut e.followup, value.text()),
                     "forced" => set(&mut e.forced, value.flag()),
-                    _ => !HEADER_ONLY_KEYS.contains(&key),
+                    _ => !is_header_key(key),
                 }
             }
             Table::Other => false,
