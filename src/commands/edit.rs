@@ -44,9 +44,7 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
     let stamp = ctx.stamp(args.change.by.as_deref())?;
     let zone = ctx.calendar()?.zone;
     let edited = with_editor(&editor, &original, |text| {
-        let recorded = recorded(path, before.as_ref(), text, &stamp)?;
-        validate(store, &zone, path, before.as_ref(), text, &recorded)?;
-        Ok(recorded)
+        validate(store, &zone, path, before.as_ref(), text, &stamp)
     })?;
     let Some((changes, text)) = edited.filter(|(_, t)| *t != original) else {
         say(&format!("{}: no changes", resolved.short));
@@ -85,35 +83,20 @@ fn keep(text: &str) -> Option<std::path::PathBuf> {
     file.keep().ok().map(|(_, path)| path)
 }
 
-/// The edited `text` with an event recorded for each change the person made by hand, and how
-/// many there were.
-fn recorded(
-    path: &Path,
-    before: Option<&Complaint>,
-    text: &str,
-    stamp: &Stamp,
-) -> Result<(usize, String)> {
-    let (mut doc, after) = ComplaintDoc::parse(path, text)?;
-    let changes = before
-        .map(|b| record_changes(&mut doc, b, &after, stamp))
-        .unwrap_or(0);
-    Ok((changes, doc.render()))
-}
-
 /// What an edited file must be: a readable complaint, with the same id, in a known stage, with
 /// values the team's vocabulary allows; and, with the changes recorded as events, nothing that
 /// `gripe check` would call invalid that it did not already (a stage entered without what it
-/// requires, an opening after the first event).
+/// requires, an opening after the first event). Gives the text to save, with an event recorded
+/// for each change the person made by hand, and how many there were.
 fn validate(
     store: &Store,
     zone: &Zone,
     path: &Path,
     before: Option<&Complaint>,
     text: &str,
-    (_, recorded): &(usize, String),
-) -> Result<()> {
-    store.check_size(path, recorded)?;
-    let after = read_complaint(path, text)?;
+    stamp: &Stamp,
+) -> Result<(usize, String)> {
+    let (mut doc, after) = ComplaintDoc::parse(path, text)?;
     let at = |needle: &str| Location::at_offset(path, text, text.find(needle).unwrap_or(0));
     let invalid = |needle: &str, message: String, hint: String| Error::InvalidFile {
         location: at(needle),
@@ -144,12 +127,17 @@ fn validate(
             ));
         }
     }
+    let changes = before
+        .map(|b| record_changes(&mut doc, b, &after, stamp))
+        .unwrap_or(0);
+    let recorded = doc.render();
+    store.check_size(path, &recorded)?;
     // Only a file that read before the edit has problems to compare with; mending one that
     // did not (conflict markers, a syntax error) is not held to the rest of `check`.
     let Some(before) = before else {
-        return Ok(());
+        return Ok((changes, recorded));
     };
-    let saved = read_complaint(path, recorded)?;
+    let saved = read_complaint(path, &recorded)?;
     let known = inconsistencies(before, &store.config, zone);
     if let Some(problem) = inconsistencies(&saved, &store.config, zone)
         .into_iter()
@@ -166,7 +154,7 @@ fn validate(
             "fix it in the file; `gripe advance --force` records a stage entered without what it requires".into(),
         ));
     }
-    Ok(())
+    Ok((changes, recorded))
 }
 
 /// Appends a `set` event for each header, customer, resolution or custom field the person
