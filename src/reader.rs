@@ -258,6 +258,13 @@ impl<'i> Receiver<'i> {
         Raw::new_unchecked(&self.src[span.start()..span.end()], encoding, span)
     }
 
+    /// Gives up when `decode` finds the text at `span` (a comment, a line end) invalid.
+    fn check(&mut self, span: Span, decode: fn(&Raw<'i>, &mut dyn ErrorSink)) {
+        let mut failed = Failed(false);
+        decode(&self.raw(span, None), &mut failed);
+        self.failed |= failed.0;
+    }
+
     fn decode_key(&mut self, span: Span, encoding: Option<Encoding>) -> Cow<'i, str> {
         let mut out = Cow::Borrowed("");
         let mut failed = Failed(false);
@@ -558,19 +565,14 @@ impl<'i> EventReceiver for Receiver<'i> {
     fn comment(&mut self, span: Span, _error: &mut dyn ErrorSink) {
         // The grammar does not look inside comments; a control character there makes the
         // file invalid TOML, which the exact reader reports.
-        let mut failed = Failed(false);
-        self.raw(span, None).decode_comment(&mut failed);
-        self.failed |= failed.0;
+        self.check(span, Raw::decode_comment);
     }
 
     fn newline(&mut self, span: Span, _error: &mut dyn ErrorSink) {
         // Nearly every line ends in a plain `\n`; only anything else needs a closer look.
-        if self.src.as_bytes().get(span.start()..span.end()) == Some(b"\n") {
-            return;
+        if self.src.as_bytes().get(span.start()..span.end()) != Some(b"\n") {
+            self.check(span, Raw::decode_newline);
         }
-        let mut failed = Failed(false);
-        self.raw(span, None).decode_newline(&mut failed);
-        self.failed |= failed.0;
     }
 
     fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
