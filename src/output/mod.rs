@@ -83,10 +83,6 @@ impl Painter {
         self.paint(text, colour::YELLOW)
     }
 
-    pub fn green(&self, text: &str) -> String {
-        self.paint(text, colour::GREEN)
-    }
-
     pub fn cyan(&self, text: &str) -> String {
         self.paint(text, colour::CYAN)
     }
