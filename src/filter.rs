@@ -36,7 +36,7 @@ pub struct FilterInput {
     pub grep: Option<String>,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Filter {
     stages: Vec<String>,
     /// `Some(true)`: only open complaints; `Some(false)`: only closed ones.
@@ -163,29 +163,12 @@ impl Filter {
         self.since = self.since.map(|s| s.min(start));
     }
 
-    /// Whether the filter lets every complaint through (no filter flag was given).
-    fn is_empty(&self) -> bool {
-        self.stages.is_empty()
-            && self.open.is_none()
-            && self.severities.is_empty()
-            && self.categories.is_empty()
-            && self.channels.is_empty()
-            && self.components.is_empty()
-            && self.assignees.is_empty()
-            && self.tags.is_empty()
-            && self.customer.is_none()
-            && self.fields.is_empty()
-            && self.since.is_none()
-            && self.until.is_none()
-            && self.grep.is_none()
-    }
-
     /// How much of a file to read first to decide whether the rest is worth reading: `None`
     /// when the filter needs the whole file, or lets everything through (a first look would
     /// only read the header twice).
     pub fn first_look(&self) -> Option<Depth> {
         let depth = self.depth();
-        (!self.is_empty() && depth != Depth::Full).then_some(depth)
+        (*self != Filter::default() && depth != Depth::Full).then_some(depth)
     }
 
     /// How much of each file matching needs: everything for `--grep` (it searches notes), the
@@ -278,4 +261,34 @@ fn searchable_text(c: &Complaint) -> impl Iterator<Item = String> + '_ {
         .chain(c.fields.values().map(ToString::to_string))
         .chain(c.events.iter().filter_map(|e| e.text.clone()))
         .chain(c.followups.iter().filter_map(|f| f.note.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::when::Zone;
+
+    #[test]
+    fn only_a_filter_with_something_to_decide_takes_a_first_look() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-26T09:00:00Z").unwrap();
+        let calendar = Calendar::standard(Zone::Fixed(*now.offset()));
+        let filter = |input: FilterInput| {
+            Filter::new(&input, &Workflow::default(), &now, &calendar).unwrap()
+        };
+        assert_eq!(filter(FilterInput::default()).first_look(), None);
+        let open = FilterInput {
+            open: true,
+            ..FilterInput::default()
+        };
+        assert_eq!(filter(open).first_look(), Some(Depth::Top));
+        let grep = FilterInput {
+            grep: Some("refund".into()),
+            ..FilterInput::default()
+        };
+        assert_eq!(
+            filter(grep).first_look(),
+            None,
+            "--grep needs the whole file"
+        );
+    }
 }
