@@ -1,4 +1,5 @@
-//! Reading a complaint file: never panics, and the fast reader agrees with the exact (serde)
+//! Reading a complaint file: never panics, and the fast readers (the line reader on its own,
+//! and with the event reader behind it) agree with the exact (serde)
 //! reader whenever it does not step aside; the partial readers agree with the whole read.
 #![no_main]
 
@@ -10,6 +11,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let path = std::path::Path::new("fuzz.toml");
+    if let Some(lines) = gripe::reader::read_lines(text) {
+        let exact: Complaint =
+            toml::from_str(text).expect("the line reader read what serde refuses");
+        assert_eq!(lines, exact);
+    }
     if let gripe::reader::Outcome::Read(fast) = gripe::reader::read(text) {
         let exact: Complaint =
             toml::from_str(text).expect("the fast reader read what serde refuses");

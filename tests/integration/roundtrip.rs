@@ -187,9 +187,30 @@ proptest! {
     fn the_fast_reader_agrees_with_serde_or_steps_aside(c in complaint()) {
         let text = ComplaintDoc::render_new(&c);
         let exact: Complaint = toml::from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
-        match gripe::reader::read(&text) {
-            gripe::reader::Outcome::Read(fast) => prop_assert_eq!(*fast, exact),
-            other => prop_assert!(false, "gripe's own files take the fast path: {:?}\n{}", other, text),
+        match gripe::reader::read_lines(&text) {
+            Some(fast) => prop_assert_eq!(fast, exact),
+            None => prop_assert!(false, "gripe's own files take the line reader:\n{}", text),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Files edited by hand read the same through the line reader, the event reader and serde,
+    /// or a fast reader steps aside; none of them reads what serde refuses.
+    #[test]
+    fn hand_edited_files_read_the_same_through_every_reader(
+        c in complaint(),
+        edits in prop::collection::vec(hand_edit(), 1..6),
+    ) {
+        let text = edited(&ComplaintDoc::render_new(&c), &edits);
+        let exact = toml::from_str::<Complaint>(&text).map_err(|e| e.to_string());
+        if let Some(lines) = gripe::reader::read_lines(&text) {
+            prop_assert_eq!(Ok(lines), exact.clone(), "{}", text);
+        }
+        if let gripe::reader::Outcome::Read(fast) = gripe::reader::read(&text) {
+            prop_assert_eq!(Ok(*fast), exact, "{}", text);
         }
     }
 }
@@ -200,6 +221,7 @@ proptest! {
 fn both_readers_agree_on_every_sample_file() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut fast_count = 0;
+    let mut lines_count = 0;
     let mut files = 0;
     for dir in ["complaints", "examples/complaints"] {
         for entry in walk(&root.join(dir)) {
@@ -210,11 +232,19 @@ fn both_readers_agree_on_every_sample_file() {
                 assert_eq!(*fast, exact, "{}", entry.display());
                 fast_count += 1;
             }
+            if let Some(lines) = gripe::reader::read_lines(&text) {
+                assert_eq!(lines, exact, "{}", entry.display());
+                lines_count += 1;
+            }
         }
     }
     assert!(
         files > 40 && fast_count >= files - 2,
         "{fast_count} of {files} took the fast path"
+    );
+    assert!(
+        lines_count >= files - 4,
+        "{lines_count} of {files} took the line reader"
     );
 }
 
@@ -229,4 +259,71 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// One hand edit of one line of a complaint file: what people do to files in an editor, and
+/// some of what breaks them.
+#[derive(Debug, Clone)]
+enum HandEdit {
+    Indent,
+    SpacedEquals,
+    Comment(String),
+    CrLf,
+    LoneCr,
+    BlankLineBefore,
+    Literal,
+    Duplicate,
+    Insert(usize, char),
+}
+
+fn hand_edit() -> impl Strategy<Value = (usize, HandEdit)> {
+    let edit = prop_oneof![
+        Just(HandEdit::Indent),
+        Just(HandEdit::SpacedEquals),
+        "[ -~\u{7}\u{e9}\t]{0,8}".prop_map(HandEdit::Comment),
+        Just(HandEdit::CrLf),
+        Just(HandEdit::LoneCr),
+        Just(HandEdit::BlankLineBefore),
+        Just(HandEdit::Literal),
+        Just(HandEdit::Duplicate),
+        (
+            any::<usize>(),
+            prop::sample::select("\"'[]=#\\\r\n., {}0e+:_".chars().collect::<Vec<_>>())
+        )
+            .prop_map(|(at, ch)| HandEdit::Insert(at, ch)),
+    ];
+    (any::<usize>(), edit)
+}
+
+/// `text` with `edits` made to its lines.
+fn edited(text: &str, edits: &[(usize, HandEdit)]) -> String {
+    let mut lines: Vec<String> = text.lines().map(|l| format!("{l}\n")).collect();
+    for (at, edit) in edits {
+        let i = at % lines.len();
+        let body = lines[i].trim_end_matches('\n').to_string();
+        lines[i] = match edit {
+            HandEdit::Indent => format!(" \t{body}\n"),
+            HandEdit::SpacedEquals => format!("{}\n", body.replacen(" = ", "\t=  ", 1)),
+            HandEdit::Comment(c) => format!("{body} #{c}\n"),
+            HandEdit::CrLf => format!("{body}\r\n"),
+            HandEdit::LoneCr => format!("{body}\r"),
+            HandEdit::BlankLineBefore => format!("\n{body}\n"),
+            HandEdit::Literal => {
+                let quoted = body
+                    .split_once(" = \"")
+                    .and_then(|(key, rest)| Some((key, rest.strip_suffix('"')?)));
+                match quoted {
+                    Some((key, s)) if !s.contains(['\\', '\'', '"']) => format!("{key} = '{s}'\n"),
+                    _ => format!("{body}\n"),
+                }
+            }
+            HandEdit::Duplicate => format!("{body}\n{body}\n"),
+            HandEdit::Insert(at, ch) => {
+                let mut chars: Vec<char> = body.chars().collect();
+                chars.insert(at % (chars.len() + 1), *ch);
+                format!("{}\n", chars.into_iter().collect::<String>())
+            }
+        };
+    }
+    lines.concat()
 }

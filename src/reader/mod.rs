@@ -1,26 +1,25 @@
-//! A fast reader of complaint files: one pass over the events of `toml_parser` (the lexer and
-//! grammar the `toml` crate itself is built on), filling the [`Complaint`] read model directly,
-//! with no document tree and no serde in between. It is several times faster than
-//! `toml::from_str`, which matters when a report reads 100,000 files.
+//! Fast readers of complaint files, filling the [`Complaint`] read model directly, with no
+//! document tree and no serde in between: several times faster than `toml::from_str`, which
+//! matters when a report reads 100,000 files.
 //!
-//! It reads exactly what gripe writes and what people usually write by hand. Anything it does
-//! not expect (a dotted key, an inline table, a table defined twice, a key given twice, a value
-//! of the wrong type, a syntax error, a missing required key) makes it give up and return
-//! `None`; the caller then reads the file with serde, which gives the same complaint or the
-//! precise error. Tests check that both readers agree.
+//! Two readers share one [`Builder`] (what each table and key means, which types they take):
+//! - [`lines`] reads the layout gripe writes (and most hand-written files) line by line, with
+//!   no general TOML lexer: one `key = value` per line, bare keys and table names, one-line
+//!   values.
+//! - [`events`] reads anything else through the events of `toml_parser` (the lexer and grammar
+//!   the `toml` crate itself is built on).
+//!
+//! Each gives up on what it does not expect (the line reader on any line outside its layout;
+//! both on a dotted key, an inline table, a table defined twice, a key given twice, a value of
+//! the wrong type, a syntax error, a missing required key). The line reader then hands the file
+//! to the event reader, and that one to serde, which gives the same complaint or the precise
+//! error. Tests and the `read` fuzz target check that every reader agrees with serde.
+
+mod events;
+mod lines;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-
-use toml_parser::ErrorSink;
-use toml_parser::ParseError;
-use toml_parser::Raw;
-use toml_parser::Source;
-use toml_parser::Span;
-use toml_parser::decoder::Encoding;
-use toml_parser::decoder::IntegerRadix;
-use toml_parser::decoder::ScalarKind;
-use toml_parser::parser::EventReceiver;
 
 use crate::complaint::Complaint;
 use crate::complaint::Customer;
@@ -33,84 +32,35 @@ use crate::complaint::Severity;
 use crate::keys::is_header_key;
 use crate::when::When;
 
-thread_local! {
-    /// The token buffer, reused from file to file on each scanning thread.
-    static TOKENS: std::cell::RefCell<Vec<toml_parser::lexer::Token>> = const {
-        std::cell::RefCell::new(Vec::new())
-    };
-}
+pub use events::nesting_too_deep;
 
 /// How deeply arrays and inline tables may nest. Complaint files need two levels; a hostile
 /// file nested thousands deep would otherwise exhaust the stack of any recursive parser.
 pub const MAX_DEPTH: usize = 32;
 
-/// What the fast reader made of a file.
+/// What the fast readers made of a file.
 #[derive(Debug)]
 pub enum Outcome {
     Read(Box<Complaint>),
     /// Arrays or inline tables nest deeper than [`MAX_DEPTH`] at this byte offset: no parser
     /// may be given the file.
     TooDeep(usize),
-    /// Something the fast reader does not handle: the exact reader must decide.
+    /// Something the fast readers do not handle: the exact reader must decide.
     Unsure,
 }
 
-/// Reads `text` as a complaint.
+/// Reads `text` as a complaint: line by line when it can, else through `toml_parser`.
 pub fn read(text: &str) -> Outcome {
-    TOKENS.with_borrow_mut(|tokens| {
-        tokens.clear();
-        tokens.extend(Source::new(text).lex());
-        if let Some(offset) = too_deep(tokens) {
-            return Outcome::TooDeep(offset);
-        }
-        let mut receiver = Receiver::new(text);
-        let mut failed = Failed(false);
-        toml_parser::parser::parse_document(tokens, &mut receiver, &mut failed);
-        if failed.0 || receiver.failed {
-            return Outcome::Unsure;
-        }
-        receiver
-            .finish()
-            .map_or(Outcome::Unsure, |c| Outcome::Read(Box::new(c)))
-    })
-}
-
-/// The offset where `text` nests deeper than [`MAX_DEPTH`], if it does: the check to make
-/// before giving any other TOML text (gripe.toml) to a recursive parser.
-pub fn nesting_too_deep(text: &str) -> Option<usize> {
-    let tokens: Vec<_> = Source::new(text).lex().collect();
-    too_deep(&tokens)
-}
-
-/// The offset where brackets first nest deeper than [`MAX_DEPTH`], if they do. Brackets inside
-/// strings are part of string tokens, so they do not count.
-fn too_deep(tokens: &[toml_parser::lexer::Token]) -> Option<usize> {
-    use toml_parser::lexer::TokenKind;
-    let mut depth = 0usize;
-    for token in tokens {
-        match token.kind() {
-            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some(token.span().start());
-                }
-            }
-            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => {
-                depth = depth.saturating_sub(1);
-            }
-            _ => {}
-        }
+    match read_lines(text) {
+        Some(complaint) => Outcome::Read(Box::new(complaint)),
+        None => events::read(text),
     }
-    None
 }
 
-/// Records that the grammar found an error.
-struct Failed(bool);
-
-impl ErrorSink for Failed {
-    fn report_error(&mut self, _error: ParseError) {
-        self.0 = true;
-    }
+/// Reads `text` with the line reader alone; None where it steps aside. Public so that tests
+/// and the fuzz target can hold it to serde on its own.
+pub fn read_lines(text: &str) -> Option<Complaint> {
+    lines::read(text)
 }
 
 /// A value as the file holds it.
@@ -163,8 +113,9 @@ impl Value<'_> {
 }
 
 /// Which table the keys being read belong to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Table {
+    #[default]
     Root,
     Customer,
     Resolution,
@@ -219,93 +170,23 @@ struct PartialEvent {
     forced: Option<bool>,
 }
 
-struct Receiver<'i> {
-    src: &'i str,
+/// What each table and key of a complaint file means: both readers feed it headers and
+/// `key = value` pairs, and it gives up (sets `failed`) on anything the exact reader must judge.
+#[derive(Default)]
+struct Builder<'i> {
     failed: bool,
     table: Table,
     /// The names of the table headers seen, to refuse one defined twice.
     tables_seen: Vec<Table>,
-    /// Set while reading a `[...]` or `[[...]]` header: whether it is an array of tables.
-    header: Option<bool>,
-    header_keys: Vec<Cow<'i, str>>,
-    /// The key being assigned to, once it is complete.
-    key: Option<Cow<'i, str>>,
-    key_parts: usize,
     /// Keys assigned in the current table, to refuse one given twice.
     keys_seen: Vec<Cow<'i, str>>,
-    arrays: Vec<Vec<Value<'i>>>,
     parts: Parts,
 }
 
-impl<'i> Receiver<'i> {
-    fn new(src: &'i str) -> Receiver<'i> {
-        Receiver {
-            src,
-            failed: false,
-            table: Table::Root,
-            tables_seen: Vec::new(),
-            header: None,
-            header_keys: Vec::new(),
-            key: None,
-            key_parts: 0,
-            keys_seen: Vec::new(),
-            arrays: Vec::new(),
-            parts: Parts::default(),
-        }
-    }
-
-    fn raw(&self, span: Span, encoding: Option<Encoding>) -> Raw<'i> {
-        Raw::new_unchecked(&self.src[span.start()..span.end()], encoding, span)
-    }
-
-    /// Gives up when `decode` finds the text at `span` (a comment, a line end) invalid.
-    fn check(&mut self, span: Span, decode: fn(&Raw<'i>, &mut dyn ErrorSink)) {
-        let mut failed = Failed(false);
-        decode(&self.raw(span, None), &mut failed);
-        self.failed |= failed.0;
-    }
-
-    fn decode_key(&mut self, span: Span, encoding: Option<Encoding>) -> Cow<'i, str> {
-        let mut out = Cow::Borrowed("");
-        let mut failed = Failed(false);
-        self.raw(span, encoding).decode_key(&mut out, &mut failed);
-        self.failed |= failed.0;
-        out
-    }
-
-    fn decode_scalar(&mut self, span: Span, encoding: Option<Encoding>) -> Option<Value<'i>> {
-        let mut out = Cow::Borrowed("");
-        let mut failed = Failed(false);
-        let kind = self
-            .raw(span, encoding)
-            .decode_scalar(&mut out, &mut failed);
-        if failed.0 {
-            return None;
-        }
-        match kind {
-            ScalarKind::String => Some(Value::Text(out)),
-            ScalarKind::Boolean(b) => Some(Value::Bool(b)),
-            ScalarKind::Integer(IntegerRadix::Dec) => out.parse().ok().map(Value::Integer),
-            ScalarKind::Float => {
-                let f: f64 = out.parse().ok()?;
-                f.is_finite().then_some(Value::Float(f))
-            }
-            ScalarKind::DateTime => When::parse_canonical(&out)
-                .or_else(|| {
-                    let dt: toml::value::Datetime = out.parse().ok()?;
-                    When::from_toml_datetime(&dt)
-                })
-                .map(Value::Date),
-            ScalarKind::Integer(_) => None,
-        }
-    }
-
-    fn start_table(&mut self, array: bool) {
-        // Every table gripe knows has a one-part name; anything else is another table.
-        let name = match self.header_keys.as_slice() {
-            [one] => one.as_ref(),
-            _ => "",
-        };
+impl<'i> Builder<'i> {
+    /// Starts the table of a `[name]` (or, with `array`, `[[name]]`) header. Every table gripe
+    /// knows has a one-part name; give "" for any other.
+    fn table(&mut self, array: bool, name: &str) {
         self.keys_seen.clear();
         self.table = match (array, name) {
             (false, "customer") => Table::Customer,
@@ -330,12 +211,8 @@ impl<'i> Receiver<'i> {
         }
     }
 
-    /// Stores a complete `key = value`.
-    fn assign(&mut self, value: Value<'i>) {
-        let Some(key) = self.key.take() else {
-            self.failed = true;
-            return;
-        };
+    /// Stores a complete `key = value` of the current table.
+    fn assign(&mut self, key: Cow<'i, str>, value: Value<'i>) {
         if self.keys_seen.contains(&key) {
             self.failed = true;
             return;
@@ -437,7 +314,11 @@ impl<'i> Receiver<'i> {
         }
     }
 
+    /// The complaint, unless something was given up on or a required key is missing.
     fn finish(self) -> Option<Complaint> {
+        if self.failed {
+            return None;
+        }
         let p = self.parts;
         Some(Complaint {
             id: p.id?,
@@ -487,96 +368,6 @@ impl<'i> Receiver<'i> {
                 .collect::<Option<_>>()?,
             misplaced: Vec::new(),
         })
-    }
-}
-
-impl<'i> EventReceiver for Receiver<'i> {
-    fn std_table_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
-        self.header = Some(false);
-        self.header_keys.clear();
-    }
-
-    fn std_table_close(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
-        self.header = None;
-        self.start_table(false);
-    }
-
-    fn array_table_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
-        self.header = Some(true);
-        self.header_keys.clear();
-    }
-
-    fn array_table_close(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
-        self.header = None;
-        self.start_table(true);
-    }
-
-    fn inline_table_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) -> bool {
-        self.failed = true;
-        false
-    }
-
-    fn array_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) -> bool {
-        self.arrays.push(Vec::new());
-        true
-    }
-
-    fn array_close(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
-        let Some(items) = self.arrays.pop() else {
-            self.failed = true;
-            return;
-        };
-        let value = Value::Array(items);
-        match self.arrays.last_mut() {
-            Some(outer) => outer.push(value),
-            None => self.assign(value),
-        }
-    }
-
-    fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, _error: &mut dyn ErrorSink) {
-        let key = self.decode_key(span, encoding);
-        if self.header.is_some() {
-            self.header_keys.push(key);
-        } else {
-            self.key_parts += 1;
-            self.key = Some(key);
-        }
-    }
-
-    fn key_val_sep(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
-        // Dotted keys (`customer.name = ...`) are left to the exact reader.
-        if self.key_parts != 1 {
-            self.failed = true;
-        }
-        self.key_parts = 0;
-    }
-
-    fn scalar(&mut self, span: Span, encoding: Option<Encoding>, _error: &mut dyn ErrorSink) {
-        let Some(value) = self.decode_scalar(span, encoding) else {
-            self.failed = true;
-            return;
-        };
-        match self.arrays.last_mut() {
-            Some(items) => items.push(value),
-            None => self.assign(value),
-        }
-    }
-
-    fn comment(&mut self, span: Span, _error: &mut dyn ErrorSink) {
-        // The grammar does not look inside comments; a control character there makes the
-        // file invalid TOML, which the exact reader reports.
-        self.check(span, Raw::decode_comment);
-    }
-
-    fn newline(&mut self, span: Span, _error: &mut dyn ErrorSink) {
-        // Nearly every line ends in a plain `\n`; only anything else needs a closer look.
-        if self.src.as_bytes().get(span.start()..span.end()) != Some(b"\n") {
-            self.check(span, Raw::decode_newline);
-        }
-    }
-
-    fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
-        self.failed = true;
     }
 }
 
