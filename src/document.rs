@@ -44,9 +44,14 @@ fn is_marker_line(line: &str) -> bool {
     Marker::of(line).is_some_and(|m| m != Marker::Separator)
 }
 
-/// The byte offset of the first line that is a git conflict marker, if any.
+/// The byte offset of the first line that is a git conflict marker, if any. Every marker that
+/// counts starts with `<`, `|` or `>`, which complaint text seldom holds, so one vectorised
+/// search for those finds the few places to look at.
 pub fn find_conflict_marker(text: &str) -> Option<usize> {
-    line_starts(text).find(|i| is_marker_line(&text[*i..]))
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'<', b'|', b'>', bytes)
+        .filter(|&i| i == 0 || bytes[i - 1] == b'\n')
+        .find(|&i| is_marker_line(&text[i..]))
 }
 
 fn invalid(path: &Path, text: &str, offset: usize, message: &str) -> Error {
@@ -456,6 +461,22 @@ fn tables_of_mut(item: &mut Item) -> Box<dyn Iterator<Item = &mut Table> + '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conflict_markers_count_only_at_the_start_of_a_line() {
+        assert_eq!(find_conflict_marker("<<<<<<< HEAD\nx = 1\n"), Some(0));
+        assert_eq!(find_conflict_marker("x = 1\r\n>>>>>>> theirs\r\n"), Some(7));
+        assert_eq!(find_conflict_marker("a = \"x\"\n|||||||\n"), Some(8));
+        for clean in [
+            "x = \"<<<<<<< HEAD\"\n",
+            "x = 1 # a | b > c < d\n",
+            "=======\n",
+            "<<<<<<<< eight\n",
+            "<<<<<<",
+        ] {
+            assert_eq!(find_conflict_marker(clean), None, "{clean}");
+        }
+    }
 
     const HAND_WRITTEN: &str = r#"# Logged from the phone queue
 id = "k7m2qd4xw9a3hf5t"

@@ -197,6 +197,11 @@ impl<'i> Builder<'i> {
                 Table::Followup
             }
             (true, "event") => {
+                // Room for a typical history at once, rather than growing (and copying) the
+                // vector three times on the way.
+                if self.parts.events.capacity() == 0 {
+                    self.parts.events.reserve(16);
+                }
                 self.parts.events.push(PartialEvent::default());
                 Table::Event
             }
