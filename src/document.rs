@@ -75,7 +75,7 @@ pub fn read_complaint(path: &Path, text: &str) -> Result<Complaint> {
     parse_complaint(path, text)
 }
 
-/// Parses text known to hold no conflict markers: with the fast reader when it can, else
+/// Parses text known to hold no conflict markers: with the fast readers when they can, else
 /// exactly (and with the precise error) through serde.
 fn parse_complaint(path: &Path, text: &str) -> Result<Complaint> {
     let complaint = match crate::reader::read(text) {

@@ -159,6 +159,21 @@ fn as_counts(figures: &Value) -> BTreeMap<String, u64> {
         .collect()
 }
 
+/// Real narratives (long, multi-line, full of quotes and symbols) still take the line reader,
+/// and read there exactly as serde reads them.
+#[test]
+fn imported_cfpb_files_take_the_line_reader() {
+    let g = imported_sample();
+    let mut multi_line = 0;
+    for (path, text) in snapshot(&g) {
+        let exact: gripe::complaint::Complaint = toml::from_str(&text).unwrap();
+        let lines = gripe::reader::read_lines(&text);
+        assert_eq!(lines, Some(exact), "{}", path.display());
+        multi_line += usize::from(text.contains("\"\"\"\n"));
+    }
+    assert!(multi_line > 50, "{multi_line} files with multi-line text");
+}
+
 #[test]
 fn cfpb_trends_and_report_agree_with_figures_computed_from_the_csv() {
     let g = imported_sample();

@@ -184,7 +184,7 @@ proptest! {
     }
 
     #[test]
-    fn the_fast_reader_agrees_with_serde_or_steps_aside(c in complaint()) {
+    fn gripes_own_files_take_the_line_reader_and_read_as_serde_reads_them(c in complaint()) {
         let text = ComplaintDoc::render_new(&c);
         let exact: Complaint = toml::from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         match gripe::reader::read_lines(&text) {
