@@ -252,6 +252,30 @@ pub struct InitArgs {
     pub git: bool,
 }
 
+/// The text of a note or follow-up: the words after the id, or `-m TEXT` as the other
+/// commands take their notes.
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    /// The text ("-" reads it from stdin); several words need no quotes
+    #[arg(num_args = 1.., value_name = "TEXT", required_unless_present = "message")]
+    pub words: Vec<String>,
+    /// The text as an option instead, as `open`, `advance` and `close` take theirs
+    #[arg(
+        short = 'm',
+        long = "message",
+        value_name = "TEXT",
+        conflicts_with = "words"
+    )]
+    pub message: Option<String>,
+}
+
+impl TextArgs {
+    /// The text as given, either way.
+    pub fn text(&self) -> String {
+        self.message.clone().unwrap_or_else(|| self.words.join(" "))
+    }
+}
+
 /// Who makes a change, and whether to commit it.
 #[derive(Debug, Args)]
 pub struct ChangeArgs {
@@ -399,9 +423,8 @@ pub struct NoteArgs {
     /// Complaint id or unique prefix
     #[arg(add = complaint_ids())]
     pub id: String,
-    /// The note ("-" reads it from stdin); several words need no quotes
-    #[arg(required = true, num_args = 1.., value_name = "TEXT")]
-    pub text: Vec<String>,
+    #[command(flatten)]
+    pub text: TextArgs,
     #[command(flatten)]
     pub change: ChangeArgs,
 }
@@ -533,9 +556,9 @@ pub struct FollowupArgs {
     /// Due on this date (or date and time)
     #[arg(long, value_name = "DATE")]
     pub on: Option<String>,
-    /// What to check with the customer ("-" reads it from stdin)
-    #[arg(num_args = 1.., value_name = "TEXT", required = true)]
-    pub text: Vec<String>,
+    /// What to check with the customer
+    #[command(flatten)]
+    pub text: TextArgs,
     #[command(flatten)]
     pub change: ChangeArgs,
 }

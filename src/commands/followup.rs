@@ -48,7 +48,7 @@ fn schedule_command(args: &FollowupArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let id = args.id.as_deref().expect("clap requires the id");
-    let note = text_arg(&args.text.join(" "), "follow-up text")?;
+    let note = text_arg(&args.text.text(), "follow-up text")?;
     let due = match (&args.within, &args.on) {
         (Some(span), _) => {
             span.parse::<Span>()

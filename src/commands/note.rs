@@ -12,7 +12,7 @@ use crate::error::Result;
 
 pub fn run(args: &NoteArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
-    let text = text_arg(&args.text.join(" "), "note")?;
+    let text = text_arg(&args.text.text(), "note")?;
     let resolved = store.resolve(&args.id)?;
     let repo = commit_repo(ctx, &args.change.commit)?;
     let stamp = ctx.stamp(args.change.by.as_deref())?;

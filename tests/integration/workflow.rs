@@ -32,6 +32,42 @@ fn note_and_annotate_append_a_note_event_by_the_author_at_now() {
     assert!(err.contains("the note is empty"), "{err}");
 }
 
+/// `-m` gives a note or a follow-up its text, as it does for open, advance and close; the text
+/// is given one way, not both, and not left out.
+#[test]
+fn note_and_followup_take_their_text_with_m_too() {
+    let g = Gripe::new();
+    let id = g.open(&["Late delivery"]);
+    g.run(&["note", &id, "-m", "Called back"]).ok();
+    g.run(&["followup", &id, "--in", "1d", "-m", "Check the parcel came"])
+        .ok();
+    let text = g.read(&id);
+    assert!(
+        text.contains("kind = \"note\"\ntext = \"Called back\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("note = \"Check the parcel came\"\n"),
+        "{text}"
+    );
+    let both = g
+        .run(&["note", &id, "words", "-m", "option"])
+        .fails(2)
+        .to_string();
+    assert!(both.contains("cannot be used with"), "{both}");
+    let neither = g.run(&["note", &id]).fails(2).to_string();
+    assert!(
+        neither.contains("required arguments were not provided"),
+        "{neither}"
+    );
+    let neither = g.run(&["followup", &id, "--in", "1d"]).fails(2).to_string();
+    assert!(
+        neither.contains("required arguments were not provided"),
+        "{neither}"
+    );
+    assert_eq!(g.read(&id), text, "nothing written by the refused runs");
+}
+
 #[test]
 fn advance_moves_one_stage_and_records_from_to_and_the_message() {
     let g = Gripe::new();
