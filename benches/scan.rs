@@ -9,7 +9,8 @@
 //! The data is written once by `examples/generate.rs` into `target/bench-data/<count>/` and
 //! reused. Each command runs `GRIPE_BENCH_RUNS` times (default 5) after one warm-up run; the
 //! median wall time and the peak memory (max RSS) are reported. The baseline walks the folder
-//! and reads every file in full with as many threads as gripe uses, doing nothing with the bytes.
+//! and reads every file in full with as many threads as gripe uses, doing nothing with the bytes;
+//! it runs in a child process, as gripe does, started the same way.
 
 use std::path::Path;
 use std::path::PathBuf;
@@ -22,7 +23,18 @@ use rayon::prelude::*;
 
 const NOW: &str = "2026-11-26T09:00:00+00:00";
 
+/// Set in the child process that does the plain read (to "parallel" or "sequential").
+const PLAIN_READ: &str = "GRIPE_BENCH_PLAIN_READ";
+
 fn main() {
+    // The plain read runs in a process of its own: Linux counts the peak memory of the process
+    // that starts a child in the child's own peak (at exec), so the list of a million paths
+    // held here would be counted in every gripe run measured after it.
+    if let Ok(mode) = std::env::var(PLAIN_READ) {
+        let dir = PathBuf::from(std::env::args_os().last().expect("the folder to read"));
+        assert!(plain_read(&dir, mode == "parallel") > 0, "nothing read");
+        return;
+    }
     let count: usize = std::env::var("GRIPE_BENCH_COUNT")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -47,7 +59,12 @@ fn main() {
     let read_all = |parallel: bool| {
         move || {
             let start = Instant::now();
-            assert!(plain_read(dir_ref, parallel) > 0);
+            let status = Command::new(std::env::current_exe().expect("the bench's own path"))
+                .env(PLAIN_READ, if parallel { "parallel" } else { "sequential" })
+                .arg(dir_ref)
+                .status()
+                .expect("the plain read starts");
+            assert!(status.success(), "the plain read failed");
             (start.elapsed(), 0)
         }
     };
@@ -91,6 +108,14 @@ fn main() {
         ),
         ("gripe report", &["report"], 3.0),
     ];
+    // DESIGN.md sets the targets for 100,000 complaints; at other counts the figures are shown
+    // without a verdict.
+    let judged = count == 100_000;
+    let verdict = |ok: bool| match (judged, ok) {
+        (false, _) => "figures only",
+        (true, true) => "met",
+        (true, false) => "MISSED",
+    };
     let mut all_within = true;
     for (name, args, target) in commands {
         let (time, rss_kb) = median(runs, || run(gripe, &dir, args));
@@ -101,7 +126,7 @@ fn main() {
         println!(
             "{name:<34} {:>8.3} s  {ratio:>5.2}x  {mb:>6.1} MB  target {target}x, 50 MB: {}",
             time.as_secs_f64(),
-            if ok { "met" } else { "MISSED" }
+            verdict(ok)
         );
     }
     // A single complaint by prefix: DESIGN.md section 9 asks for under 100 ms at 100,000.
@@ -115,26 +140,41 @@ fn main() {
         time.as_secs_f64(),
         "",
         rss_kb as f64 / 1024.0,
-        if ok { "met" } else { "MISSED" }
+        verdict(ok)
     );
     println!(
         "{}",
-        if all_within {
-            "all targets met"
-        } else {
-            "some targets missed"
+        match (judged, all_within) {
+            (false, _) => "the targets are set for 100,000 complaints; every command ran to the end",
+            (true, true) => "all targets met",
+            (true, false) => "some targets missed",
         }
     );
 }
 
-/// The first four characters of some complaint's id.
+/// The short id of some complaint, as `gripe list` shows it: the shortest prefix, four
+/// characters at least, that no other complaint's id shares (at a million complaints four
+/// characters are seldom enough). The ids are compared as the walk goes, not kept.
 fn first_id(dir: &Path) -> String {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .find(|e| e.file_type().is_file())
-        .and_then(|e| e.file_name().to_str().map(|n| n[..4].to_string()))
-        .expect("a complaint file")
+    let mut first: Option<String> = None;
+    let mut shared = 0;
+    for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+        let Some(id) = entry.path().file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        match &first {
+            None => first = Some(id.to_string()),
+            Some(f) => {
+                let common = f.bytes().zip(id.bytes()).take_while(|(a, b)| a == b).count();
+                shared = shared.max(common);
+            }
+        }
+    }
+    let first = first.expect("a complaint file");
+    first[..(shared + 1).clamp(4, first.len())].to_string()
 }
 
 /// Writes `count` complaints with the generator example, unless they are there already.
