@@ -145,7 +145,8 @@ fn main() {
     println!(
         "{}",
         match (judged, all_within) {
-            (false, _) => "the targets are set for 100,000 complaints; every command ran to the end",
+            (false, _) =>
+                "the targets are set for 100,000 complaints; every command ran to the end",
             (true, true) => "all targets met",
             (true, false) => "some targets missed",
         }
@@ -158,7 +159,10 @@ fn main() {
 fn first_id(dir: &Path) -> String {
     let mut first: Option<String> = None;
     let mut shared = 0;
-    for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let Some(id) = entry.path().file_stem().and_then(|s| s.to_str()) else {
             continue;
         };
@@ -168,7 +172,11 @@ fn first_id(dir: &Path) -> String {
         match &first {
             None => first = Some(id.to_string()),
             Some(f) => {
-                let common = f.bytes().zip(id.bytes()).take_while(|(a, b)| a == b).count();
+                let common = f
+                    .bytes()
+                    .zip(id.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
                 shared = shared.max(common);
             }
         }

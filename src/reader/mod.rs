@@ -178,7 +178,8 @@ struct Builder<'i> {
     table: Table,
     /// The names of the table headers seen, to refuse one defined twice.
     tables_seen: Vec<Table>,
-    /// Keys assigned in the current table, to refuse one given twice.
+    /// The keys of the current table that gripe does not read, to refuse one given twice (a key
+    /// it reads is refused twice by its filled slot).
     keys_seen: Vec<Cow<'i, str>>,
     parts: Parts,
 }
@@ -218,25 +219,36 @@ impl<'i> Builder<'i> {
 
     /// Stores a complete `key = value` of the current table.
     fn assign(&mut self, key: Cow<'i, str>, value: Value<'i>) {
-        if self.keys_seen.contains(&key) {
-            self.failed = true;
-            return;
-        }
-        self.keys_seen.push(key.clone());
-        let ok = self.store(&key, value);
+        let ok = self.store(key, value);
         self.failed |= !ok;
     }
 
-    /// Puts `value` where `key` of the current table goes; false when the type is wrong.
-    fn store(&mut self, key: &str, value: Value<'i>) -> bool {
+    /// Puts `value` where `key` of the current table goes; false when the type is wrong or the
+    /// key was given before.
+    fn store(&mut self, key: Cow<'i, str>, value: Value<'i>) -> bool {
+        /// A key gripe reads: given twice, its slot is already filled.
         fn set<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+            if slot.is_some() {
+                return false;
+            }
             let ok = value.is_some();
             *slot = value;
             ok
         }
+        /// A key gripe does not read (the exact reader keeps it): remembered, to refuse it
+        /// given twice.
+        fn other<'i>(seen: &mut Vec<Cow<'i, str>>, key: Cow<'i, str>) -> bool {
+            if seen.contains(&key) {
+                return false;
+            }
+            seen.push(key);
+            true
+        }
+        let seen = &mut self.keys_seen;
         let p = &mut self.parts;
+        let name = key.as_ref();
         match self.table {
-            Table::Root => match key {
+            Table::Root => match name {
                 "id" => set(&mut p.id, value.text()),
                 "title" => set(&mut p.title, value.text()),
                 "opened" => set(&mut p.opened, value.when()),
@@ -263,43 +275,43 @@ impl<'i> Builder<'i> {
                 "external_ref" => set(&mut p.external_ref, value.text()),
                 // The tables gripe knows cannot also be plain keys.
                 "customer" | "resolution" | "fields" | "followup" | "event" => false,
-                _ => true,
+                _ => other(seen, key),
             },
-            Table::Customer => match key {
+            Table::Customer => match name {
                 "name" => set(&mut p.customer.name, value.text()),
                 "contact" => set(&mut p.customer.contact, value.text()),
-                _ => true,
+                _ => other(seen, key),
             },
             Table::Resolution => {
                 let r = &mut p.resolution;
-                match key {
+                match name {
                     "fair_outcome" => set(&mut r.fair_outcome, value.text()),
                     "action" => set(&mut r.action, value.text()),
                     "extra_mile" => set(&mut r.extra_mile, value.text()),
                     "root_cause" => set(&mut r.root_cause, value.text()),
                     "avoidable" => set(&mut r.avoidable, value.flag()),
                     "satisfied" => set(&mut r.satisfied, value.flag()),
-                    _ => true,
+                    _ => other(seen, key),
                 }
             }
             Table::Fields => match value.field() {
-                Some(v) => p.fields.insert(key.to_string(), v).is_none(),
+                Some(v) => p.fields.insert(key.into_owned(), v).is_none(),
                 None => false,
             },
             Table::Followup => {
                 let f = p.followups.last_mut().expect("a follow-up table is open");
-                match key {
+                match name {
                     "id" => set(&mut f.id, value.text()),
                     "due" => set(&mut f.due, value.when()),
                     "note" => set(&mut f.note, value.text()),
                     "done" => set(&mut f.done, value.when()),
                     // A header key out of place: the exact reader notes it.
-                    _ => !is_header_key(key),
+                    _ => !is_header_key(name) && other(seen, key),
                 }
             }
             Table::Event => {
                 let e = p.events.last_mut().expect("an event table is open");
-                match key {
+                match name {
                     "at" => set(&mut e.at, value.when()),
                     "by" => set(&mut e.by, value.text()),
                     "kind" => {
@@ -312,7 +324,7 @@ impl<'i> Builder<'i> {
                     "to" => set(&mut e.to, value.field()),
                     "followup" => set(&mut e.followup, value.text()),
                     "forced" => set(&mut e.forced, value.flag()),
-                    _ => !is_header_key(key),
+                    _ => !is_header_key(name) && other(seen, key),
                 }
             }
             Table::Other => false,
