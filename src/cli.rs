@@ -419,6 +419,7 @@ pub struct ShowArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("words", |a| a.help("The note (\"-\" reads it from stdin); several words need no quotes")))]
 pub struct NoteArgs {
     /// Complaint id or unique prefix
     #[arg(add = complaint_ids())]
@@ -544,6 +545,7 @@ pub struct MergeFileArgs {
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("when").required(true).args(["within", "on"])))]
+#[command(mut_arg("words", |a| a.help("What to check with the customer (\"-\" reads it from stdin)")))]
 pub struct FollowupArgs {
     #[command(subcommand)]
     pub action: Option<FollowupAction>,
@@ -556,7 +558,6 @@ pub struct FollowupArgs {
     /// Due on this date (or date and time)
     #[arg(long, value_name = "DATE")]
     pub on: Option<String>,
-    /// What to check with the customer
     #[command(flatten)]
     pub text: TextArgs,
     #[command(flatten)]
