@@ -162,13 +162,11 @@ fn first_id(dir: &Path) -> String {
     for entry in walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
     {
         let Some(id) = entry.path().file_stem().and_then(|s| s.to_str()) else {
             continue;
         };
-        if !entry.file_type().is_file() {
-            continue;
-        }
         match &first {
             None => first = Some(id.to_string()),
             Some(f) => {

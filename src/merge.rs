@@ -645,9 +645,7 @@ impl Work<'_> {
         }
     }
 
-    /// The merged history: our events in our order, less those of the base that theirs
-    /// removed, with theirs' own events and the decisions inserted by time.
-    /// The merged history as tables.
+    /// The merged history ([`Work::order`]) as tables.
     fn events(
         &self,
         history: &History,
@@ -728,8 +726,9 @@ impl Work<'_> {
         settled
     }
 
-    /// The merged history: ours in its order, each event only theirs has (and each new
-    /// decision) after every event at the same instant or earlier.
+    /// The merged history: ours in its order, less those of the base that theirs removed,
+    /// with each event only theirs has (and each new decision) after every event at the same
+    /// instant or earlier.
     fn order<'e>(
         &self,
         history: &'e History,
