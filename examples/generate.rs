@@ -16,17 +16,17 @@ use chrono::DateTime;
 use chrono::Duration;
 use chrono::FixedOffset;
 use chrono::Timelike;
-use gripe::complaint::Complaint;
-use gripe::complaint::Customer;
-use gripe::complaint::Event;
-use gripe::complaint::EventKind;
-use gripe::complaint::FieldValue;
-use gripe::complaint::Followup;
-use gripe::complaint::Resolution;
-use gripe::complaint::Severity;
-use gripe::complaint::Stamp;
-use gripe::document::ComplaintDoc;
-use gripe::when::When;
+use gripe::model::complaint::Complaint;
+use gripe::model::complaint::Customer;
+use gripe::model::complaint::Event;
+use gripe::model::complaint::EventKind;
+use gripe::model::complaint::FieldValue;
+use gripe::model::complaint::Followup;
+use gripe::model::complaint::Resolution;
+use gripe::model::complaint::Severity;
+use gripe::model::complaint::Stamp;
+use gripe::store::document::ComplaintDoc;
+use gripe::time::when::When;
 
 const CATEGORIES: [(&str, u32); 5] = [
     ("billing", 30),

@@ -166,7 +166,7 @@ impl Repo {
     pub fn commit_file(&self, path: &Path, message: &str) -> Result<bool> {
         // git takes its index lock without waiting, so gripes committing at once in one
         // repository take turns here instead of failing on `index.lock`.
-        let _turn = crate::lock::lock(&self.top)?;
+        let _turn = crate::store::lock::lock(&self.top)?;
         self.stage(path)?;
         let unchanged = self.run([
             OsStr::new("diff"),

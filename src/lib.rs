@@ -1,42 +1,21 @@
 //! gripe: a command-line complaint tracker that keeps each customer complaint as a TOML file in
 //! a git repository.
 //!
-//! `main` calls [`main_with_env`]; [`run`] parses the command line and dispatches to one module
-//! per subcommand in [`commands`]. Domain modules (complaint, store, workflow, filter) never see
-//! clap; rendering lives in [`output`].
+//! `main` calls [`main_with_env`]; [`run`] parses the command line ([`cli`]) and dispatches to
+//! one module per subcommand in [`commands`]. The layers, each a folder, from the bottom:
+//! [`error`] and [`time`]; [`model`]; [`store`]; [`analysis`] and [`import`]; [`output`];
+//! [`cli`] and [`git`]; [`commands`]. A module uses only those below it (ARCHITECTURE.md).
 
-pub mod agenda;
-pub mod calendar;
-pub mod check;
+pub mod analysis;
 pub mod cli;
 pub mod commands;
-pub mod complaint;
-pub mod complete;
-pub mod config;
-pub mod conflict;
-pub mod context;
-pub mod document;
-pub mod duration;
 pub mod error;
-pub mod exchange;
-pub mod filter;
 pub mod git;
-pub mod history;
-pub mod id;
 pub mod import;
-pub mod keys;
-pub mod lock;
-pub mod merge;
+pub mod model;
 pub mod output;
-pub mod reader;
-pub mod replay;
-pub mod report;
-pub mod sla;
-pub mod stage;
-pub mod status;
 pub mod store;
-pub mod trends;
-pub mod when;
+pub mod time;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -46,8 +25,8 @@ use clap::Parser;
 
 use crate::cli::Cli;
 use crate::cli::ColorChoice;
-use crate::context::Ctx;
-use crate::context::Env;
+use crate::commands::context::Ctx;
+use crate::commands::context::Env;
 use crate::error::Error;
 use crate::error::Result;
 use crate::output::Painter;
@@ -55,7 +34,7 @@ use crate::output::Painter;
 /// Runs gripe with `args` and the process environment, printing errors once to stderr;
 /// returns the exit code.
 pub fn main_with_env(args: Vec<OsString>) -> u8 {
-    complete::answer_if_asked();
+    cli::complete::answer_if_asked();
     let env = Env::from_process();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -100,7 +79,7 @@ pub fn run(args: Vec<OsString>, env: Env, out: &mut dyn Write) -> Result<()> {
         ColorChoice::Never => false,
         ColorChoice::Auto => !env.no_color && !env.term_dumb && std::io::stdout().is_terminal(),
     };
-    let now = when::now_from_env(env.gripe_now.as_deref())?;
+    let now = time::when::now_from_env(env.gripe_now.as_deref())?;
     let cwd = std::env::current_dir().map_err(|source| Error::Read {
         path: ".".into(),
         source,

@@ -13,14 +13,14 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let path = std::path::Path::new("fuzz.toml");
-    let zone = gripe::merge::zone_for(None);
+    let zone = gripe::store::merge::zone_for(None);
     for base in [Some(base), None] {
-        if let Ok(merged) = gripe::merge::merge(path, base, ours, theirs, &zone)
+        if let Ok(merged) = gripe::store::merge::merge(path, base, ours, theirs, &zone)
             && merged.contradictions.is_empty()
         {
-            gripe::document::read_complaint(path, &merged.text)
+            gripe::store::document::read_complaint(path, &merged.text)
                 .expect("a clean merge reads back as a complaint");
         }
     }
-    let _ = gripe::conflict::split(text);
+    let _ = gripe::store::conflict::split(text);
 });

@@ -3,7 +3,7 @@
 //! reader whenever it does not step aside; the partial readers agree with the whole read.
 #![no_main]
 
-use gripe::complaint::Complaint;
+use gripe::model::complaint::Complaint;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,19 +11,19 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let path = std::path::Path::new("fuzz.toml");
-    if let Some(lines) = gripe::reader::read_lines(text) {
+    if let Some(lines) = gripe::store::reader::read_lines(text) {
         let exact: Complaint =
             toml::from_str(text).expect("the line reader read what serde refuses");
         assert_eq!(lines, exact);
     }
-    if let gripe::reader::Outcome::Read(fast) = gripe::reader::read(text) {
+    if let gripe::store::reader::Outcome::Read(fast) = gripe::store::reader::read(text) {
         let exact: Complaint =
             toml::from_str(text).expect("the fast reader read what serde refuses");
         assert_eq!(*fast, exact);
     }
-    let whole = gripe::document::read_complaint(path, text);
+    let whole = gripe::store::document::read_complaint(path, text);
     for with_tables in [false, true] {
-        let part = gripe::document::read_partial(path, text, with_tables);
+        let part = gripe::store::document::read_partial(path, text, with_tables);
         if let (Ok(whole), Ok(part)) = (&whole, &part) {
             assert_eq!(whole.id, part.id);
             assert_eq!(whole.stage, part.stage);

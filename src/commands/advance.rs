@@ -10,14 +10,14 @@ use super::say;
 use crate::cli::AdvanceArgs;
 use crate::cli::ChangeArgs;
 use crate::cli::CloseArgs;
-use crate::complaint::Event;
-use crate::complaint::EventKind;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
-use crate::when::Direction;
-use crate::when::When;
-use crate::when::span_from;
+use crate::model::complaint::Event;
+use crate::model::complaint::EventKind;
+use crate::time::when::Direction;
+use crate::time::when::When;
+use crate::time::when::span_from;
 
 pub fn run(args: &AdvanceArgs, ctx: &Ctx) -> Result<()> {
     move_forward(

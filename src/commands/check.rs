@@ -4,21 +4,21 @@
 use std::io::Write;
 
 use super::emit;
-use crate::check::Finding;
-use crate::check::FindingKind;
-use crate::check::Report;
+use crate::analysis::check::Finding;
+use crate::analysis::check::FindingKind;
+use crate::analysis::check::Report;
 use crate::cli::CheckArgs;
 use crate::cli::CheckFormat;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
-use crate::id::ShortIds;
+use crate::model::id::ShortIds;
 use crate::output::Rows;
 use crate::output::json;
 use crate::output::markdown;
 use crate::output::table;
 use crate::store::Depth;
-use crate::when::format_timestamp;
+use crate::time::when::format_timestamp;
 
 pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let fail_on = FindingKind::parse_list(&args.fail_on)
@@ -42,7 +42,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         .iter()
         .filter(|f| f.id.is_none())
         .filter_map(|f| f.path.file_stem()?.to_str())
-        .filter(|stem| crate::id::is_canonical(stem));
+        .filter(|stem| crate::model::id::is_canonical(stem));
     let short_ids = ShortIds::new(
         report
             .ids

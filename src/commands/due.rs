@@ -10,25 +10,25 @@ use serde::Serialize;
 
 use super::emit;
 use super::select;
-use crate::agenda::Group;
-use crate::agenda::Item;
-use crate::agenda::agenda;
+use crate::analysis::agenda::Group;
+use crate::analysis::agenda::Item;
+use crate::analysis::agenda::agenda;
 use crate::cli::DueArgs;
 use crate::cli::DueFormat;
-use crate::context::Ctx;
-use crate::duration::Span;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
-use crate::id::ShortIds;
+use crate::model::id::ShortIds;
 use crate::output::Painter;
 use crate::output::Rows;
 use crate::output::csv;
 use crate::output::json;
 use crate::output::table;
 use crate::output::truncate;
-use crate::when::When;
-use crate::when::Zone;
-use crate::when::format_timestamp;
+use crate::time::duration::Span;
+use crate::time::when::When;
+use crate::time::when::Zone;
+use crate::time::when::format_timestamp;
 
 pub fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
@@ -78,7 +78,7 @@ pub fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
 #[derive(Serialize)]
 struct ItemJson<'a> {
     group: Group,
-    kind: crate::agenda::ItemKind,
+    kind: crate::analysis::agenda::ItemKind,
     due: String,
     deadline: String,
     id: &'a str,
@@ -189,7 +189,7 @@ fn render_table(
 
 /// An iCalendar feed: one event per item, all-day for dates, with stable UIDs so a calendar that
 /// subscribes updates items instead of duplicating them.
-fn ics(items: &[Item<'_>], short_ids: &ShortIds, now: &crate::when::Timestamp) -> String {
+fn ics(items: &[Item<'_>], short_ids: &ShortIds, now: &crate::time::when::Timestamp) -> String {
     let mut calendar = icalendar::Calendar::new();
     calendar.name("gripe: follow-ups and deadlines");
     let stamp = now.with_timezone(&Utc);
@@ -197,10 +197,10 @@ fn ics(items: &[Item<'_>], short_ids: &ShortIds, now: &crate::when::Timestamp) -
         let c = item.complaint();
         let short = short_ids.get(&c.id);
         let what = match item.kind {
-            crate::agenda::ItemKind::Followup => "Follow up",
-            crate::agenda::ItemKind::Promise => "Promise due",
-            crate::agenda::ItemKind::Acknowledge => "SLA deadline to acknowledge",
-            crate::agenda::ItemKind::Resolve => "SLA deadline to resolve",
+            crate::analysis::agenda::ItemKind::Followup => "Follow up",
+            crate::analysis::agenda::ItemKind::Promise => "Promise due",
+            crate::analysis::agenda::ItemKind::Acknowledge => "SLA deadline to acknowledge",
+            crate::analysis::agenda::ItemKind::Resolve => "SLA deadline to resolve",
         };
         let uid = format!(
             "{}-{}{}@gripe",

@@ -1,7 +1,7 @@
 //! `gripe export`: the selected complaints with every field, for other tools or as a backup.
 //!
 //! `jsonl` (the default) and `json` hold whole complaints, history included, in the
-//! [`crate::exchange`] form that `gripe import` reads back exactly; `json` wraps them in the
+//! [`crate::store::exchange`] form that `gripe import` reads back exactly; `json` wraps them in the
 //! `gripe.export/1` envelope. `csv` has one row per complaint in a stable column order: `id`,
 //! `title`, `opened`, `opened_by`, `stage`, the other header keys in the order of the file,
 //! `customer.*`, `resolution.*`, one `fields.KEY` column per custom field any exported complaint
@@ -16,14 +16,14 @@ use super::emit;
 use super::select;
 use crate::cli::ExportArgs;
 use crate::cli::ExportFormat;
-use crate::complaint::Complaint;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Result;
-use crate::exchange;
-use crate::keys::keys_of;
+use crate::model::complaint::Complaint;
+use crate::model::keys::keys_of;
 use crate::output::Rows;
 use crate::output::csv;
 use crate::output::json;
+use crate::store::exchange;
 
 pub fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let zone = ctx.calendar()?.zone;
@@ -61,8 +61,9 @@ fn rows(complaints: &[&Complaint]) -> Rows {
     headers.extend(["events", "followups", "followups_open", "last_event"]);
     let mut rows = Rows::new(&headers);
     for c in complaints {
-        let value =
-            |key: &crate::keys::KeyPath| key.get(c).map(|v| v.to_string()).unwrap_or_default();
+        let value = |key: &crate::model::keys::KeyPath| {
+            key.get(c).map(|v| v.to_string()).unwrap_or_default()
+        };
         let mut row = vec![
             c.id.clone(),
             value(title),

@@ -14,7 +14,7 @@ use super::emit;
 use super::say;
 use crate::cli::GitAction;
 use crate::cli::GitArgs;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
 use crate::git::Repo;

@@ -22,11 +22,7 @@ use super::set;
 use crate::cli::ImportArgs;
 use crate::cli::ImportFormat;
 use crate::cli::Preset;
-use crate::complaint::Complaint;
-use crate::complaint::FieldValue;
-use crate::complaint::Stamp;
-use crate::context::Ctx;
-use crate::document::ComplaintDoc;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
 use crate::import;
@@ -40,9 +36,13 @@ use crate::import::mapping;
 use crate::import::mapping::Mapping;
 use crate::import::mapping::RowContext;
 use crate::import::records;
+use crate::model::complaint::Complaint;
+use crate::model::complaint::FieldValue;
+use crate::model::complaint::Stamp;
 use crate::output::printable;
 use crate::output::progress::Progress;
 use crate::store::Depth;
+use crate::store::document::ComplaintDoc;
 
 /// How many notes on adjusted rows are printed; the rest are counted.
 const MAX_NOTES: usize = 10;

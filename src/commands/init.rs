@@ -6,13 +6,13 @@ use std::path::PathBuf;
 use super::git;
 use super::say;
 use crate::cli::InitArgs;
-use crate::config::CONFIG_FILE;
-use crate::config::Config;
-use crate::config::DEFAULT_DIR;
-use crate::config::TEMPLATE;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
+use crate::model::config::CONFIG_FILE;
+use crate::model::config::Config;
+use crate::model::config::DEFAULT_DIR;
+use crate::model::config::TEMPLATE;
 use crate::store::Replace;
 use crate::store::write_atomic;
 

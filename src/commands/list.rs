@@ -7,14 +7,18 @@ use serde::Serialize;
 
 use super::emit;
 use super::select;
-use crate::calendar::Calendar;
+use crate::analysis::sla::Clock;
+use crate::analysis::sla::ClockState;
+use crate::analysis::status::FollowupState;
+use crate::analysis::status::PromiseState;
+use crate::analysis::status::Status;
 use crate::cli::ListArgs;
-use crate::complaint::Complaint;
-use crate::complaint::Severity;
-use crate::config::Config;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Result;
-use crate::id::ShortIds;
+use crate::model::complaint::Complaint;
+use crate::model::complaint::Severity;
+use crate::model::config::Config;
+use crate::model::id::ShortIds;
 use crate::output::Format;
 use crate::output::Rows;
 use crate::output::colour;
@@ -23,16 +27,12 @@ use crate::output::json;
 use crate::output::markdown;
 use crate::output::table;
 use crate::output::truncate;
-use crate::sla::Clock;
-use crate::sla::ClockState;
-use crate::status::FollowupState;
-use crate::status::PromiseState;
-use crate::status::Status;
 use crate::store::Loaded;
-use crate::when::Timestamp;
-use crate::when::When;
-use crate::when::Zone;
-use crate::when::format_timestamp;
+use crate::time::calendar::Calendar;
+use crate::time::when::Timestamp;
+use crate::time::when::When;
+use crate::time::when::Zone;
+use crate::time::when::format_timestamp;
 
 /// A complaint with where it stands now.
 pub struct Listed<'a> {

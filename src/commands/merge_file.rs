@@ -10,14 +10,14 @@ use std::path::PathBuf;
 
 use super::say;
 use crate::cli::MergeFileArgs;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
 use crate::git;
-use crate::merge::merge;
-use crate::merge::zone_for;
 use crate::store::Replace;
 use crate::store::Store;
+use crate::store::merge::merge;
+use crate::store::merge::zone_for;
 use crate::store::write_atomic;
 
 pub fn run(args: &MergeFileArgs, ctx: &Ctx) -> Result<()> {

@@ -3,6 +3,7 @@
 
 pub mod advance;
 pub mod check;
+pub mod context;
 pub mod due;
 pub mod edit;
 pub mod export;
@@ -25,15 +26,15 @@ use std::io::Read;
 use std::io::Write;
 use std::path::Path;
 
+use crate::analysis::filter::Filter;
+use crate::analysis::filter::FilterInput;
 use crate::cli::Command;
 use crate::cli::CommitArgs;
-use crate::complaint::Complaint;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
-use crate::filter::Filter;
-use crate::filter::FilterInput;
 use crate::git::Repo;
+use crate::model::complaint::Complaint;
 use crate::output::printable;
 use crate::output::truncate;
 use crate::store::Depth;
@@ -54,8 +55,8 @@ pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         Command::Reopen(args) => reopen::run(&args, ctx),
         Command::Close(args) => advance::close(&args, ctx),
         Command::Edit(args) => edit::run(&args, ctx),
-        Command::Completions(args) => crate::complete::write_script(&args.shell, out),
-        Command::Man => crate::complete::write_man(out),
+        Command::Completions(args) => crate::cli::complete::write_script(&args.shell, out),
+        Command::Man => crate::cli::complete::write_man(out),
         Command::Followup(args) => followup::run(&args, ctx, out),
         Command::Due(args) => due::run(&args, ctx, out),
         Command::Check(args) => check::run(&args, ctx, out),

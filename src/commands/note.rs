@@ -5,10 +5,10 @@ use super::commit_repo;
 use super::say;
 use super::text_arg;
 use crate::cli::NoteArgs;
-use crate::complaint::Event;
-use crate::complaint::EventKind;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Result;
+use crate::model::complaint::Event;
+use crate::model::complaint::EventKind;
 
 pub fn run(args: &NoteArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;

@@ -12,21 +12,21 @@ use super::emit;
 use super::message_arg;
 use super::say;
 use crate::cli::OpenArgs;
-use crate::complaint::Complaint;
-use crate::complaint::Customer;
-use crate::complaint::Event;
-use crate::complaint::EventKind;
-use crate::complaint::Resolution;
-use crate::complaint::Severity;
-use crate::complaint::Stamp;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
-use crate::id;
-use crate::keys::split_list;
-use crate::when::Direction;
-use crate::when::When;
-use crate::when::parse_user_when;
+use crate::model::complaint::Complaint;
+use crate::model::complaint::Customer;
+use crate::model::complaint::Event;
+use crate::model::complaint::EventKind;
+use crate::model::complaint::Resolution;
+use crate::model::complaint::Severity;
+use crate::model::complaint::Stamp;
+use crate::model::id;
+use crate::model::keys::split_list;
+use crate::time::when::Direction;
+use crate::time::when::When;
+use crate::time::when::parse_user_when;
 
 /// What a new complaint says, from flags or from the editor template.
 #[derive(Debug, Default, Deserialize)]

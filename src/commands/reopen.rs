@@ -6,11 +6,11 @@ use super::commit_repo;
 use super::say;
 use super::text_arg;
 use crate::cli::ReopenArgs;
-use crate::complaint::Event;
-use crate::complaint::EventKind;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
+use crate::model::complaint::Event;
+use crate::model::complaint::EventKind;
 
 pub fn run(args: &ReopenArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;

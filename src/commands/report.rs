@@ -10,15 +10,19 @@ use chrono::Duration;
 use super::bad_files;
 use super::emit;
 use super::gather;
+use crate::analysis::filter::Filter;
+use crate::analysis::replay::as_of;
+use crate::analysis::report::Accumulator;
+use crate::analysis::report::Report;
+use crate::analysis::report::Scope;
+use crate::analysis::report::finish;
 use crate::cli::ReportArgs;
 use crate::cli::ReportFormat;
-use crate::complaint::Complaint;
-use crate::context::Ctx;
-use crate::duration::human_seconds;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
-use crate::filter::Filter;
-use crate::id::ShortIds;
+use crate::model::complaint::Complaint;
+use crate::model::id::ShortIds;
 use crate::output::Painter;
 use crate::output::Rows;
 use crate::output::change;
@@ -32,16 +36,12 @@ use crate::output::of;
 use crate::output::percent;
 use crate::output::table;
 use crate::output::truncate;
-use crate::replay::as_of;
-use crate::report::Accumulator;
-use crate::report::Report;
-use crate::report::Scope;
-use crate::report::finish;
 use crate::store::Depth;
 use crate::store::Reading;
 use crate::store::Wanted;
-use crate::when::Direction;
-use crate::when::parse_user_when;
+use crate::time::duration::human_seconds;
+use crate::time::when::Direction;
+use crate::time::when::parse_user_when;
 
 pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
@@ -54,7 +54,8 @@ pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         None => ctx.now,
     };
     let replaying = report_time < ctx.now;
-    let seconds = |span: &crate::duration::Span| Duration::seconds(calendar.span_seconds(span));
+    let seconds =
+        |span: &crate::time::duration::Span| Duration::seconds(calendar.span_seconds(span));
     let scope = Scope::new(
         config,
         &calendar,
@@ -300,16 +301,17 @@ fn render(r: &Report, p: Painter, md: bool) -> String {
     heading(&mut s, "Service recovery");
     let m = &r.metrics;
     let c = &m.counts;
-    let duration = |d: &crate::report::DurationStats, missing: &str| match (d.median_s, d.p90_s) {
-        (Some(median), Some(p90)) => format!(
-            "median {}, p90 {} ({} measured, {} {missing})",
-            human_seconds(median),
-            human_seconds(p90),
-            d.count,
-            d.missing
-        ),
-        _ => format!("none yet ({} {missing})", d.missing),
-    };
+    let duration =
+        |d: &crate::analysis::report::DurationStats, missing: &str| match (d.median_s, d.p90_s) {
+            (Some(median), Some(p90)) => format!(
+                "median {}, p90 {} ({} measured, {} {missing})",
+                human_seconds(median),
+                human_seconds(p90),
+                d.count,
+                d.missing
+            ),
+            _ => format!("none yet ({} {missing})", d.missing),
+        };
     let metrics = [
         (
             "time to acknowledge",

@@ -3,7 +3,7 @@
 //! setup`), the way the driver would have merged them.
 //!
 //! Both sides are read back from the markers, with the base when git wrote diff3-style markers
-//! (else the base is what both sides share), and merged by [`crate::merge`]. The result is
+//! (else the base is what both sides share), and merged by [`crate::store::merge`]. The result is
 //! written atomically; a file in the middle of a git merge is then staged, so `git commit`
 //! finishes the merge. When both sides changed one key and one change was made by hand, the
 //! rest is still merged and written, the markers stay around that key alone, and the exit
@@ -16,21 +16,21 @@ use super::commit;
 use super::commit_repo;
 use super::say;
 use crate::cli::ResolveArgs;
-use crate::conflict;
-use crate::context::Ctx;
-use crate::document::find_conflict_marker;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
 use crate::git::Repo;
-use crate::id::ShortIds;
-use crate::merge::Decision;
-use crate::merge::merge;
-use crate::merge::zone_for;
+use crate::model::id::ShortIds;
 use crate::print_error;
 use crate::store::Store;
+use crate::store::conflict;
+use crate::store::document::find_conflict_marker;
+use crate::store::merge::Decision;
+use crate::store::merge::merge;
+use crate::store::merge::zone_for;
 use crate::store::replace_read_file;
-use crate::when::Zone;
+use crate::time::when::Zone;
 
 pub fn run(args: &ResolveArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;

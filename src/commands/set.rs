@@ -7,16 +7,16 @@ use super::commit_repo;
 use super::message_arg;
 use super::say;
 use crate::cli::SetArgs;
-use crate::complaint::Complaint;
-use crate::complaint::Event;
-use crate::complaint::EventKind;
-use crate::complaint::FieldValue;
-use crate::complaint::Stamp;
-use crate::context::Ctx;
-use crate::document::ComplaintDoc;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
-use crate::keys::KeyPath;
+use crate::model::complaint::Complaint;
+use crate::model::complaint::Event;
+use crate::model::complaint::EventKind;
+use crate::model::complaint::FieldValue;
+use crate::model::complaint::Stamp;
+use crate::model::keys::KeyPath;
+use crate::store::document::ComplaintDoc;
 
 pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;

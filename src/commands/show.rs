@@ -10,15 +10,18 @@ use super::list::Layout;
 use super::list::Line;
 use super::list::Listed;
 use super::list::rows;
+use crate::analysis::sla::Clock;
+use crate::analysis::sla::ClockState;
+use crate::analysis::status::FollowupState;
+use crate::analysis::status::Status;
 use crate::cli::ShowArgs;
-use crate::complaint::Complaint;
-use crate::complaint::Event;
-use crate::complaint::EventKind;
-use crate::context::Ctx;
-use crate::duration::human_seconds;
+use crate::commands::context::Ctx;
 use crate::error::Result;
-use crate::id::ShortIds;
-use crate::keys::keys_of;
+use crate::model::complaint::Complaint;
+use crate::model::complaint::Event;
+use crate::model::complaint::EventKind;
+use crate::model::id::ShortIds;
+use crate::model::keys::keys_of;
 use crate::output::Format;
 use crate::output::Painter;
 use crate::output::Rows;
@@ -28,13 +31,10 @@ use crate::output::json;
 use crate::output::markdown;
 use crate::output::printable;
 use crate::output::table;
-use crate::sla::Clock;
-use crate::sla::ClockState;
-use crate::status::FollowupState;
-use crate::status::Status;
-use crate::when::Timestamp;
-use crate::when::When;
-use crate::when::Zone;
+use crate::time::duration::human_seconds;
+use crate::time::when::Timestamp;
+use crate::time::when::When;
+use crate::time::when::Zone;
 
 pub fn run(args: &ShowArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
@@ -146,7 +146,7 @@ fn fields(c: &Complaint) -> Vec<(String, String)> {
 
 /// What an event says in one line, after its time and author.
 fn summary(e: &Event) -> String {
-    let value = |v: &Option<crate::complaint::FieldValue>| {
+    let value = |v: &Option<crate::model::complaint::FieldValue>| {
         v.as_ref().map_or("(none)".to_string(), ToString::to_string)
     };
     match e.kind {

@@ -10,11 +10,18 @@ use serde_json::Value;
 use super::bad_files;
 use super::emit;
 use super::gather;
+use crate::analysis::filter::Filter;
+use crate::analysis::trends::Counts;
+use crate::analysis::trends::Dim;
+use crate::analysis::trends::Every;
+use crate::analysis::trends::Group;
+use crate::analysis::trends::SpikeRule;
+use crate::analysis::trends::Trends;
+use crate::analysis::trends::build;
 use crate::cli::TrendsArgs;
-use crate::context::Ctx;
+use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
-use crate::filter::Filter;
 use crate::output::Format;
 use crate::output::Painter;
 use crate::output::Rows;
@@ -25,13 +32,6 @@ use crate::output::json;
 use crate::output::markdown;
 use crate::output::table;
 use crate::store::Depth;
-use crate::trends::Counts;
-use crate::trends::Dim;
-use crate::trends::Every;
-use crate::trends::Group;
-use crate::trends::SpikeRule;
-use crate::trends::Trends;
-use crate::trends::build;
 
 pub fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
@@ -352,11 +352,16 @@ fn heat_rows(t: &Trends, p: Painter) -> Rows {
         columns.sort_by_key(|(v, _)| order.iter().position(|o| o == v).unwrap_or(usize::MAX));
     } else {
         columns.sort_by(|a, b| {
-            (a.0 == crate::trends::NONE, std::cmp::Reverse(a.1), &a.0).cmp(&(
-                b.0 == crate::trends::NONE,
-                std::cmp::Reverse(b.1),
-                &b.0,
-            ))
+            (
+                a.0 == crate::analysis::trends::NONE,
+                std::cmp::Reverse(a.1),
+                &a.0,
+            )
+                .cmp(&(
+                    b.0 == crate::analysis::trends::NONE,
+                    std::cmp::Reverse(b.1),
+                    &b.0,
+                ))
         });
     }
     let mut row_keys: Vec<String> = Vec::new();

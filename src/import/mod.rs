@@ -24,13 +24,13 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::complaint::Complaint;
-use crate::complaint::Event;
-use crate::complaint::EventKind;
-use crate::complaint::FieldValue;
-use crate::keys::KeyPath;
-use crate::keys::keys_of;
-use crate::stage::Workflow;
+use crate::model::complaint::Complaint;
+use crate::model::complaint::Event;
+use crate::model::complaint::EventKind;
+use crate::model::complaint::FieldValue;
+use crate::model::keys::KeyPath;
+use crate::model::keys::keys_of;
+use crate::model::stage::Workflow;
 use crate::store::Loaded;
 
 /// Where a row is in its file: its number (for CSV, as a spreadsheet numbers it: the header is

@@ -1,6 +1,6 @@
 //! Reading gripe's own export for import: `gripe export --format jsonl` (one record per line)
 //! or `--format json` (the `gripe.export/1` envelope). Each record is a whole complaint in the
-//! [`crate::exchange`] form and keeps its id, so an export imported into an empty folder gives
+//! [`crate::store::exchange`] form and keeps its id, so an export imported into an empty folder gives
 //! the same complaints. A record whose id is not a complaint id, whose stage is not in the
 //! workflow, or whose values the team's vocabulary refuses is a row error; rows are numbered by
 //! line for JSONL and by position in the `complaints` array for JSON.
@@ -11,14 +11,14 @@ use super::Incoming;
 use super::Keys;
 use super::Row;
 use super::RowError;
-use crate::complaint::Complaint;
-use crate::config::Vocabulary;
 use crate::error::Error;
 use crate::error::Result;
-use crate::exchange;
-use crate::id;
-use crate::keys::KeyPath;
-use crate::stage::Workflow;
+use crate::model::complaint::Complaint;
+use crate::model::config::Vocabulary;
+use crate::model::id;
+use crate::model::keys::KeyPath;
+use crate::model::stage::Workflow;
+use crate::store::exchange;
 
 /// The records of a JSONL export.
 pub fn read_lines(

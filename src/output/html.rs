@@ -14,13 +14,13 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::duration::human_seconds;
-use crate::report::DURATION_BUCKETS;
-use crate::report::DurationStats;
-use crate::report::OTHER;
-use crate::report::Report;
-use crate::report::TopGroup;
-use crate::trends::Dim;
+use crate::analysis::report::DURATION_BUCKETS;
+use crate::analysis::report::DurationStats;
+use crate::analysis::report::OTHER;
+use crate::analysis::report::Report;
+use crate::analysis::report::TopGroup;
+use crate::analysis::trends::Dim;
+use crate::time::duration::human_seconds;
 
 /// Escapes text for HTML and XML, in content and in quoted attributes.
 pub fn esc(text: &str) -> String {

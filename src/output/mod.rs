@@ -12,7 +12,7 @@ pub mod table;
 
 use anstyle::Style;
 
-use crate::duration::human_seconds;
+use crate::time::duration::human_seconds;
 
 /// The output formats of reading commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -166,8 +166,8 @@ fn imported_cfpb_files_take_the_line_reader() {
     let g = imported_sample();
     let mut multi_line = 0;
     for (path, text) in snapshot(&g) {
-        let exact: gripe::complaint::Complaint = toml::from_str(&text).unwrap();
-        let lines = gripe::reader::read_lines(&text);
+        let exact: gripe::model::complaint::Complaint = toml::from_str(&text).unwrap();
+        let lines = gripe::store::reader::read_lines(&text);
         assert_eq!(lines, Some(exact), "{}", path.display());
         multi_line += usize::from(text.contains("\"\"\"\n"));
     }

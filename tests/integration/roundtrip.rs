@@ -1,16 +1,16 @@
 //! Property: whatever a complaint holds, the file gripe writes reads back as the same complaint.
 
-use gripe::complaint::Complaint;
-use gripe::complaint::Customer;
-use gripe::complaint::Event;
-use gripe::complaint::EventKind;
-use gripe::complaint::FieldValue;
-use gripe::complaint::Followup;
-use gripe::complaint::Resolution;
-use gripe::complaint::Severity;
-use gripe::document::ComplaintDoc;
-use gripe::document::read_complaint;
-use gripe::when::When;
+use gripe::model::complaint::Complaint;
+use gripe::model::complaint::Customer;
+use gripe::model::complaint::Event;
+use gripe::model::complaint::EventKind;
+use gripe::model::complaint::FieldValue;
+use gripe::model::complaint::Followup;
+use gripe::model::complaint::Resolution;
+use gripe::model::complaint::Severity;
+use gripe::store::document::ComplaintDoc;
+use gripe::store::document::read_complaint;
+use gripe::time::when::When;
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {
@@ -187,7 +187,7 @@ proptest! {
     fn gripes_own_files_take_the_line_reader_and_read_as_serde_reads_them(c in complaint()) {
         let text = ComplaintDoc::render_new(&c);
         let exact: Complaint = toml::from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
-        match gripe::reader::read_lines(&text) {
+        match gripe::store::reader::read_lines(&text) {
             Some(fast) => prop_assert_eq!(fast, exact),
             None => prop_assert!(false, "gripe's own files take the line reader:\n{}", text),
         }
@@ -206,10 +206,10 @@ proptest! {
     ) {
         let text = edited(&ComplaintDoc::render_new(&c), &edits);
         let exact = toml::from_str::<Complaint>(&text).map_err(|e| e.to_string());
-        if let Some(lines) = gripe::reader::read_lines(&text) {
+        if let Some(lines) = gripe::store::reader::read_lines(&text) {
             prop_assert_eq!(Ok(lines), exact.clone(), "{}", text);
         }
-        if let gripe::reader::Outcome::Read(fast) = gripe::reader::read(&text) {
+        if let gripe::store::reader::Outcome::Read(fast) = gripe::store::reader::read(&text) {
             prop_assert_eq!(Ok(*fast), exact, "{}", text);
         }
     }
@@ -228,11 +228,11 @@ fn both_readers_agree_on_every_sample_file() {
             let text = std::fs::read_to_string(&entry).unwrap();
             let exact: Complaint = toml::from_str(&text).unwrap();
             files += 1;
-            if let gripe::reader::Outcome::Read(fast) = gripe::reader::read(&text) {
+            if let gripe::store::reader::Outcome::Read(fast) = gripe::store::reader::read(&text) {
                 assert_eq!(*fast, exact, "{}", entry.display());
                 fast_count += 1;
             }
-            if let Some(lines) = gripe::reader::read_lines(&text) {
+            if let Some(lines) = gripe::store::reader::read_lines(&text) {
                 assert_eq!(lines, exact, "{}", entry.display());
                 lines_count += 1;
             }

@@ -1,0 +1,156 @@
+//! The agenda behind `gripe due`: every follow-up not done, every promise not yet met and every
+//! running SLA deadline, grouped into overdue, today and upcoming.
+
+use chrono::Duration;
+use serde::Serialize;
+
+use crate::analysis::sla::ClockKind;
+use crate::analysis::status::Status;
+use crate::model::complaint::Complaint;
+use crate::model::config::Config;
+use crate::store::Loaded;
+use crate::time::calendar::Calendar;
+use crate::time::when::Timestamp;
+use crate::time::when::When;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Group {
+    Overdue,
+    Today,
+    Upcoming,
+}
+
+impl Group {
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Overdue => "Overdue",
+            Group::Today => "Today",
+            Group::Upcoming => "Upcoming",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ItemKind {
+    #[serde(rename = "follow-up")]
+    Followup,
+    #[serde(rename = "promise")]
+    Promise,
+    #[serde(rename = "sla-acknowledge")]
+    Acknowledge,
+    #[serde(rename = "sla-resolve")]
+    Resolve,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Followup => "follow-up",
+            ItemKind::Promise => "promise",
+            ItemKind::Acknowledge => "sla-acknowledge",
+            ItemKind::Resolve => "sla-resolve",
+        }
+    }
+}
+
+/// One thing due, on one complaint.
+#[derive(Debug, Clone)]
+pub struct Item<'a> {
+    pub group: Group,
+    pub kind: ItemKind,
+    /// The moment it is late after (the end of the day for a date).
+    pub deadline: Timestamp,
+    /// As written: a date, or a time.
+    pub due: When,
+    pub loaded: &'a Loaded,
+    pub followup: Option<&'a str>,
+    pub text: Option<String>,
+}
+
+impl Item<'_> {
+    pub fn complaint(&self) -> &Complaint {
+        &self.loaded.complaint
+    }
+}
+
+/// Everything due by `now + within` (and everything already late), soonest first.
+pub fn agenda<'a>(
+    complaints: &'a [Loaded],
+    config: &Config,
+    calendar: &Calendar,
+    now: &Timestamp,
+    within: Duration,
+) -> Vec<Item<'a>> {
+    let zone = &calendar.zone;
+    let today = zone.local(now).date();
+    let horizon = *now + within;
+    let group = |deadline: &Timestamp| {
+        if deadline < now {
+            Some(Group::Overdue)
+        } else if zone.local(deadline).date() == today {
+            Some(Group::Today)
+        } else if *deadline <= horizon {
+            Some(Group::Upcoming)
+        } else {
+            None
+        }
+    };
+    let mut items = Vec::new();
+    for loaded in complaints {
+        let c = &loaded.complaint;
+        let status = Status::new(c, config, calendar, now);
+        let mut push = |kind, due: When, deadline: Timestamp, followup, text| {
+            if let Some(group) = group(&deadline) {
+                items.push(Item {
+                    group,
+                    kind,
+                    deadline,
+                    due,
+                    loaded,
+                    followup,
+                    text,
+                });
+            }
+        };
+        for (f, state) in c.followups.iter().zip(&status.followups) {
+            if state.is_pending() {
+                push(
+                    ItemKind::Followup,
+                    f.due,
+                    f.due.deadline(zone),
+                    Some(f.id.as_str()),
+                    f.note.clone(),
+                );
+            }
+        }
+        if let Some(promise) = status.pending_promise() {
+            push(
+                ItemKind::Promise,
+                promise.by,
+                promise.deadline,
+                None,
+                Some(format!("promised by {}", promise.by)),
+            );
+        }
+        for clock in status.open_clocks() {
+            if let Some(deadline) = clock.deadline {
+                let kind = match clock.kind {
+                    ClockKind::Acknowledge => ItemKind::Acknowledge,
+                    ClockKind::Resolve => ItemKind::Resolve,
+                };
+                push(
+                    kind,
+                    When::Zoned(zone.in_zone(&deadline)),
+                    deadline,
+                    None,
+                    Some(format!("{} within {}", clock.kind.as_str(), clock.target)),
+                );
+            }
+        }
+    }
+    items.sort_by(|a, b| {
+        (a.group, a.deadline, &a.complaint().id).cmp(&(b.group, b.deadline, &b.complaint().id))
+    });
+    items
+}

@@ -1,0 +1,1044 @@
+//! The team's dashboard: what is open, what needs action now, volume and its top groups, the
+//! service-recovery metrics of DOMAIN.md, spikes and the busiest hour. Pure functions from
+//! complaints and a report time to numbers; reading files and rendering are elsewhere.
+//!
+//! Each complaint is first reduced to [`Facts`] (what the report needs from it, as of the
+//! report time) and folded into an [`Accumulator`]; accumulators from several threads merge.
+//! Nothing else of a complaint is kept, so a report over a million files stays small.
+//!
+//! Definitions beyond DOMAIN.md: "the period" of the top groups is the 30 days up to the report
+//! time, against the 30 days before; volume is per ISO week, the last 12 weeks; a reopen counts
+//! when a complaint goes back from `resolved` or a later stage; first-contact resolution counts
+//! notes as customer-facing contacts.
+//!
+//! Beyond the JSON contract the report carries [`Charts`], the shapes the HTML report draws:
+//! opened per week by category, opened by weekday and hour, and how durations spread. They come
+//! from the same single scan and are buckets, never lists of complaints.
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+
+use chrono::Datelike;
+use chrono::Duration;
+use chrono::NaiveDate;
+use chrono::Timelike;
+use serde::Serialize;
+
+use crate::analysis::sla::ClockKind;
+use crate::analysis::sla::ClockState;
+use crate::analysis::status::FollowupState;
+use crate::analysis::status::PromiseState;
+use crate::analysis::status::Status;
+use crate::analysis::trends::Every;
+use crate::analysis::trends::SpikeRule;
+use crate::analysis::trends::spike;
+use crate::model::complaint::Complaint;
+use crate::model::complaint::EventKind;
+use crate::model::complaint::Severity;
+use crate::model::config::Config;
+use crate::time::calendar::Calendar;
+use crate::time::duration::human_seconds;
+use crate::time::when::Timestamp;
+use crate::time::when::Zone;
+
+/// Weeks of volume shown.
+pub const WEEKS: usize = 12;
+/// Days in the period that top groups compare with the one before.
+const TOP_DAYS: i64 = 30;
+/// How many of each top group.
+const TOP: usize = 5;
+/// The dimensions spikes are looked for in.
+pub const SPIKE_DIMS: [&str; 4] = ["category", "channel", "component", "assignee"];
+/// At most how many series the weekly series by category has, [`OTHER`] included.
+const SERIES_CATEGORIES: usize = 6;
+/// The label of the smaller categories folded together in the weekly series by category.
+pub const OTHER: &str = "(other)";
+
+/// What the report is about: when, and the rules it counts by.
+pub struct Scope<'a> {
+    /// The Monday of each week the report looks at, oldest first: the volume weeks, after the
+    /// weeks spike detection compares them with.
+    weeks: Vec<NaiveDate>,
+    pub config: &'a Config,
+    pub calendar: &'a Calendar,
+    pub as_of: Timestamp,
+    /// A complaint resolved within this long of opening counts as resolved at first contact;
+    /// `None` means on the same day.
+    pub first_contact_within: Option<Duration>,
+    /// Customers with two or more complaints within this long before the report are repeats.
+    pub repeat_window: Duration,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(
+        config: &'a Config,
+        calendar: &'a Calendar,
+        as_of: Timestamp,
+        first_contact_within: Option<Duration>,
+        repeat_window: Duration,
+    ) -> Scope<'a> {
+        let this_week = Every::Week.start(calendar.zone.local(&as_of).date());
+        let weeks = (0..WEEKS + config.spikes.window)
+            .rev()
+            .map(|back| this_week - Duration::weeks(back as i64))
+            .collect();
+        Scope {
+            weeks,
+            config,
+            calendar,
+            as_of,
+            first_contact_within,
+            repeat_window,
+        }
+    }
+
+    fn zone(&self) -> &Zone {
+        &self.calendar.zone
+    }
+
+    /// The Monday of each of the last `count` weeks (at most [`WEEKS`] plus the spike
+    /// window), oldest first.
+    fn weeks(&self, count: usize) -> &[NaiveDate] {
+        &self.weeks[self.weeks.len() - count..]
+    }
+}
+
+/// One thing that needs someone now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Action {
+    pub kind: &'static str,
+    pub id: String,
+    pub title: String,
+    pub assignee: Option<String>,
+    /// How late, or how long unacknowledged, in seconds.
+    pub late_s: i64,
+    pub detail: String,
+}
+
+/// Durations for a median and a percentile.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Durations {
+    seconds: Vec<i64>,
+    /// Complaints not there yet (not acknowledged, not resolved).
+    missing: u64,
+}
+
+/// A share: how many of how many.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Ratio {
+    hits: u64,
+    of: u64,
+}
+
+impl Ratio {
+    fn count(&mut self, hit: Option<bool>) {
+        if let Some(hit) = hit {
+            self.of += 1;
+            self.hits += u64::from(hit);
+        }
+    }
+
+    fn merge(&mut self, other: Ratio) {
+        self.hits += other.hits;
+        self.of += other.of;
+    }
+
+    fn value(&self) -> Option<f64> {
+        (self.of > 0).then(|| self.hits as f64 / self.of as f64)
+    }
+}
+
+/// The report's running totals: one per thread, merged at the end.
+#[derive(Debug, Default)]
+pub struct Accumulator {
+    complaints: u64,
+    open_total: u64,
+    by_stage: HashMap<String, u64>,
+    by_severity: BTreeMap<Option<Severity>, u64>,
+    by_age: [u64; 5],
+    actions: Vec<Action>,
+    opened_weeks: Vec<u64>,
+    closed_weeks: Vec<u64>,
+    top_now: HashMap<(usize, String), u64>,
+    top_before: HashMap<(usize, String), u64>,
+    acknowledge: Durations,
+    resolve: Durations,
+    sla_acknowledge: Ratio,
+    sla_resolve: Ratio,
+    first_contact: Ratio,
+    reopen: Ratio,
+    followups_on_time: Ratio,
+    promises_kept: Ratio,
+    satisfied: Ratio,
+    customers: HashMap<String, u64>,
+    /// Complaints opened per (dimension, value) and week, over the spike weeks.
+    spike_weeks: HashMap<(usize, String), Vec<u64>>,
+    /// Complaints opened per (hour, assignee).
+    hours: HashMap<(u32, String), u64>,
+    /// Complaints opened per weekday (Monday first) and hour.
+    weekday_hours: [[u64; 24]; 7],
+}
+
+/// Buckets by upper limit in seconds (exclusive); the last one takes everything above.
+type Buckets<const N: usize> = [(&'static str, i64); N];
+
+const AGE_BUCKETS: Buckets<5> = [
+    ("<1d", 86_400),
+    ("1-3d", 3 * 86_400),
+    ("3-7d", 7 * 86_400),
+    ("7-30d", 30 * 86_400),
+    (">30d", i64::MAX),
+];
+
+/// The buckets of the time to acknowledge and to resolve: near-logarithmic, so that minutes
+/// and weeks both show.
+pub const DURATION_BUCKETS: Buckets<8> = [
+    ("<15m", 15 * 60),
+    ("15m-1h", 3_600),
+    ("1-4h", 4 * 3_600),
+    ("4-24h", 86_400),
+    ("1-3d", 3 * 86_400),
+    ("3-7d", 7 * 86_400),
+    ("7-30d", 30 * 86_400),
+    (">30d", i64::MAX),
+];
+
+/// Adds `b` to `a`, element by element.
+fn add_slice(a: &mut [u64], b: &[u64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+/// The index of the bucket `seconds` falls in.
+fn bucket<const N: usize>(buckets: &Buckets<N>, seconds: i64) -> usize {
+    buckets
+        .iter()
+        .position(|(_, limit)| seconds < *limit)
+        .unwrap_or(N - 1)
+}
+
+fn week_index(weeks: &[NaiveDate], date: NaiveDate) -> Option<usize> {
+    let monday = Every::Week.start(date);
+    weeks.iter().position(|w| *w == monday)
+}
+
+impl Accumulator {
+    /// Adds complaint `c`, already as of the report time.
+    pub fn add(&mut self, c: &Complaint, scope: &Scope<'_>) {
+        let config = scope.config;
+        let workflow = &config.workflow;
+        let zone = scope.zone();
+        let now = &scope.as_of;
+        let status = Status::new(c, config, scope.calendar, now);
+        let history = &status.history;
+        let opened = history.opened;
+        self.complaints += 1;
+
+        // Open complaints: by stage, severity and age; what needs action.
+        if !status.closed {
+            self.open_total += 1;
+            *self.by_stage.entry(c.stage.clone()).or_default() += 1;
+            *self.by_severity.entry(c.severity).or_default() += 1;
+            self.by_age[bucket(&AGE_BUCKETS, (*now - opened).num_seconds())] += 1;
+            self.add_actions(c, &status, scope);
+        }
+
+        // Volume: opened and closed per week.
+        let weeks = scope.weeks(WEEKS);
+        self.opened_weeks.resize(WEEKS, 0);
+        self.closed_weeks.resize(WEEKS, 0);
+        if let Some(i) = week_index(weeks, c.opened.date(zone)) {
+            self.opened_weeks[i] += 1;
+        }
+        let closed_at = status
+            .closed
+            .then(|| {
+                history
+                    .transitions
+                    .iter()
+                    .rev()
+                    .find(|t| t.to == Some(workflow.closed))
+                    .map(|t| t.at)
+            })
+            .flatten();
+        if let Some(i) = closed_at.and_then(|t| week_index(weeks, zone.local(&t).date())) {
+            self.closed_weeks[i] += 1;
+        }
+
+        // Top groups and spikes.
+        let values = [&c.category, &c.channel, &c.component, &c.assignee];
+        let age_days = (*now - opened).num_days();
+        let spike_weeks = scope.weeks(WEEKS + config.spikes.window);
+        let week = week_index(spike_weeks, c.opened.date(zone));
+        for (dim, value) in values.iter().enumerate() {
+            let value = (*value)
+                .clone()
+                .unwrap_or_else(|| crate::analysis::trends::NONE.to_string());
+            if dim < 3 {
+                if age_days < TOP_DAYS {
+                    *self.top_now.entry((dim, value.clone())).or_default() += 1;
+                } else if age_days < 2 * TOP_DAYS {
+                    *self.top_before.entry((dim, value.clone())).or_default() += 1;
+                }
+            }
+            if let Some(w) = week {
+                let series = self
+                    .spike_weeks
+                    .entry((dim, value))
+                    .or_insert_with(|| vec![0; spike_weeks.len()]);
+                series[w] += 1;
+            }
+        }
+        if c.opened.has_time() {
+            let local = zone.local(&opened);
+            let hour = local.hour();
+            let assignee = c
+                .assignee
+                .clone()
+                .unwrap_or_else(|| crate::analysis::trends::NONE.into());
+            *self.hours.entry((hour, assignee)).or_default() += 1;
+            self.weekday_hours[local.weekday().num_days_from_monday() as usize][hour as usize] += 1;
+        }
+
+        // Service-recovery metrics.
+        let acknowledged = history.first_reaching(workflow.acknowledged);
+        let resolved = history.first_reaching(workflow.resolved);
+        match acknowledged {
+            Some(t) => self.acknowledge.seconds.push((t - opened).num_seconds()),
+            None => self.acknowledge.missing += 1,
+        }
+        match resolved {
+            Some(t) => self.resolve.seconds.push((t - opened).num_seconds()),
+            None => self.resolve.missing += 1,
+        }
+        for clock in &status.clocks {
+            let verdict = match clock.state {
+                ClockState::Met => Some(true),
+                ClockState::Breached => Some(false),
+                ClockState::Running | ClockState::Paused => None,
+            };
+            match clock.kind {
+                ClockKind::Acknowledge => self.sla_acknowledge.count(verdict),
+                ClockKind::Resolve => self.sla_resolve.count(verdict),
+            }
+        }
+        let reopened = history.transitions.iter().any(|t| {
+            t.reopen
+                && history
+                    .stage_at(&(t.at - Duration::seconds(1)))
+                    .is_some_and(|s| s >= workflow.resolved)
+        });
+        if let Some(resolved_at) = resolved {
+            self.reopen.count(Some(reopened));
+            let quick = match scope.first_contact_within {
+                Some(within) => resolved_at - opened <= within,
+                None => zone.local(&resolved_at).date() == c.opened.date(zone),
+            };
+            let contacts = c
+                .events
+                .iter()
+                .filter(|e| e.kind == EventKind::Note && e.at.instant(zone) < resolved_at)
+                .count();
+            self.first_contact
+                .count(Some(quick && !reopened && contacts <= 1));
+        }
+        for (f, state) in c.followups.iter().zip(&status.followups) {
+            if f.due.deadline(zone) <= *now {
+                self.followups_on_time
+                    .count(Some(*state == FollowupState::Done));
+            }
+        }
+        if let Some(promise) = &status.promise {
+            let first_deadline = promise.first.deadline(zone);
+            if first_deadline <= *now || resolved.is_some() {
+                self.promises_kept
+                    .count(Some(resolved.is_some_and(|r| r <= first_deadline)));
+            }
+        }
+        self.satisfied.count(c.resolution.satisfied);
+        if let Some(customer) = customer_key(c)
+            && *now - opened <= scope.repeat_window
+        {
+            *self.customers.entry(customer).or_default() += 1;
+        }
+    }
+
+    fn add_actions(&mut self, c: &Complaint, status: &Status, scope: &Scope<'_>) {
+        let zone = scope.zone();
+        let now = &scope.as_of;
+        let mut act = |kind, late_s: i64, detail: String| {
+            self.actions.push(Action {
+                kind,
+                id: c.id.clone(),
+                title: c.title.clone(),
+                assignee: c.assignee.clone(),
+                late_s,
+                detail,
+            });
+        };
+        for (f, state) in c.followups.iter().zip(&status.followups) {
+            if *state == FollowupState::Overdue {
+                act(
+                    "overdue-followup",
+                    (*now - f.due.deadline(zone)).num_seconds(),
+                    format!(
+                        "follow-up {} due {}: {}",
+                        f.id,
+                        f.due.human(zone),
+                        f.note.as_deref().unwrap_or_default()
+                    ),
+                );
+            }
+        }
+        if let Some(promise) = status.pending_promise() {
+            match promise.state {
+                PromiseState::Broken => act(
+                    "promise-broken",
+                    (*now - promise.deadline).num_seconds(),
+                    format!("promised by {}", promise.by),
+                ),
+                PromiseState::AtRisk => act(
+                    "promise-at-risk",
+                    (*now - promise.deadline).num_seconds(),
+                    format!("promised by {}", promise.by),
+                ),
+                _ => {}
+            }
+        }
+        for clock in status.open_clocks() {
+            if clock.state == ClockState::Breached {
+                act(
+                    match clock.kind {
+                        ClockKind::Acknowledge => "sla-acknowledge",
+                        ClockKind::Resolve => "sla-resolve",
+                    },
+                    clock.deadline.map_or(0, |d| (*now - d).num_seconds()),
+                    format!("{} within {} breached", clock.kind.as_str(), clock.target),
+                );
+            }
+        }
+        if c.stage == scope.config.workflow.first() {
+            act(
+                "not-acknowledged",
+                (*now - status.history.opened).num_seconds(),
+                format!(
+                    "opened {} ago, nobody has spoken to the customer",
+                    human_seconds((*now - status.history.opened).num_seconds())
+                ),
+            );
+        }
+    }
+
+    pub fn merge(mut self, other: Accumulator) -> Accumulator {
+        fn add_map<K: std::hash::Hash + Eq>(a: &mut HashMap<K, u64>, b: HashMap<K, u64>) {
+            for (k, n) in b {
+                *a.entry(k).or_default() += n;
+            }
+        }
+        fn add_vec(a: &mut Vec<u64>, b: &[u64]) {
+            a.resize(a.len().max(b.len()), 0);
+            add_slice(a, b);
+        }
+        self.complaints += other.complaints;
+        self.open_total += other.open_total;
+        add_map(&mut self.by_stage, other.by_stage);
+        for (k, n) in other.by_severity {
+            *self.by_severity.entry(k).or_default() += n;
+        }
+        add_slice(&mut self.by_age, &other.by_age);
+        self.actions.extend(other.actions);
+        add_vec(&mut self.opened_weeks, &other.opened_weeks);
+        add_vec(&mut self.closed_weeks, &other.closed_weeks);
+        add_map(&mut self.top_now, other.top_now);
+        add_map(&mut self.top_before, other.top_before);
+        self.acknowledge.seconds.extend(other.acknowledge.seconds);
+        self.acknowledge.missing += other.acknowledge.missing;
+        self.resolve.seconds.extend(other.resolve.seconds);
+        self.resolve.missing += other.resolve.missing;
+        self.sla_acknowledge.merge(other.sla_acknowledge);
+        self.sla_resolve.merge(other.sla_resolve);
+        self.first_contact.merge(other.first_contact);
+        self.reopen.merge(other.reopen);
+        self.followups_on_time.merge(other.followups_on_time);
+        self.promises_kept.merge(other.promises_kept);
+        self.satisfied.merge(other.satisfied);
+        add_map(&mut self.customers, other.customers);
+        for (k, series) in other.spike_weeks {
+            add_vec(self.spike_weeks.entry(k).or_default(), &series);
+        }
+        add_map(&mut self.hours, other.hours);
+        for (a, b) in self.weekday_hours.iter_mut().zip(&other.weekday_hours) {
+            add_slice(a, b);
+        }
+        self
+    }
+}
+
+/// The customer's identity for repeat detection: the contact, else the name.
+fn customer_key(c: &Complaint) -> Option<String> {
+    c.customer
+        .contact
+        .as_deref()
+        .or(c.customer.name.as_deref())
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+}
+
+/// The nearest-rank percentile `p` (0-100) of sorted values: exact and reproducible; the
+/// median of an even count is the lower middle value.
+pub fn percentile(sorted: &[i64], p: u32) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1) as usize;
+    Some(sorted[rank - 1])
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub as_of: String,
+    pub complaints: u64,
+    /// Complaint files that could not be read, so are not counted (each is named on stderr).
+    pub unreadable_files: u64,
+    pub open: Open,
+    pub needs_action: Vec<ActionJson>,
+    pub volume: Volume,
+    pub top: Top,
+    pub metrics: Metrics,
+    pub spikes: Vec<SpikeJson>,
+    pub peak_hour: Option<PeakHour>,
+    /// What the HTML report draws; not part of the JSON contract.
+    #[serde(skip)]
+    pub charts: Charts,
+}
+
+/// The shapes behind the HTML report's charts, beyond what the JSON holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Charts {
+    /// Complaints opened per volume week by category: the largest categories over those weeks
+    /// first, the rest folded into [`OTHER`]. Per week they add up to `volume.opened`.
+    pub opened_by_category: Vec<Series>,
+    /// Complaints opened per weekday (Monday first) and hour of day in the team's zone; the
+    /// ones opened on a date without a time of day are not in it. They add up to
+    /// `peak_hour.total`.
+    pub weekday_hours: [[u64; 24]; 7],
+    /// How many complaints took how long to be acknowledged, per [`DURATION_BUCKETS`]; they add
+    /// up to `time_to_acknowledge.count`.
+    pub time_to_acknowledge: Vec<u64>,
+    /// The same for the time to resolve.
+    pub time_to_resolve: Vec<u64>,
+}
+
+/// A named series of counts, one per period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub counts: Vec<u64>,
+}
+
+impl Series {
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Open {
+    pub total: u64,
+    pub by_stage: BTreeMap<String, u64>,
+    pub by_severity: BTreeMap<String, u64>,
+    pub by_age: BTreeMap<String, u64>,
+    /// The stages in workflow order (`by_stage` is a map; this keeps the order for people).
+    #[serde(skip)]
+    pub stage_order: Vec<String>,
+}
+
+/// One way of splitting the open complaints: its JSON key (`by_stage`) and its counts in the
+/// order people read them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breakdown<'a> {
+    pub key: &'static str,
+    pub counts: Vec<(&'a str, u64)>,
+}
+
+impl Open {
+    /// By stage in workflow order, by severity most urgent first, by age youngest first.
+    pub fn breakdowns(&self) -> [Breakdown<'_>; 3] {
+        let severities = Severity::ALL
+            .iter()
+            .rev()
+            .map(|s| s.as_str())
+            .chain([crate::analysis::trends::NONE]);
+        fn in_order<'a>(map: &'a BTreeMap<String, u64>, keys: Vec<&str>) -> Vec<(&'a str, u64)> {
+            keys.into_iter()
+                .filter_map(|k| map.get_key_value(k).map(|(k, n)| (k.as_str(), *n)))
+                .collect()
+        }
+        [
+            Breakdown {
+                key: "by_stage",
+                counts: in_order(
+                    &self.by_stage,
+                    self.stage_order.iter().map(String::as_str).collect(),
+                ),
+            },
+            Breakdown {
+                key: "by_severity",
+                counts: in_order(&self.by_severity, severities.collect()),
+            },
+            Breakdown {
+                key: "by_age",
+                counts: in_order(
+                    &self.by_age,
+                    AGE_BUCKETS.iter().map(|(label, _)| *label).collect(),
+                ),
+            },
+        ]
+    }
+}
+
+impl Report {
+    /// The warning that some files were left out, if any were.
+    pub fn unreadable_warning(&self) -> Option<String> {
+        (self.unreadable_files > 0).then(|| {
+            format!(
+                "{} could not be read and {} not counted; `gripe check` names {}",
+                crate::output::count(self.unreadable_files, "complaint file"),
+                if self.unreadable_files == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
+                if self.unreadable_files == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
+            )
+        })
+    }
+
+    /// How many things need action, and on how many complaints when some have several.
+    pub fn needs_action_count(&self) -> String {
+        let actions = &self.needs_action;
+        let complaints: std::collections::HashSet<&str> =
+            actions.iter().map(|a| a.id.as_str()).collect();
+        let items = crate::output::count(actions.len() as u64, "item");
+        if complaints.len() == actions.len() {
+            items
+        } else {
+            format!(
+                "{items} on {}",
+                crate::output::count(complaints.len() as u64, "complaint")
+            )
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionJson {
+    pub kind: &'static str,
+    pub id: String,
+    pub short_id: String,
+    pub title: String,
+    pub assignee: Option<String>,
+    pub late_s: i64,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Volume {
+    pub weeks: Vec<String>,
+    pub opened: Vec<u64>,
+    pub closed: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopGroup {
+    pub value: String,
+    pub count: u64,
+    pub previous: u64,
+    /// `(count - previous) / previous`; `null` when there were none before.
+    pub change: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Top {
+    pub period_days: i64,
+    pub category: Vec<TopGroup>,
+    pub channel: Vec<TopGroup>,
+    pub component: Vec<TopGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DurationStats {
+    pub count: u64,
+    pub median_s: Option<i64>,
+    pub p90_s: Option<i64>,
+    /// Complaints not acknowledged (or resolved) yet, left out of the median.
+    pub missing: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SlaAttainment {
+    pub acknowledge: Option<f64>,
+    pub resolve: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metrics {
+    pub time_to_acknowledge: DurationStats,
+    pub time_to_resolve: DurationStats,
+    pub sla_attainment: SlaAttainment,
+    pub first_contact_resolution: Option<f64>,
+    pub reopen_rate: Option<f64>,
+    pub followup_on_time_rate: Option<f64>,
+    pub promise_kept_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+    pub repeat_complainant_rate: Option<f64>,
+    /// The counts behind the rates, for people who want "of how many".
+    pub counts: MetricCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricCounts {
+    pub sla_acknowledge: [u64; 2],
+    pub sla_resolve: [u64; 2],
+    pub first_contact_resolution: [u64; 2],
+    pub reopened: [u64; 2],
+    pub followups_on_time: [u64; 2],
+    pub promises_kept: [u64; 2],
+    pub satisfied: [u64; 2],
+    pub repeat_complainants: [u64; 2],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpikeJson {
+    pub dimension: &'static str,
+    pub value: String,
+    pub week: String,
+    pub count: u64,
+    pub mean: f64,
+    pub ratio: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeakHour {
+    /// The hour of day (`09` is 09:00 to 09:59) with the most complaints.
+    pub hour: String,
+    pub count: u64,
+    pub total: u64,
+    /// The assignee with the most complaints in that hour.
+    pub assignee: String,
+    pub assignee_count: u64,
+}
+
+fn ratio_counts(r: &Ratio) -> [u64; 2] {
+    [r.hits, r.of]
+}
+
+/// How many of `seconds` fall in each of [`DURATION_BUCKETS`].
+fn histogram(seconds: &[i64]) -> Vec<u64> {
+    let mut counts = vec![0; DURATION_BUCKETS.len()];
+    for s in seconds {
+        counts[bucket(&DURATION_BUCKETS, *s)] += 1;
+    }
+    counts
+}
+
+/// The volume weeks of each category's spike series, largest first, beyond
+/// [`SERIES_CATEGORIES`] folded into one.
+fn opened_by_category(spike_weeks: &HashMap<(usize, String), Vec<u64>>) -> Vec<Series> {
+    // Category is the first of SPIKE_DIMS.
+    let mut series: Vec<Series> = spike_weeks
+        .iter()
+        .filter(|((dim, _), _)| *dim == 0)
+        .map(|((_, name), counts)| Series {
+            name: name.clone(),
+            counts: counts[counts.len().saturating_sub(WEEKS)..].to_vec(),
+        })
+        .filter(|s| s.total() > 0)
+        .collect();
+    series.sort_by(|a, b| {
+        (std::cmp::Reverse(a.total()), &a.name).cmp(&(std::cmp::Reverse(b.total()), &b.name))
+    });
+    if series.len() > SERIES_CATEGORIES {
+        let mut other = vec![0; WEEKS];
+        for s in series.split_off(SERIES_CATEGORIES - 1) {
+            add_slice(&mut other, &s.counts);
+        }
+        series.push(Series {
+            name: OTHER.to_string(),
+            counts: other,
+        });
+    }
+    series
+}
+
+fn stats(mut d: Durations) -> DurationStats {
+    d.seconds.sort_unstable();
+    DurationStats {
+        count: d.seconds.len() as u64,
+        median_s: percentile(&d.seconds, 50),
+        p90_s: percentile(&d.seconds, 90),
+        missing: d.missing,
+    }
+}
+
+/// The finished report. `short` gives the short id of a complaint.
+pub fn finish(acc: Accumulator, scope: &Scope<'_>, short: &dyn Fn(&str) -> String) -> Report {
+    let workflow = &scope.config.workflow;
+    let zone = scope.zone();
+    let mut by_stage = BTreeMap::new();
+    let mut stage_order = Vec::new();
+    for stage in workflow.stages.iter().chain(acc.by_stage.keys()) {
+        if let Some(n) = acc.by_stage.get(stage)
+            && !by_stage.contains_key(stage)
+        {
+            by_stage.insert(stage.clone(), *n);
+            stage_order.push(stage.clone());
+        }
+    }
+    let by_severity = acc
+        .by_severity
+        .iter()
+        .rev()
+        .map(|(s, n)| {
+            (
+                s.map_or(crate::analysis::trends::NONE.to_string(), |s| {
+                    s.as_str().to_string()
+                }),
+                *n,
+            )
+        })
+        .collect();
+    let by_age = AGE_BUCKETS
+        .iter()
+        .zip(acc.by_age)
+        .map(|((label, _), n)| ((*label).to_string(), n))
+        .collect();
+    let mut actions = acc.actions;
+    let kind_rank = |k: &str| {
+        [
+            "overdue-followup",
+            "promise-broken",
+            "sla-acknowledge",
+            "sla-resolve",
+            "not-acknowledged",
+            "promise-at-risk",
+        ]
+        .iter()
+        .position(|x| *x == k)
+        .unwrap_or(9)
+    };
+    actions.sort_by(|a, b| {
+        (kind_rank(a.kind), std::cmp::Reverse(a.late_s), &a.id).cmp(&(
+            kind_rank(b.kind),
+            std::cmp::Reverse(b.late_s),
+            &b.id,
+        ))
+    });
+    let top = |dim: usize| {
+        let mut groups: Vec<TopGroup> = acc
+            .top_now
+            .iter()
+            .filter(|((d, _), _)| *d == dim)
+            .map(|((_, value), n)| {
+                let previous = acc
+                    .top_before
+                    .get(&(dim, value.clone()))
+                    .copied()
+                    .unwrap_or(0);
+                TopGroup {
+                    value: value.clone(),
+                    count: *n,
+                    previous,
+                    change: (previous > 0).then(|| (*n as f64 - previous as f64) / previous as f64),
+                }
+            })
+            .collect();
+        groups.sort_by(|a, b| {
+            (std::cmp::Reverse(a.count), &a.value).cmp(&(std::cmp::Reverse(b.count), &b.value))
+        });
+        groups.truncate(TOP);
+        groups
+    };
+    let rule: SpikeRule = scope.config.spikes;
+    let spike_weeks = scope.weeks(WEEKS + rule.window).to_vec();
+    let mut spikes: Vec<SpikeJson> = Vec::new();
+    for ((dim, value), series) in &acc.spike_weeks {
+        for end in rule.window..series.len() {
+            if let Some(s) = spike(&series[end - rule.window..=end], &rule) {
+                spikes.push(SpikeJson {
+                    dimension: SPIKE_DIMS[*dim],
+                    value: value.clone(),
+                    week: Every::Week.label(spike_weeks[end]),
+                    count: s.latest,
+                    mean: s.mean,
+                    ratio: s.ratio,
+                });
+            }
+        }
+    }
+    spikes
+        .sort_by(|a, b| (&b.week, &a.dimension, &a.value).cmp(&(&a.week, &b.dimension, &b.value)));
+    let total_hours: u64 = acc.hours.values().sum();
+    let mut per_hour: BTreeMap<u32, u64> = BTreeMap::new();
+    for ((hour, _), n) in &acc.hours {
+        *per_hour.entry(*hour).or_default() += n;
+    }
+    let peak_hour = per_hour
+        .iter()
+        .max_by_key(|(hour, n)| (**n, std::cmp::Reverse(**hour)))
+        .map(|(hour, n)| {
+            let (assignee, assignee_count) = acc
+                .hours
+                .iter()
+                .filter(|((h, _), _)| h == hour)
+                .max_by(|a, b| (a.1, &b.0.1).cmp(&(b.1, &a.0.1)))
+                .map(|((_, who), n)| (who.clone(), *n))
+                .unwrap_or_default();
+            PeakHour {
+                hour: format!("{hour:02}"),
+                count: *n,
+                total: total_hours,
+                assignee,
+                assignee_count,
+            }
+        });
+    let charts = Charts {
+        opened_by_category: opened_by_category(&acc.spike_weeks),
+        weekday_hours: acc.weekday_hours,
+        time_to_acknowledge: histogram(&acc.acknowledge.seconds),
+        time_to_resolve: histogram(&acc.resolve.seconds),
+    };
+    let repeaters = acc.customers.values().filter(|n| **n >= 2).count() as u64;
+    let customers = acc.customers.len() as u64;
+    let repeat = Ratio {
+        hits: repeaters,
+        of: customers,
+    };
+    Report {
+        as_of: crate::time::when::format_timestamp(&zone.in_zone(&scope.as_of)),
+        complaints: acc.complaints,
+        unreadable_files: 0,
+        open: Open {
+            total: acc.open_total,
+            by_stage,
+            by_severity,
+            by_age,
+            stage_order,
+        },
+        needs_action: actions
+            .into_iter()
+            .map(|a| ActionJson {
+                kind: a.kind,
+                short_id: short(&a.id),
+                id: a.id,
+                title: a.title,
+                assignee: a.assignee,
+                late_s: a.late_s,
+                detail: a.detail,
+            })
+            .collect(),
+        volume: Volume {
+            weeks: scope
+                .weeks(WEEKS)
+                .iter()
+                .map(|w| Every::Week.label(*w))
+                .collect(),
+            opened: if acc.opened_weeks.is_empty() {
+                vec![0; WEEKS]
+            } else {
+                acc.opened_weeks
+            },
+            closed: if acc.closed_weeks.is_empty() {
+                vec![0; WEEKS]
+            } else {
+                acc.closed_weeks
+            },
+        },
+        top: Top {
+            period_days: TOP_DAYS,
+            category: top(0),
+            channel: top(1),
+            component: top(2),
+        },
+        metrics: Metrics {
+            time_to_acknowledge: stats(acc.acknowledge),
+            time_to_resolve: stats(acc.resolve),
+            sla_attainment: SlaAttainment {
+                acknowledge: acc.sla_acknowledge.value(),
+                resolve: acc.sla_resolve.value(),
+            },
+            first_contact_resolution: acc.first_contact.value(),
+            reopen_rate: acc.reopen.value(),
+            followup_on_time_rate: acc.followups_on_time.value(),
+            promise_kept_rate: acc.promises_kept.value(),
+            satisfaction_rate: acc.satisfied.value(),
+            repeat_complainant_rate: repeat.value(),
+            counts: MetricCounts {
+                sla_acknowledge: ratio_counts(&acc.sla_acknowledge),
+                sla_resolve: ratio_counts(&acc.sla_resolve),
+                first_contact_resolution: ratio_counts(&acc.first_contact),
+                reopened: ratio_counts(&acc.reopen),
+                followups_on_time: ratio_counts(&acc.followups_on_time),
+                promises_kept: ratio_counts(&acc.promises_kept),
+                satisfied: ratio_counts(&acc.satisfied),
+                repeat_complainants: ratio_counts(&repeat),
+            },
+        },
+        spikes,
+        peak_hour,
+        charts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank_and_the_median_is_the_lower_middle() {
+        let v = [10, 20, 30, 40];
+        assert_eq!(percentile(&v, 50), Some(20));
+        assert_eq!(percentile(&v, 90), Some(40));
+        assert_eq!(percentile(&[10, 20, 30], 50), Some(20));
+        assert_eq!(percentile(&(1..=10).collect::<Vec<_>>(), 90), Some(9));
+        assert_eq!(percentile(&[], 50), None);
+        assert_eq!(percentile(&[7], 90), Some(7));
+    }
+
+    #[test]
+    fn durations_fall_in_the_bucket_below_their_upper_limit() {
+        let counts = histogram(&[0, 899, 900, 3_599, 3_600, 86_399, 86_400, 40 * 86_400]);
+        assert_eq!(counts, [2, 2, 1, 1, 1, 0, 0, 1]);
+        assert_eq!(bucket(&AGE_BUCKETS, i64::MAX), AGE_BUCKETS.len() - 1);
+    }
+
+    #[test]
+    fn small_categories_fold_into_other_and_the_weeks_still_add_up() {
+        let mut spike_weeks = HashMap::new();
+        let window = 8;
+        for (i, name) in ["a", "b", "c", "d", "e", "f", "g"].iter().enumerate() {
+            let mut counts = vec![0; WEEKS + window];
+            // One complaint in the last week each, and more the earlier the name.
+            counts[WEEKS + window - 1] = 1;
+            counts[window] = 7 - i as u64;
+            spike_weeks.insert((0, name.to_string()), counts);
+        }
+        // Older than the volume weeks: not in the series.
+        let mut old = vec![0; WEEKS + window];
+        old[0] = 9;
+        spike_weeks.insert((0, "old".to_string()), old);
+        // Another dimension.
+        spike_weeks.insert((1, "email".to_string()), vec![5; WEEKS + window]);
+        let series = opened_by_category(&spike_weeks);
+        let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "d", "e", OTHER]);
+        assert!(series.iter().all(|s| s.counts.len() == WEEKS));
+        assert_eq!(series[5].counts[0], 2 + 1);
+        assert_eq!(series.iter().map(|s| s.counts[WEEKS - 1]).sum::<u64>(), 7);
+    }
+}
