@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::model::complaint::Complaint;
 use crate::model::keys::KeyPath;
+use crate::model::policy::SpikeRule;
 use crate::time::when::When;
 use crate::time::when::Zone;
 
@@ -181,24 +182,6 @@ impl Every {
             Every::Day => start.format("%Y-%m-%d").to_string(),
             Every::Week => start.format("%G-W%V").to_string(),
             Every::Month => start.format("%Y-%m").to_string(),
-        }
-    }
-}
-
-/// The spike rule of DOMAIN.md, with its defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct SpikeRule {
-    pub threshold: f64,
-    pub window: usize,
-    pub min_count: u64,
-}
-
-impl Default for SpikeRule {
-    fn default() -> SpikeRule {
-        SpikeRule {
-            threshold: 2.0,
-            window: 8,
-            min_count: 5,
         }
     }
 }

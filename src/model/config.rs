@@ -6,14 +6,14 @@ use std::path::Path;
 use chrono::NaiveTime;
 use serde::Deserialize;
 
-use crate::analysis::sla::Sla;
-use crate::analysis::sla::SlaConfig;
-use crate::analysis::trends::SpikeRule;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
 use crate::model::complaint::FieldValue;
 use crate::model::keys::KeyPath;
+use crate::model::policy::Sla;
+use crate::model::policy::SlaConfig;
+use crate::model::policy::SpikeRule;
 use crate::model::stage::Workflow;
 use crate::model::stage::WorkflowConfig;
 use crate::time::calendar::Calendar;
@@ -198,12 +198,12 @@ impl Config {
             message,
             hint: Some("see the commented gripe.toml that `gripe init` writes".into()),
         };
-        if let Some(offset) = crate::store::reader::nesting_too_deep(text) {
+        if let Some(offset) = crate::model::nesting::nesting_too_deep(text) {
             return Err(invalid(
                 offset,
                 format!(
                     "nested more than {} levels deep",
-                    crate::store::reader::MAX_DEPTH
+                    crate::model::nesting::MAX_DEPTH
                 ),
             ));
         }

@@ -1,6 +1,7 @@
 //! The model: what a complaint is ([`complaint`]), its ids ([`id`]), its workflow stages
 //! ([`stage`]), the dotted key paths that address its fields ([`keys`]), and the team's settings
-//! in `gripe.toml` ([`config`]).
+//! in `gripe.toml` ([`config`], [`policy`]), and the
+//! nesting limit every TOML text is checked against before parsing ([`nesting`]).
 //!
 //! Uses `time` and `error` only; knows nothing of files, folders, clap or output.
 
@@ -8,4 +9,6 @@ pub mod complaint;
 pub mod config;
 pub mod id;
 pub mod keys;
+pub mod nesting;
+pub mod policy;
 pub mod stage;

@@ -26,8 +26,8 @@ use crate::model::id;
 use crate::model::keys::KeyPath;
 use crate::model::keys::is_header_key;
 use crate::model::keys::keys_of;
+use crate::model::nesting::MAX_DEPTH;
 use crate::store::conflict::Marker;
-use crate::store::reader::MAX_DEPTH;
 use crate::store::reader::Outcome;
 use crate::time::when::When;
 

@@ -19,4 +19,5 @@ mod safety;
 mod samples;
 mod setup;
 mod shell;
+mod snapshots;
 mod workflow;

@@ -14,9 +14,9 @@ use toml_parser::decoder::ScalarKind;
 use toml_parser::parser::EventReceiver;
 
 use super::Builder;
-use super::MAX_DEPTH;
 use super::Outcome;
 use super::Value;
+use crate::model::nesting::too_deep;
 use crate::time::when::When;
 
 thread_local! {
@@ -45,35 +45,6 @@ pub(super) fn read(text: &str) -> Outcome {
             .finish()
             .map_or(Outcome::Unsure, |c| Outcome::Read(Box::new(c)))
     })
-}
-
-/// The offset where `text` nests deeper than [`MAX_DEPTH`], if it does: the check to make
-/// before giving any other TOML text (gripe.toml) to a recursive parser.
-pub fn nesting_too_deep(text: &str) -> Option<usize> {
-    let tokens: Vec<_> = Source::new(text).lex().collect();
-    too_deep(&tokens)
-}
-
-/// The offset where brackets first nest deeper than [`MAX_DEPTH`], if they do. Brackets inside
-/// strings are part of string tokens, so they do not count.
-fn too_deep(tokens: &[toml_parser::lexer::Token]) -> Option<usize> {
-    use toml_parser::lexer::TokenKind;
-    let mut depth = 0usize;
-    for token in tokens {
-        match token.kind() {
-            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some(token.span().start());
-                }
-            }
-            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => {
-                depth = depth.saturating_sub(1);
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Records that the grammar found an error.

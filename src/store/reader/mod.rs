@@ -32,12 +32,6 @@ use crate::model::complaint::Severity;
 use crate::model::keys::is_header_key;
 use crate::time::when::When;
 
-pub use events::nesting_too_deep;
-
-/// How deeply arrays and inline tables may nest. Complaint files need two levels; a hostile
-/// file nested thousands deep would otherwise exhaust the stack of any recursive parser.
-pub const MAX_DEPTH: usize = 32;
-
 /// What the fast readers made of a file.
 #[derive(Debug)]
 pub enum Outcome {
