@@ -598,44 +598,6 @@ impl Open {
     }
 }
 
-impl Report {
-    /// The warning that some files were left out, if any were.
-    pub fn unreadable_warning(&self) -> Option<String> {
-        (self.unreadable_files > 0).then(|| {
-            format!(
-                "{} could not be read and {} not counted; `gripe check` names {}",
-                crate::output::count(self.unreadable_files, "complaint file"),
-                if self.unreadable_files == 1 {
-                    "is"
-                } else {
-                    "are"
-                },
-                if self.unreadable_files == 1 {
-                    "it"
-                } else {
-                    "them"
-                },
-            )
-        })
-    }
-
-    /// How many things need action, and on how many complaints when some have several.
-    pub fn needs_action_count(&self) -> String {
-        let actions = &self.needs_action;
-        let complaints: std::collections::HashSet<&str> =
-            actions.iter().map(|a| a.id.as_str()).collect();
-        let items = crate::output::count(actions.len() as u64, "item");
-        if complaints.len() == actions.len() {
-            items
-        } else {
-            format!(
-                "{items} on {}",
-                crate::output::count(complaints.len() as u64, "complaint")
-            )
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActionJson {
     pub kind: &'static str,

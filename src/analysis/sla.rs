@@ -162,6 +162,8 @@ fn clock(
 mod tests {
     use super::*;
     use crate::model::complaint::Complaint;
+    use crate::model::policy::{SlaConfig, span};
+    use crate::time::duration::Unit;
     use crate::time::when::Zone;
 
     fn t(s: &str) -> Timestamp {

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use super::emit;
+use super::emit_json;
 use crate::analysis::check::Finding;
 use crate::analysis::check::FindingKind;
 use crate::analysis::check::Report;
@@ -14,11 +15,31 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::model::id::ShortIds;
 use crate::output::Rows;
-use crate::output::json;
 use crate::output::markdown;
 use crate::output::table;
 use crate::store::Depth;
 use crate::time::when::format_timestamp;
+
+/// The body of `gripe.check/1`.
+#[derive(serde::Serialize)]
+struct CheckJson<'a> {
+    as_of: String,
+    files: usize,
+    unreadable: usize,
+    fail_on: Vec<&'static str>,
+    failed: bool,
+    counts: Counts<'a>,
+    findings: &'a [Finding],
+}
+
+/// How many findings of each kind, as an object in the order of [`FindingKind::ALL`].
+struct Counts<'a>(&'a [(FindingKind, usize)]);
+
+impl serde::Serialize for Counts<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(kind, n)| (kind.as_str(), n)))
+    }
+}
 
 pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let fail_on = FindingKind::parse_list(&args.fail_on)
@@ -60,7 +81,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         .map(|k| (k, report.findings.iter().filter(|f| f.kind == k).count()))
         .collect();
     let summary = summary(files, &counts, &fail_on, failing);
-    let text = match args.format {
+    match args.format {
         CheckFormat::Table => {
             let mut text = String::new();
             if !report.findings.is_empty() {
@@ -73,7 +94,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
             }
             text.push_str(&summary);
             text.push('\n');
-            text
+            emit(out, &text)?;
         }
         CheckFormat::Markdown => {
             let mut text = format!("### gripe check\n\n{summary}\n");
@@ -85,33 +106,21 @@ pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
                     false,
                 )));
             }
-            text
+            emit(out, &text)?;
         }
-        CheckFormat::Json => json::envelope(
-            "gripe.check/1",
-            vec![
-                ("as_of", format_timestamp(&ctx.now).into()),
-                ("files", files.into()),
-                ("unreadable", report.unreadable.into()),
-                (
-                    "fail_on",
-                    json::value(&fail_on.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
-                ),
-                ("failed", (failing > 0).into()),
-                (
-                    "counts",
-                    serde_json::Value::Object(
-                        counts
-                            .iter()
-                            .map(|(k, n)| (k.as_str().to_string(), (*n).into()))
-                            .collect(),
-                    ),
-                ),
-                ("findings", json::value(&report.findings)),
-            ],
-        ),
-    };
-    emit(out, &text)?;
+        CheckFormat::Json => {
+            let body = CheckJson {
+                as_of: format_timestamp(&ctx.now),
+                files,
+                unreadable: report.unreadable,
+                fail_on: fail_on.iter().map(|k| k.as_str()).collect(),
+                failed: failing > 0,
+                counts: Counts(&counts),
+                findings: &report.findings,
+            };
+            emit_json(out, "gripe.check/1", &body)?;
+        }
+    }
     if report.unreadable > 0 {
         return Err(Error::BadFiles {
             count: report.unreadable,

@@ -9,6 +9,7 @@ use icalendar::EventLike as _;
 use serde::Serialize;
 
 use super::emit;
+use super::emit_json;
 use super::select;
 use crate::analysis::agenda::Group;
 use crate::analysis::agenda::Item;
@@ -53,26 +54,26 @@ pub fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let text = match args.format {
         DueFormat::Table => render_table(&items, &short_ids, &zone, ctx.painter, &span),
         DueFormat::Csv => csv::render(&rows(&items, &short_ids, &zone, false)),
-        DueFormat::Json => json::envelope(
-            "gripe.due/1",
-            vec![
-                ("as_of", format_timestamp(&ctx.now).into()),
-                ("within", span.to_string().into()),
-                (
-                    "items",
-                    json::value(
-                        &items
-                            .iter()
-                            .map(|i| ItemJson::new(i, &short_ids))
-                            .collect::<Vec<_>>(),
-                    ),
-                ),
-            ],
-        ),
+        DueFormat::Json => {
+            let body = Agenda {
+                as_of: format_timestamp(&ctx.now),
+                within: span.to_string(),
+                items: items.iter().map(|i| ItemJson::new(i, &short_ids)).collect(),
+            };
+            return emit_json(out, "gripe.due/1", &body).and_then(|()| selection.finish());
+        }
         DueFormat::Ics => ics(&items, &short_ids, &ctx.now),
     };
     emit(out, &text)?;
     selection.finish()
+}
+
+/// The body of `gripe.due/1`.
+#[derive(Serialize)]
+struct Agenda<'a> {
+    as_of: String,
+    within: String,
+    items: Vec<ItemJson<'a>>,
 }
 
 #[derive(Serialize)]

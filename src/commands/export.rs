@@ -10,9 +10,8 @@
 
 use std::io::Write;
 
-use serde_json::Value;
-
 use super::emit;
+use super::emit_json;
 use super::select;
 use crate::cli::ExportArgs;
 use crate::cli::ExportFormat;
@@ -25,6 +24,13 @@ use crate::output::csv;
 use crate::output::json;
 use crate::store::exchange;
 
+/// The body of `gripe.export/1`.
+#[derive(serde::Serialize)]
+struct Records {
+    count: usize,
+    complaints: Vec<serde_json::Value>,
+}
+
 pub fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let zone = ctx.calendar()?.zone;
     let selection = select(ctx, &args.filter.to_input(), |loaded| {
@@ -35,16 +41,13 @@ pub fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         .sort_by(|a, b| (a.opened.instant(&zone), &a.id).cmp(&(b.opened.instant(&zone), &b.id)));
     let text = match args.format {
         ExportFormat::Jsonl => json::lines(complaints.iter().map(|c| exchange::to_json(c))),
-        ExportFormat::Json => json::envelope(
-            exchange::SCHEMA,
-            vec![
-                ("count", complaints.len().into()),
-                (
-                    "complaints",
-                    Value::Array(complaints.iter().map(|c| exchange::to_json(c)).collect()),
-                ),
-            ],
-        ),
+        ExportFormat::Json => {
+            let body = Records {
+                count: complaints.len(),
+                complaints: complaints.iter().map(|c| exchange::to_json(c)).collect(),
+            };
+            return emit_json(out, exchange::SCHEMA, &body).and_then(|()| selection.finish());
+        }
         ExportFormat::Csv => csv::render(&rows(&complaints)),
     };
     emit(out, &text)?;

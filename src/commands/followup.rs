@@ -6,6 +6,7 @@ use std::io::Write;
 use super::commit;
 use super::commit_repo;
 use super::emit;
+use super::emit_json;
 use super::message_arg;
 use super::say;
 use super::text_arg;
@@ -198,6 +199,13 @@ fn done(args: &FollowupDoneArgs, ctx: &Ctx) -> Result<()> {
     )
 }
 
+/// The body of `gripe.followups/1`.
+#[derive(serde::Serialize)]
+struct Followups<'a> {
+    id: &'a str,
+    followups: Vec<serde_json::Value>,
+}
+
 fn list(args: &FollowupListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let zone = ctx.calendar()?.zone;
@@ -234,10 +242,11 @@ fn list(args: &FollowupListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
                 })
                 .collect();
             if args.format == Format::Json {
-                json::envelope(
-                    "gripe.followups/1",
-                    vec![("id", c.id.clone().into()), ("followups", items.into())],
-                )
+                let body = Followups {
+                    id: &c.id,
+                    followups: items,
+                };
+                return emit_json(out, "gripe.followups/1", &body);
             } else {
                 json::lines(items)
             }

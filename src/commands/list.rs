@@ -6,6 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::emit;
+use super::emit_json;
 use super::select;
 use crate::analysis::sla::Clock;
 use crate::analysis::sla::ClockState;
@@ -213,6 +214,13 @@ impl Line {
     }
 }
 
+/// The body of `gripe.list/1`.
+#[derive(Serialize)]
+struct Listing {
+    count: usize,
+    complaints: Vec<serde_json::Value>,
+}
+
 pub fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
@@ -232,16 +240,14 @@ pub fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let lines = &selection.items;
     let json_of = |l: &Line| l.json(short_ids.get(&l.id));
     let text = match args.format {
-        Format::Json => json::envelope(
-            "gripe.list/1",
-            vec![
-                ("count", lines.len().into()),
-                (
-                    "complaints",
-                    lines.iter().map(json_of).collect::<Vec<_>>().into(),
-                ),
-            ],
-        ),
+        Format::Json => {
+            let complaints: Vec<_> = lines.iter().map(json_of).collect();
+            let body = Listing {
+                count: complaints.len(),
+                complaints,
+            };
+            return emit_json(out, "gripe.list/1", &body).and_then(|()| selection.finish());
+        }
         Format::Jsonl => json::lines(lines.iter().map(json_of)),
         Format::Csv => csv::render(&rows(lines, &short_ids, &zone, Layout::Data)),
         Format::Markdown => markdown::render(&rows(lines, &short_ids, &zone, Layout::Document)),

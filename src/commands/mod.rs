@@ -35,6 +35,7 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::git::Repo;
 use crate::model::complaint::Complaint;
+use crate::output::json;
 use crate::output::printable;
 use crate::output::truncate;
 use crate::store::Depth;
@@ -174,6 +175,11 @@ pub fn bad_files(count: usize) -> Result<()> {
 /// Writes command output to stdout.
 pub fn emit(out: &mut dyn Write, text: &str) -> Result<()> {
     out.write_all(text.as_bytes()).map_err(Error::Output)
+}
+
+/// Writes a JSON document with its `schema` (see [`json::Envelope`]) to stdout.
+pub fn emit_json<T: serde::Serialize>(out: &mut dyn Write, schema: &str, body: &T) -> Result<()> {
+    json::write(out, schema, body).map_err(Error::Output)
 }
 
 /// Tells the person what happened, on stderr (stdout carries only data).

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::emit;
+use super::emit_json;
 use super::list::ComplaintJson;
 use super::list::Layout;
 use super::list::Line;
@@ -36,6 +37,12 @@ use crate::time::when::Timestamp;
 use crate::time::when::When;
 use crate::time::when::Zone;
 
+/// The body of `gripe.complaint/1`.
+#[derive(serde::Serialize)]
+struct Shown<'a> {
+    complaint: ComplaintJson<'a>,
+}
+
 pub fn run(args: &ShowArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
@@ -44,13 +51,12 @@ pub fn run(args: &ShowArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let loaded = store.load(&resolved.path)?;
     let listed = Listed::new(&loaded, &store.config, &calendar, &ctx.now);
     let text = match args.format {
-        Format::Json => json::envelope(
-            "gripe.complaint/1",
-            vec![(
-                "complaint",
-                json::value(&ComplaintJson::new(&listed, &resolved.short, &zone)),
-            )],
-        ),
+        Format::Json => {
+            let body = Shown {
+                complaint: ComplaintJson::new(&listed, &resolved.short, &zone),
+            };
+            return emit_json(out, "gripe.complaint/1", &body);
+        }
         Format::Jsonl => json::lines([ComplaintJson::new(&listed, &resolved.short, &zone)]),
         Format::Csv => csv::render(&rows(
             &[Line::new(&listed, &zone, false)],

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::bad_files;
 use super::emit;
+use super::emit_json;
 use super::gather;
 use crate::analysis::filter::Filter;
 use crate::analysis::trends::Counts;
@@ -112,23 +113,31 @@ pub fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         Format::Markdown => render_markdown(&trends, args.top),
         Format::Csv => csv::render(&long_rows(&trends)),
         Format::Jsonl => json::lines(long_objects(&trends)),
-        Format::Json => json::envelope(
-            "gripe.trends/1",
-            vec![
-                (
-                    "by",
-                    json::value(&trends.dims.iter().map(|d| d.name()).collect::<Vec<_>>()),
-                ),
-                ("every", json::value(&trends.every)),
-                ("periods", json::value(&period_labels(&trends))),
-                ("spike_rule", json::value(&trends.rule)),
-                ("rows", Value::Array(long_objects(&trends))),
-                ("spikes", Value::Array(spikes(&trends))),
-            ],
-        ),
+        Format::Json => {
+            let body = TrendsJson {
+                by: trends.dims.iter().map(|d| d.name()).collect(),
+                every: trends.every,
+                periods: period_labels(&trends),
+                spike_rule: trends.rule,
+                rows: long_objects(&trends),
+                spikes: spikes(&trends),
+            };
+            return emit_json(out, "gripe.trends/1", &body).and_then(|()| bad_files(bad));
+        }
     };
     emit(out, &text)?;
     bad_files(bad)
+}
+
+/// The body of `gripe.trends/1`.
+#[derive(serde::Serialize)]
+struct TrendsJson {
+    by: Vec<String>,
+    every: Option<Every>,
+    periods: Vec<String>,
+    spike_rule: SpikeRule,
+    rows: Vec<Value>,
+    spikes: Vec<Value>,
 }
 
 fn period_labels(t: &Trends) -> Vec<String> {

@@ -2,7 +2,7 @@
 //! follow-ups and the event history.
 //!
 //! This is the read model only. Edits never serialize it back: they go key by key through
-//! [`crate::store::document::ComplaintDoc`], so a person's comments, spacing and unknown keys survive.
+//! `store::document::ComplaintDoc`, so a person's comments, spacing and unknown keys survive.
 //! Unknown keys are ignored here; unknown event kinds are kept as [`EventKind::Other`].
 
 use std::collections::BTreeMap;

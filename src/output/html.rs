@@ -214,7 +214,7 @@ pub fn render(r: &Report) -> String {
         let _ = write!(s, "<li><a href=\"#{id}\">{name}</a></li>");
     }
     s.push_str("</ul></nav>\n</header>\n");
-    if let Some(warning) = r.unreadable_warning() {
+    if let Some(warning) = super::report::unreadable_warning(r) {
         let _ = writeln!(
             s,
             "<p class=\"warning\" role=\"alert\">Warning: {}</p>",
@@ -312,7 +312,7 @@ fn summary(s: &mut String, r: &Report) {
         &format!("<span class=\"big\">{}</span>", r.needs_action.len()),
         &format!(
             "<a href=\"#action\">{}: overdue, broken or unacknowledged</a>",
-            r.needs_action_count()
+            super::report::needs_action_count(r)
         ),
     );
     duration_card(

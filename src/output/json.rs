@@ -1,21 +1,25 @@
 //! JSON output. Documents carry a versioned `schema` first (`gripe.list/1`): a stable contract
 //! that scripts rely on, changed only by bumping the version.
 
+use std::io;
+use std::io::Write;
+
 use serde::Serialize;
-use serde_json::Map;
 use serde_json::Value;
 
-/// `{"schema": schema, ...fields}` as pretty JSON with a final newline.
-pub fn envelope(schema: &str, fields: Vec<(&str, Value)>) -> String {
-    let mut map = Map::new();
-    map.insert("schema".into(), Value::String(schema.to_string()));
-    for (key, value) in fields {
-        map.insert(key.to_string(), value);
-    }
-    let mut text =
-        serde_json::to_string_pretty(&Value::Object(map)).expect("JSON values serialize");
-    text.push('\n');
-    text
+/// A JSON document: its `schema` first (the contract's name and version, `gripe.list/1`), then
+/// the fields of `body`, written straight to the writer.
+#[derive(Serialize)]
+pub struct Envelope<'a, T> {
+    pub schema: &'a str,
+    #[serde(flatten)]
+    pub body: &'a T,
+}
+
+/// Writes `{"schema": schema, ...body}` as pretty JSON with a final newline.
+pub fn write<T: Serialize>(out: &mut dyn Write, schema: &str, body: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &Envelope { schema, body })?;
+    out.write_all(b"\n")
 }
 
 /// One compact JSON document per line.

@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod progress;
+pub mod report;
 pub mod table;
 
 use anstyle::Style;

@@ -13,7 +13,6 @@ use serde_json::Value;
 
 use crate::model::complaint::Complaint;
 use crate::model::complaint::FieldValue;
-use crate::output::json;
 
 /// The schema of `gripe export --format json`.
 pub const SCHEMA: &str = "gripe.export/1";
@@ -23,7 +22,7 @@ const DATETIME: &str = "datetime";
 
 /// The record of one complaint.
 pub fn to_json(complaint: &Complaint) -> Value {
-    let mut record = json::value(complaint);
+    let mut record = serde_json::to_value(complaint).expect("complaints serialize");
     if let Some(fields) = record.get_mut("fields").and_then(Value::as_object_mut) {
         for (name, value) in &complaint.fields {
             fields.insert(name.clone(), encode(value));
@@ -78,7 +77,7 @@ fn encode(value: &FieldValue) -> Value {
             Value::Object(Map::from_iter([(DATETIME.into(), when.to_string().into())]))
         }
         FieldValue::List(items) => Value::Array(items.iter().map(encode).collect()),
-        other => json::value(other),
+        other => serde_json::to_value(other).expect("values serialize"),
     }
 }
 
