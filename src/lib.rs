@@ -42,31 +42,8 @@ pub fn main_with_env(args: Vec<OsString>) -> u8 {
     match result {
         Ok(()) => error::EXIT_OK,
         Err(error) => {
-            print_error(&error);
+            output::print_error(&error);
             error.exit_code()
-        }
-    }
-}
-
-/// Prints an error once, as `gripe: error: ...` and its `hint: ...` lines.
-pub fn print_error(error: &Error) {
-    match error {
-        Error::Clap(e) => {
-            let _ = e.print();
-        }
-        Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        // `check` has already printed its findings.
-        Error::Findings { .. } => {}
-        _ => {
-            let mut stderr = std::io::stderr();
-            let _ = writeln!(
-                stderr,
-                "gripe: error: {}",
-                output::printable(&error.to_string())
-            );
-            for hint in error.hints() {
-                let _ = writeln!(stderr, "hint: {hint}");
-            }
         }
     }
 }

@@ -22,7 +22,7 @@ use crate::error::Location;
 use crate::error::Result;
 use crate::git::Repo;
 use crate::model::id::ShortIds;
-use crate::print_error;
+use crate::output::print_error;
 use crate::store::Store;
 use crate::store::conflict;
 use crate::store::document::find_conflict_marker;

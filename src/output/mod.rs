@@ -11,8 +11,11 @@ pub mod progress;
 pub mod report;
 pub mod table;
 
+use std::io::Write;
+
 use anstyle::Style;
 
+use crate::error::Error;
 use crate::time::duration::human_seconds;
 
 /// The output formats of reading commands.
@@ -192,6 +195,25 @@ pub fn late(seconds: i64) -> String {
         human_seconds(seconds)
     } else {
         format!("in {}", human_seconds(-seconds))
+    }
+}
+
+/// Prints an error once, as `gripe: error: ...` and its `hint: ...` lines.
+pub fn print_error(error: &Error) {
+    match error {
+        Error::Clap(e) => {
+            let _ = e.print();
+        }
+        Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        // `check` has already printed its findings.
+        Error::Findings { .. } => {}
+        _ => {
+            let mut stderr = std::io::stderr();
+            let _ = writeln!(stderr, "gripe: error: {}", printable(&error.to_string()));
+            for hint in error.hints() {
+                let _ = writeln!(stderr, "hint: {hint}");
+            }
+        }
     }
 }
 

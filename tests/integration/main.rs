@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod architecture;
 mod edit;
 mod export;
 mod followups;
