@@ -23,6 +23,10 @@ pub const EXIT_INVALID: u8 = 4;
 /// changed meanwhile, a read-only folder or a full disk.
 pub const EXIT_WRITE_REFUSED: u8 = 5;
 
+/// Exit status when a tool gripe runs failed or could not be started: git, the editor, the
+/// system's random source, gripe's own executable for the merge driver.
+pub const EXIT_EXTERNAL: u8 = 6;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A place in a file, for messages: `path:line:column`.
@@ -226,7 +230,7 @@ impl Error {
             Error::Findings { .. } | Error::MergeConflicts { .. } | Error::NotSetUp { .. } => {
                 EXIT_FINDINGS
             }
-            Error::External { .. } => EXIT_USAGE,
+            Error::External { .. } => EXIT_EXTERNAL,
             Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
             Error::Output(_) => EXIT_WRITE_REFUSED,
         }

@@ -4,6 +4,7 @@
 
 use std::ffi::OsStr;
 use std::io::Write;
+use std::path::PathBuf;
 
 use clap::CommandFactory;
 use clap_complete::engine::ArgValueCompleter;
@@ -11,10 +12,10 @@ use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::Shells;
 
 use crate::cli::Cli;
+use crate::cli::DIR_VAR;
 use crate::error::Error;
 use crate::error::Result;
 use crate::store::Store;
-use crate::store::document::read_complaint;
 
 /// The variable that asks gripe to complete instead of run.
 pub const VAR: &str = "GRIPE_COMPLETE";
@@ -50,7 +51,8 @@ pub fn write_man(out: &mut dyn Write) -> Result<()> {
         .map_err(Error::Output)
 }
 
-/// Completes a complaint id from the folder the shell is in (or `GRIPE_DIR`).
+/// Completes a complaint id from the folder the shell is in (or `--dir`'s variable), with the
+/// titles when few enough match.
 pub fn complaint_ids() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| -> Vec<CompletionCandidate> {
         let Some(prefix) = current.to_str().map(str::to_lowercase) else {
@@ -59,24 +61,19 @@ pub fn complaint_ids() -> ArgValueCompleter {
         let Ok(cwd) = std::env::current_dir() else {
             return Vec::new();
         };
-        let dir = std::env::var_os("GRIPE_DIR").map(std::path::PathBuf::from);
+        let dir = std::env::var_os(DIR_VAR).map(PathBuf::from);
         let Ok(store) = Store::discover(&cwd, dir.as_deref()) else {
             return Vec::new();
         };
-        let matches: Vec<(String, std::path::PathBuf)> = store
-            .index()
-            .into_iter()
-            .filter(|(id, _)| id.starts_with(&prefix))
-            .collect();
+        let matches = store.ids_starting_with(&prefix);
         let titled = matches.len() <= TITLED;
         matches
             .into_iter()
             .map(|(id, path)| {
                 let title = titled
-                    .then(|| std::fs::read_to_string(&path).ok())
+                    .then(|| store.load(&path).ok())
                     .flatten()
-                    .and_then(|text| read_complaint(&path, &text).ok())
-                    .map(|c| c.title);
+                    .map(|loaded| loaded.complaint.title);
                 CompletionCandidate::new(id).help(title.map(Into::into))
             })
             .collect()

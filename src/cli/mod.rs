@@ -24,6 +24,7 @@ Exit codes:
   3  no complaint matches the id, or the prefix matches several
   4  invalid complaint or config file(s), one id in two files, or rows an import could not import
   5  write refused or failed: conflict markers, lock held, file changed meanwhile, disk
+  6  a tool gripe runs failed: git, the editor
 
 Environment:
   GRIPE_DIR   the complaint folder (like --dir)
@@ -31,13 +32,16 @@ Environment:
   GRIPE_NOW   the current time, RFC 3339 (for tests and reproducible reports)
   NO_COLOR    turns colour off";
 
+/// The variable that names the complaint folder, like `--dir`.
+pub const DIR_VAR: &str = "GRIPE_DIR";
+
 /// gripe: log customer complaints in one line, walk them through service recovery, and see
 /// where they cluster. Each complaint is a TOML file in git.
 #[derive(Debug, Parser)]
 #[command(name = "gripe", version, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
     /// The complaint folder (default: found from here upwards, like git finds .git)
-    #[arg(long, global = true, env = "GRIPE_DIR", value_name = "PATH")]
+    #[arg(long, global = true, env = DIR_VAR, value_name = "PATH")]
     pub dir: Option<PathBuf>,
 
     /// When to use colour

@@ -2,14 +2,12 @@
 //! the entry requirements of every stage it enters or passes (unless `--force`, which the event
 //! records).
 
-use super::commit;
-use super::commit_repo;
 use super::followup::schedule;
 use super::message_arg;
-use super::say;
 use crate::cli::AdvanceArgs;
 use crate::cli::ChangeArgs;
 use crate::cli::CloseArgs;
+use crate::commands::change::Change;
 use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
@@ -86,11 +84,10 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
             })
         })
         .transpose()?;
-    let resolved = store.resolve(id)?;
-    let repo = commit_repo(ctx, &change.commit)?;
-    let stamp = ctx.stamp(change.by.as_deref())?;
+    let change = Change::begin(ctx, id, change)?;
+    let (resolved, stamp) = (&change.target, &change.stamp);
     let calendar = ctx.calendar()?;
-    let (from, to, followup) = store.edit(&resolved.path, |doc, c| {
+    let (from, to, followup) = change.edit(|doc, c| {
         let current = workflow.index(&c.stage).ok_or_else(|| {
             Error::usage_hint(
                 format!("{} is in stage `{}`, which is not in the workflow", resolved.short, c.stage),
@@ -145,7 +142,7 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
         }
         let mut event = Event::stage_change(
             EventKind::Stage,
-            &stamp,
+            stamp,
             &c.stage,
             workflow.name(target),
         );
@@ -162,7 +159,7 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
                 doc.push_event(&Event {
                     followup: Some(f.id.clone()),
                     text: Some("done when the complaint was closed".into()),
-                    ..Event::new(EventKind::FollowupDone, &stamp)
+                    ..Event::new(EventKind::FollowupDone, stamp)
                 });
                 completed.push(f.id.clone());
             }
@@ -175,7 +172,7 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
                 &calendar,
                 Direction::Ahead,
             );
-            let fid = schedule(doc, c, due, FOLLOWUP_NOTE, &stamp)?;
+            let fid = schedule(doc, c, due, FOLLOWUP_NOTE, stamp)?;
             Some(format!("follow-up {fid} due {due} (skip with --no-followup)"))
         } else if !completed.is_empty() {
             Some(format!("follow-up {} marked done with the close", completed.join(", ")))
@@ -184,14 +181,14 @@ fn move_forward(ctx: &Ctx, request: Move<'_>) -> Result<()> {
         };
         Ok((c.stage.clone(), workflow.name(target).to_string(), followup))
     })?;
-    say(&format!("{}: {from} → {to}", resolved.short));
-    if let Some(followup) = followup {
-        say(&format!("{}: {followup}", resolved.short));
-    }
     let action = if workflow.is_closed(&to) {
         format!("close {}", resolved.short)
     } else {
         format!("advance {} to {to}", resolved.short)
     };
-    commit(ctx, repo.as_ref(), &resolved.path, &action)
+    change.say(&format!("{from} → {to}"));
+    if let Some(followup) = followup {
+        change.say(&followup);
+    }
+    change.commit(&action)
 }

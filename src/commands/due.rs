@@ -48,7 +48,7 @@ pub fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let pending = !workflow.is_closed(&c.stage) || c.followups.iter().any(|f| f.done.is_none());
         (mine && pending).then_some(loaded)
     })?;
-    let short_ids = ShortIds::new(selection.all_ids.iter().map(String::as_str));
+    let short_ids = selection.short_ids();
     let items = agenda(&selection.items, &store.config, &calendar, &ctx.now, within);
     let zone = calendar.zone;
     let text = match args.format {

@@ -5,12 +5,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::commit;
-use super::commit_repo;
-use super::say;
 use crate::analysis::check::inconsistencies;
 use crate::cli::EditArgs;
+use crate::commands::change::Change;
 use crate::commands::context::Ctx;
+use crate::commands::say;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
@@ -29,10 +28,8 @@ use crate::time::when::Zone;
 const NOTE_PREFIX: &str = "# gripe: ";
 
 pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
-    let store = ctx.store()?;
-    let resolved = store.resolve(&args.id)?;
-    let path = &resolved.path;
-    let repo = commit_repo(ctx, &args.change.commit)?;
+    let change = Change::begin(ctx, &args.id, &args.change)?;
+    let (store, path, stamp) = (change.store, &change.target.path, &change.stamp);
     let Some(editor) = ctx.editor() else {
         return Err(Error::usage_hint(
             "gripe edit needs a terminal to show the editor on",
@@ -41,13 +38,12 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
     };
     let original = store.read_text(path)?;
     let before = read_complaint(path, &original).ok();
-    let stamp = ctx.stamp(args.change.by.as_deref())?;
     let zone = ctx.calendar()?.zone;
     let edited = with_editor(&editor, &original, |text| {
-        validate(store, &zone, path, before.as_ref(), text, &stamp)
+        validate(store, &zone, path, before.as_ref(), text, stamp)
     })?;
     let Some((changes, text)) = edited.filter(|(_, t)| *t != original) else {
-        say(&format!("{}: no changes", resolved.short));
+        change.say("no changes");
         return Ok(());
     };
     if let Err(error) = replace_read_file(path, text.as_bytes(), original.as_bytes()) {
@@ -59,16 +55,12 @@ pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
             error => error,
         });
     }
-    say(&format!(
-        "{}: saved {} ({changes} field change(s) recorded)",
-        resolved.short,
-        path.display()
-    ));
-    commit(
-        ctx,
-        repo.as_ref(),
-        path,
-        &format!("edit {}", resolved.short),
+    change.finish(
+        &format!(
+            "saved {} ({changes} field change(s) recorded)",
+            path.display()
+        ),
+        &format!("edit {}", change.short()),
     )
 }
 

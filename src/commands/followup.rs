@@ -3,18 +3,16 @@
 
 use std::io::Write;
 
-use super::commit;
-use super::commit_repo;
 use super::emit;
 use super::emit_json;
 use super::message_arg;
-use super::say;
 use super::text_arg;
 use crate::analysis::status::FollowupState;
 use crate::cli::FollowupAction;
 use crate::cli::FollowupArgs;
 use crate::cli::FollowupDoneArgs;
 use crate::cli::FollowupListArgs;
+use crate::commands::change::Change;
 use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
@@ -46,7 +44,6 @@ pub fn run(args: &FollowupArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
 }
 
 fn schedule_command(args: &FollowupArgs, ctx: &Ctx) -> Result<()> {
-    let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let id = args.id.as_deref().expect("clap requires the id");
     let note = text_arg(&args.text.text(), "follow-up text")?;
@@ -68,18 +65,11 @@ fn schedule_command(args: &FollowupArgs, ctx: &Ctx) -> Result<()> {
         }
         (None, None) => unreachable!("clap requires --in or --on"),
     };
-    let resolved = store.resolve(id)?;
-    let repo = commit_repo(ctx, &args.change.commit)?;
-    let stamp = ctx.stamp(args.change.by.as_deref())?;
-    let fid = store.edit(&resolved.path, |doc, c| {
-        schedule(doc, c, due, &note, &stamp)
-    })?;
-    say(&format!("{}: follow-up {fid} due {due}", resolved.short));
-    commit(
-        ctx,
-        repo.as_ref(),
-        &resolved.path,
-        &format!("follow-up {fid} on {}", resolved.short),
+    let change = Change::begin(ctx, id, &args.change)?;
+    let fid = change.edit(|doc, c| schedule(doc, c, due, &note, &change.stamp))?;
+    change.finish(
+        &format!("follow-up {fid} due {due}"),
+        &format!("follow-up {fid} on {}", change.short()),
     )
 }
 
@@ -113,13 +103,12 @@ pub fn schedule(
 }
 
 fn done(args: &FollowupDoneArgs, ctx: &Ctx) -> Result<()> {
-    let store = ctx.store()?;
+    ctx.store()?; // no folder is said before stdin is read
     let message = message_arg(args.message.as_deref())?;
-    let resolved = store.resolve(&args.id)?;
-    let repo = commit_repo(ctx, &args.change.commit)?;
-    let stamp = ctx.stamp(args.change.by.as_deref())?;
+    let change = Change::begin(ctx, &args.id, &args.change)?;
+    let (resolved, stamp) = (&change.target, &change.stamp);
     let now = When::Zoned(stamp.at);
-    let fid = store.edit(&resolved.path, |doc, c| {
+    let fid = change.edit(|doc, c| {
         let pending: Vec<&Followup> = c.followups.iter().filter(|f| f.done.is_none()).collect();
         let list = |fs: &[&Followup]| {
             fs.iter()
@@ -186,16 +175,13 @@ fn done(args: &FollowupDoneArgs, ctx: &Ctx) -> Result<()> {
         doc.push_event(&Event {
             followup: Some(target.id.clone()),
             text: message,
-            ..Event::new(EventKind::FollowupDone, &stamp)
+            ..Event::new(EventKind::FollowupDone, stamp)
         });
         Ok(target.id.clone())
     })?;
-    say(&format!("{}: follow-up {fid} done", resolved.short));
-    commit(
-        ctx,
-        repo.as_ref(),
-        &resolved.path,
-        &format!("follow-up {fid} done on {}", resolved.short),
+    change.finish(
+        &format!("follow-up {fid} done"),
+        &format!("follow-up {fid} done on {}", change.short()),
     )
 }
 

@@ -231,7 +231,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let listed = Listed::new(&loaded, &store.config, &calendar, &now);
         Some(Line::new(&listed, &zone, with_json))
     })?;
-    let short_ids = ShortIds::new(selection.all_ids.iter().map(String::as_str));
+    let short_ids = selection.short_ids();
     let lines = &mut selection.items;
     lines.sort_by(|a, b| b.opened_at.cmp(&a.opened_at).then_with(|| a.id.cmp(&b.id)));
     if let Some(limit) = args.limit {

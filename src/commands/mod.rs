@@ -2,6 +2,7 @@
 //! Shared here: reading text arguments, scanning with error reporting, writing output.
 
 pub mod advance;
+pub mod change;
 pub mod check;
 pub mod context;
 pub mod due;
@@ -35,6 +36,7 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::git::Repo;
 use crate::model::complaint::Complaint;
+use crate::model::id::ShortIds;
 use crate::output::json;
 use crate::output::printable;
 use crate::output::truncate;
@@ -245,6 +247,11 @@ pub fn select<T: Send>(
 }
 
 impl<T> Selection<T> {
+    /// The shortest unique prefix of every id in the folder, not only of those selected.
+    pub fn short_ids(&self) -> ShortIds {
+        ShortIds::new(self.all_ids.iter().map(String::as_str))
+    }
+
     /// Success, or the error for the bad files already reported.
     pub fn finish(&self) -> Result<()> {
         bad_files(self.bad_files)

@@ -119,12 +119,7 @@ fn complaint_from(draft: &Draft, ctx: &Ctx, stamp: &Stamp) -> Result<Complaint> 
     }
     let severity = match clean(&draft.severity) {
         None => Severity::Medium,
-        Some(s) => Severity::parse(&s).ok_or_else(|| {
-            Error::usage_hint(
-                format!("`{s}` is not a severity"),
-                "one of low, medium, high, critical",
-            )
-        })?,
+        Some(s) => Severity::from_user(&s)?,
     };
     let promised_by = clean(&draft.promise)
         .map(|p| parse_user_when(&p, &ctx.now, &calendar, Direction::Ahead))

@@ -2,11 +2,9 @@
 //! recorded as a `set` event with the old and new value; a value that is already set is left
 //! alone and records nothing.
 
-use super::commit;
-use super::commit_repo;
 use super::message_arg;
-use super::say;
 use crate::cli::SetArgs;
+use crate::commands::change::Change;
 use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
@@ -35,30 +33,26 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
         changes.push((key, value));
     }
     let message = message_arg(args.message.as_deref())?;
-    let resolved = store.resolve(&args.id)?;
-    let repo = commit_repo(ctx, &args.change.commit)?;
-    let stamp = ctx.stamp(args.change.by.as_deref())?;
-    let changed = store.edit(&resolved.path, |doc, c| {
+    let change = Change::begin(ctx, &args.id, &args.change)?;
+    let changed = change.edit(|doc, c| {
         let mut changed = Vec::new();
         for (key, value) in changes {
             // The message explains the first change; the others are part of the same edit.
             let text = changed.is_empty().then(|| message.clone()).flatten();
-            if record(doc, c, &key, value, &stamp, text) {
+            if record(doc, c, &key, value, &change.stamp, text) {
                 changed.push(key.to_string());
             }
         }
         Ok(changed)
     })?;
     if changed.is_empty() {
-        say(&format!("{}: nothing changed", resolved.short));
+        change.say("nothing changed");
         return Ok(());
     }
-    say(&format!("{}: set {}", resolved.short, changed.join(", ")));
-    commit(
-        ctx,
-        repo.as_ref(),
-        &resolved.path,
-        &format!("set {} on {}", changed.join(", "), resolved.short),
+    let changed = changed.join(", ");
+    change.finish(
+        &format!("set {changed}"),
+        &format!("set {changed} on {}", change.short()),
     )
 }
 

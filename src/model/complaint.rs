@@ -86,6 +86,17 @@ impl Severity {
             .into_iter()
             .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
     }
+
+    /// A severity a person typed, or the error that lists the severities.
+    pub fn from_user(s: &str) -> crate::error::Result<Severity> {
+        Severity::parse(s).ok_or_else(|| {
+            let all: Vec<&str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
+            crate::error::Error::usage_hint(
+                format!("`{s}` is not a severity"),
+                format!("one of {}", all.join(", ")),
+            )
+        })
+    }
 }
 
 impl fmt::Display for Severity {

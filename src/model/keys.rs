@@ -242,12 +242,7 @@ impl KeyPath {
         let value = match self.kind {
             ValueKind::Text => FieldValue::Text(s.to_string()),
             ValueKind::Severity => {
-                let severity = Severity::parse(s).ok_or_else(|| {
-                    Error::usage_hint(
-                        format!("`{s}` is not a severity"),
-                        "one of low, medium, high, critical",
-                    )
-                })?;
+                let severity = Severity::from_user(s)?;
                 FieldValue::Text(severity.as_str().to_string())
             }
             ValueKind::Tags => {

@@ -726,3 +726,14 @@ fn a_header_line_a_text_merge_put_inside_a_table_is_reported_by_check() {
         run.stdout
     );
 }
+
+#[test]
+fn git_failing_is_not_a_usage_error() {
+    let g = repo();
+    // Another git holds the config's lock, so `git config` fails: gripe says so with the
+    // exit status of a failed tool, not of a bad flag.
+    std::fs::write(g.path().join(".git/config.lock"), "").unwrap();
+    let err = g.run(&["git", "setup"]).fails(6).to_string();
+    assert!(err.starts_with("gripe: error: git config"), "{err}");
+    assert!(err.contains("could not lock config file"), "{err}");
+}
