@@ -9,23 +9,23 @@ use std::path::Path;
 use std::path::PathBuf;
 
 /// Exit status when the command did what was asked (an empty result is success).
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// Exit status of `gripe check` when it found problems of a `--fail-on` kind, of the merge driver
 /// when it left conflict markers, and of `gripe git setup --check` when the driver is not set up.
-pub const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
 /// Exit status of a usage error: a bad flag, value, date, or a request the workflow refuses.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 /// Exit status when no complaint matches an id, or a prefix matches more than one.
-pub const EXIT_NOT_FOUND: u8 = 3;
+pub(crate) const EXIT_NOT_FOUND: u8 = 3;
 /// Exit status when complaint or config files cannot be read or parsed.
-pub const EXIT_INVALID: u8 = 4;
+pub(crate) const EXIT_INVALID: u8 = 4;
 /// Exit status when a write was refused or failed: conflict markers, a held lock, a file that
 /// changed meanwhile, a read-only folder or a full disk.
-pub const EXIT_WRITE_REFUSED: u8 = 5;
+pub(crate) const EXIT_WRITE_REFUSED: u8 = 5;
 
 /// Exit status when a tool gripe runs failed or could not be started: git, the editor, the
 /// system's random source, gripe's own executable for the merge driver.
-pub const EXIT_EXTERNAL: u8 = 6;
+pub(crate) const EXIT_EXTERNAL: u8 = 6;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -39,7 +39,7 @@ pub struct Location {
 
 impl Location {
     /// The location of byte offset `offset` in `text`, with 1-based line and column (in chars).
-    pub fn at_offset(path: &Path, text: &str, offset: usize) -> Location {
+    pub(crate) fn at_offset(path: &Path, text: &str, offset: usize) -> Location {
         let offset = offset.min(text.len());
         let before = &text[..floor_char_boundary(text, offset)];
         let line = before.matches('\n').count() + 1;
@@ -191,14 +191,14 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn usage(message: impl Into<String>) -> Error {
+    pub(crate) fn usage(message: impl Into<String>) -> Error {
         Error::Usage {
             message: message.into(),
             hint: None,
         }
     }
 
-    pub fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> Error {
+    pub(crate) fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> Error {
         Error::Usage {
             message: message.into(),
             hint: Some(hint.into()),
@@ -206,7 +206,7 @@ impl Error {
     }
 
     /// The exit status for this error; the table is documented in the README and `--help`.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Error::Clap(e) if !e.use_stderr() => EXIT_OK,
             Error::Clap(_) | Error::Usage { .. } => EXIT_USAGE,
@@ -237,7 +237,7 @@ impl Error {
     }
 
     /// Lines that tell the person how to fix the problem, printed after the error.
-    pub fn hints(&self) -> Vec<String> {
+    pub(crate) fn hints(&self) -> Vec<String> {
         match self {
             Error::Usage { hint, .. } | Error::InvalidFile { hint, .. } => {
                 hint.iter().cloned().collect()

@@ -17,9 +17,9 @@ use crate::error::Result;
 
 /// A git work tree (a clone or a `git worktree`).
 #[derive(Debug, Clone)]
-pub struct Repo {
+pub(crate) struct Repo {
     /// The top folder of the work tree.
-    pub top: PathBuf,
+    pub(crate) top: PathBuf,
 }
 
 /// Runs git in `dir`; an error only when git cannot be started.
@@ -60,13 +60,13 @@ fn failed(what: &str, output: &Output) -> Error {
 }
 
 /// `git config user.name` as seen from `dir`, if set (and git is there).
-pub fn user_name(dir: &Path) -> Option<String> {
+pub(crate) fn user_name(dir: &Path) -> Option<String> {
     stdout_of(&git(dir, ["config", "user.name"]).ok()?)
 }
 
 /// Git's own line-by-line three-way merge of `current` (rewritten in place, with diff3-style
 /// markers on conflicts) with `base` and `other`; true when it merged cleanly.
-pub fn merge_text(current: &Path, base: &Path, other: &Path) -> Result<bool> {
+pub(crate) fn merge_text(current: &Path, base: &Path, other: &Path) -> Result<bool> {
     let dir = current.parent().unwrap_or(Path::new("."));
     let output = git(
         dir,
@@ -94,7 +94,7 @@ pub fn merge_text(current: &Path, base: &Path, other: &Path) -> Result<bool> {
 
 impl Repo {
     /// The work tree `dir` is in, or `None` outside any.
-    pub fn find(dir: &Path) -> Result<Option<Repo>> {
+    pub(crate) fn find(dir: &Path) -> Result<Option<Repo>> {
         let output = git(dir, ["rev-parse", "--show-toplevel"])?;
         Ok(stdout_of(&output).map(|top| Repo {
             top: PathBuf::from(top),
@@ -110,12 +110,12 @@ impl Repo {
     }
 
     /// A value of the repository's config, if set.
-    pub fn config(&self, key: &str) -> Result<Option<String>> {
+    pub(crate) fn config(&self, key: &str) -> Result<Option<String>> {
         Ok(stdout_of(&self.run(["config", "--get", key])?))
     }
 
     /// Sets a value in the repository's own config (`.git/config`, shared by its worktrees).
-    pub fn set_config(&self, key: &str, value: &str) -> Result<()> {
+    pub(crate) fn set_config(&self, key: &str, value: &str) -> Result<()> {
         let output = self.run(["config", "--local", key, value])?;
         if output.status.success() {
             Ok(())
@@ -125,7 +125,7 @@ impl Repo {
     }
 
     /// The value of attribute `attribute` for `path` (which need not exist), if it is set.
-    pub fn attribute(&self, attribute: &str, path: &Path) -> Result<Option<String>> {
+    pub(crate) fn attribute(&self, attribute: &str, path: &Path) -> Result<Option<String>> {
         let output = self.run([
             OsStr::new("check-attr"),
             OsStr::new(attribute),
@@ -141,7 +141,7 @@ impl Repo {
     }
 
     /// Whether `path` is in the middle of a merge (its conflict is not yet marked resolved).
-    pub fn is_unmerged(&self, path: &Path) -> Result<bool> {
+    pub(crate) fn is_unmerged(&self, path: &Path) -> Result<bool> {
         let output = self.run([
             OsStr::new("ls-files"),
             OsStr::new("--unmerged"),
@@ -152,7 +152,7 @@ impl Repo {
     }
 
     /// Stages `path` as it is in the work tree.
-    pub fn stage(&self, path: &Path) -> Result<()> {
+    pub(crate) fn stage(&self, path: &Path) -> Result<()> {
         let output = self.run([OsStr::new("add"), OsStr::new("--"), path.as_os_str()])?;
         if output.status.success() {
             Ok(())
@@ -163,7 +163,7 @@ impl Repo {
 
     /// Commits `path` alone, as it is in the work tree: whatever else is staged stays staged
     /// and out of the commit. False when the file has nothing to commit.
-    pub fn commit_file(&self, path: &Path, message: &str) -> Result<bool> {
+    pub(crate) fn commit_file(&self, path: &Path, message: &str) -> Result<bool> {
         // git takes its index lock without waiting, so gripes committing at once in one
         // repository take turns here instead of failing on `index.lock`.
         let _turn = crate::store::lock::lock(&self.top)?;

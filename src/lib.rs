@@ -7,13 +7,13 @@
 //! [`cli`] and [`git`]; [`commands`]. A module uses only those below it (ARCHITECTURE.md).
 
 pub mod analysis;
-pub mod cli;
-pub mod commands;
+pub(crate) mod cli;
+pub(crate) mod commands;
 pub mod error;
-pub mod git;
-pub mod import;
+pub(crate) mod git;
+pub(crate) mod import;
 pub mod model;
-pub mod output;
+pub(crate) mod output;
 pub mod store;
 pub mod time;
 
@@ -49,7 +49,7 @@ pub fn main_with_env(args: Vec<OsString>) -> u8 {
 }
 
 /// Parses `args` and runs the command, writing data to `out`.
-pub fn run(args: Vec<OsString>, env: Env, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: Vec<OsString>, env: Env, out: &mut dyn Write) -> Result<()> {
     let cli = Cli::try_parse_from(args)?;
     let color = match cli.color {
         ColorChoice::Always => true,

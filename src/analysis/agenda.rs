@@ -15,14 +15,14 @@ use crate::time::when::When;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Group {
+pub(crate) enum Group {
     Overdue,
     Today,
     Upcoming,
 }
 
 impl Group {
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Group::Overdue => "Overdue",
             Group::Today => "Today",
@@ -32,7 +32,7 @@ impl Group {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum ItemKind {
+pub(crate) enum ItemKind {
     #[serde(rename = "follow-up")]
     Followup,
     #[serde(rename = "promise")]
@@ -44,7 +44,7 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ItemKind::Followup => "follow-up",
             ItemKind::Promise => "promise",
@@ -56,26 +56,26 @@ impl ItemKind {
 
 /// One thing due, on one complaint.
 #[derive(Debug, Clone)]
-pub struct Item<'a> {
-    pub group: Group,
-    pub kind: ItemKind,
+pub(crate) struct Item<'a> {
+    pub(crate) group: Group,
+    pub(crate) kind: ItemKind,
     /// The moment it is late after (the end of the day for a date).
-    pub deadline: Timestamp,
+    pub(crate) deadline: Timestamp,
     /// As written: a date, or a time.
-    pub due: When,
-    pub loaded: &'a Loaded,
-    pub followup: Option<&'a str>,
-    pub text: Option<String>,
+    pub(crate) due: When,
+    pub(crate) loaded: &'a Loaded,
+    pub(crate) followup: Option<&'a str>,
+    pub(crate) text: Option<String>,
 }
 
 impl Item<'_> {
-    pub fn complaint(&self) -> &Complaint {
+    pub(crate) fn complaint(&self) -> &Complaint {
         &self.loaded.complaint
     }
 }
 
 /// Everything due by `now + within` (and everything already late), soonest first.
-pub fn agenda<'a>(
+pub(crate) fn agenda<'a>(
     complaints: &'a [Loaded],
     config: &Config,
     calendar: &Calendar,

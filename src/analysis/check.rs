@@ -31,7 +31,7 @@ use crate::time::when::Zone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FindingKind {
+pub(crate) enum FindingKind {
     Conflicts,
     Invalid,
     Layout,
@@ -41,7 +41,7 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 6] = [
+    pub(crate) const ALL: [FindingKind; 6] = [
         FindingKind::Conflicts,
         FindingKind::Invalid,
         FindingKind::Layout,
@@ -50,7 +50,7 @@ impl FindingKind {
         FindingKind::Promises,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             FindingKind::Conflicts => "conflicts",
             FindingKind::Invalid => "invalid",
@@ -62,7 +62,7 @@ impl FindingKind {
     }
 
     /// The kinds a `--fail-on` list names; `all` is every kind.
-    pub fn parse_list(names: &[String]) -> Result<Vec<FindingKind>, String> {
+    pub(crate) fn parse_list(names: &[String]) -> Result<Vec<FindingKind>, String> {
         let names: Vec<&str> = names
             .iter()
             .map(|n| n.trim())
@@ -98,28 +98,28 @@ impl FindingKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    pub kind: FindingKind,
-    pub path: PathBuf,
-    pub line: Option<usize>,
-    pub id: Option<String>,
-    pub message: String,
+pub(crate) struct Finding {
+    pub(crate) kind: FindingKind,
+    pub(crate) path: PathBuf,
+    pub(crate) line: Option<usize>,
+    pub(crate) id: Option<String>,
+    pub(crate) message: String,
 }
 
 /// What `check` found, and how many files could not be read at all. Gathered file by file
 /// (on several threads, then merged), so a check of many files holds only its findings.
 #[derive(Debug, Default)]
-pub struct Report {
-    pub findings: Vec<Finding>,
-    pub unreadable: usize,
-    pub files: usize,
+pub(crate) struct Report {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) unreadable: usize,
+    pub(crate) files: usize,
     /// Every complaint's id and file, for duplicate ids and short ids.
-    pub ids: Vec<(String, PathBuf)>,
+    pub(crate) ids: Vec<(String, PathBuf)>,
 }
 
 impl Report {
     /// A file that could not be read as a complaint.
-    pub fn fail(&mut self, error: Error) {
+    pub(crate) fn fail(&mut self, error: Error) {
         self.files += 1;
         let (kind, path, line, message) = match error {
             Error::ConflictMarkers { location } => (
@@ -162,7 +162,13 @@ impl Report {
     }
 
     /// Checks one complaint.
-    pub fn add(&mut self, loaded: Loaded, store: &Store, calendar: &Calendar, now: &Timestamp) {
+    pub(crate) fn add(
+        &mut self,
+        loaded: Loaded,
+        store: &Store,
+        calendar: &Calendar,
+        now: &Timestamp,
+    ) {
         self.files += 1;
         let config = &store.config;
         let c = &loaded.complaint;
@@ -183,7 +189,7 @@ impl Report {
         self.ids.push((loaded.complaint.id, loaded.path));
     }
 
-    pub fn merge(mut self, other: Report) -> Report {
+    pub(crate) fn merge(mut self, other: Report) -> Report {
         self.findings.extend(other.findings);
         self.unreadable += other.unreadable;
         self.files += other.files;
@@ -192,7 +198,7 @@ impl Report {
     }
 
     /// Adds what only all files together show (duplicate ids) and puts findings in order.
-    pub fn finish(mut self) -> Report {
+    pub(crate) fn finish(mut self) -> Report {
         self.ids.sort();
         for pair in self.ids.windows(2) {
             let [(a, path_a), (b, path_b)] = pair else {
@@ -218,7 +224,7 @@ impl Report {
 }
 
 /// What is wrong inside one complaint.
-pub fn inconsistencies(c: &Complaint, config: &Config, zone: &Zone) -> Vec<String> {
+pub(crate) fn inconsistencies(c: &Complaint, config: &Config, zone: &Zone) -> Vec<String> {
     let workflow = &config.workflow;
     let mut out = Vec::new();
     let Some(current) = workflow.index(&c.stage) else {

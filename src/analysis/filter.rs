@@ -19,25 +19,25 @@ use crate::time::when::parse_user_when;
 
 /// The filter flags as typed, before they are checked.
 #[derive(Debug, Default, Clone)]
-pub struct FilterInput {
-    pub stage: Vec<String>,
-    pub open: bool,
-    pub closed: bool,
-    pub severity: Vec<String>,
-    pub category: Vec<String>,
-    pub channel: Vec<String>,
-    pub component: Vec<String>,
-    pub assignee: Vec<String>,
-    pub tag: Vec<String>,
-    pub customer: Option<String>,
-    pub field: Vec<String>,
-    pub since: Option<String>,
-    pub until: Option<String>,
-    pub grep: Option<String>,
+pub(crate) struct FilterInput {
+    pub(crate) stage: Vec<String>,
+    pub(crate) open: bool,
+    pub(crate) closed: bool,
+    pub(crate) severity: Vec<String>,
+    pub(crate) category: Vec<String>,
+    pub(crate) channel: Vec<String>,
+    pub(crate) component: Vec<String>,
+    pub(crate) assignee: Vec<String>,
+    pub(crate) tag: Vec<String>,
+    pub(crate) customer: Option<String>,
+    pub(crate) field: Vec<String>,
+    pub(crate) since: Option<String>,
+    pub(crate) until: Option<String>,
+    pub(crate) grep: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Filter {
+pub(crate) struct Filter {
     stages: Vec<String>,
     /// `Some(true)`: only open complaints; `Some(false)`: only closed ones.
     open: Option<bool>,
@@ -59,7 +59,7 @@ fn all(values: &[String]) -> Vec<String> {
 }
 
 impl Filter {
-    pub fn new(
+    pub(crate) fn new(
         input: &FilterInput,
         workflow: &Workflow,
         now: &Timestamp,
@@ -153,27 +153,27 @@ impl Filter {
     }
 
     /// The `--since` and `--until` bounds on opening.
-    pub fn range(&self) -> (Option<Timestamp>, Option<Timestamp>) {
+    pub(crate) fn range(&self) -> (Option<Timestamp>, Option<Timestamp>) {
         (self.since, self.until)
     }
 
     /// Moves `--since` back to `start` (the beginning of its period, so a series has no
     /// partial first period).
-    pub fn widen_since(&mut self, start: Timestamp) {
+    pub(crate) fn widen_since(&mut self, start: Timestamp) {
         self.since = self.since.map(|s| s.min(start));
     }
 
     /// How much of a file to read first to decide whether the rest is worth reading: `None`
     /// when the filter needs the whole file, or lets everything through (a first look would
     /// only read the header twice).
-    pub fn first_look(&self) -> Option<Depth> {
+    pub(crate) fn first_look(&self) -> Option<Depth> {
         let depth = self.depth();
         (*self != Filter::default() && depth != Depth::Full).then_some(depth)
     }
 
     /// How much of each file matching needs: everything for `--grep` (it searches notes), the
     /// tables for `--customer` and `--field`, else the top-level keys.
-    pub fn depth(&self) -> Depth {
+    pub(crate) fn depth(&self) -> Depth {
         if self.grep.is_some() {
             Depth::Full
         } else if self.customer.is_some() || !self.fields.is_empty() {
@@ -183,7 +183,7 @@ impl Filter {
         }
     }
 
-    pub fn matches(&self, c: &Complaint, workflow: &Workflow, calendar: &Calendar) -> bool {
+    pub(crate) fn matches(&self, c: &Complaint, workflow: &Workflow, calendar: &Calendar) -> bool {
         let one_of = |wanted: &[String], value: &Option<String>| {
             wanted.is_empty() || value.as_ref().is_some_and(|v| wanted.contains(v))
         };

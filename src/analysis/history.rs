@@ -13,24 +13,24 @@ use crate::time::when::Zone;
 /// One stage change: when, to which stage (`None` for a stage not in the workflow), and whether
 /// it was a reopen.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Transition {
-    pub at: Timestamp,
-    pub to: Option<usize>,
-    pub reopen: bool,
+pub(crate) struct Transition {
+    pub(crate) at: Timestamp,
+    pub(crate) to: Option<usize>,
+    pub(crate) reopen: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct History {
-    pub opened: Timestamp,
+pub(crate) struct History {
+    pub(crate) opened: Timestamp,
     /// The stage before the first transition (the workflow's first stage unless the first event
     /// says otherwise).
-    pub initial: Option<usize>,
+    pub(crate) initial: Option<usize>,
     /// Stage changes in time order (events at the same instant keep their file order).
-    pub transitions: Vec<Transition>,
+    pub(crate) transitions: Vec<Transition>,
 }
 
 impl History {
-    pub fn new(c: &Complaint, workflow: &Workflow, zone: &Zone) -> History {
+    pub(crate) fn new(c: &Complaint, workflow: &Workflow, zone: &Zone) -> History {
         let mut changes: Vec<(Timestamp, &crate::model::complaint::Event)> = c
             .events
             .iter()
@@ -59,7 +59,7 @@ impl History {
 
     /// When the complaint first reached stage `index` or any later stage (`opened` if it started
     /// there).
-    pub fn first_reaching(&self, index: usize) -> Option<Timestamp> {
+    pub(crate) fn first_reaching(&self, index: usize) -> Option<Timestamp> {
         if self.initial.is_some_and(|i| i >= index) {
             return Some(self.opened);
         }
@@ -71,7 +71,11 @@ impl History {
 
     /// When the complaint first reached stage `index` or later at or after `since` (a reopened
     /// complaint is judged by its next resolution, not an earlier one).
-    pub fn first_reaching_since(&self, index: usize, since: &Timestamp) -> Option<Timestamp> {
+    pub(crate) fn first_reaching_since(
+        &self,
+        index: usize,
+        since: &Timestamp,
+    ) -> Option<Timestamp> {
         // Changes at the very instant `since` count as already made.
         let before = self
             .transitions
@@ -88,7 +92,7 @@ impl History {
     }
 
     /// The stage at instant `t` (the initial stage before the first change).
-    pub fn stage_at(&self, t: &Timestamp) -> Option<usize> {
+    pub(crate) fn stage_at(&self, t: &Timestamp) -> Option<usize> {
         self.transitions
             .iter()
             .take_while(|tr| tr.at <= *t)
@@ -97,7 +101,7 @@ impl History {
     }
 
     /// The stages from `opened` until `until`, as (start, end, stage) segments.
-    pub fn segments(&self, until: &Timestamp) -> Vec<(Timestamp, Timestamp, Option<usize>)> {
+    pub(crate) fn segments(&self, until: &Timestamp) -> Vec<(Timestamp, Timestamp, Option<usize>)> {
         let mut segments = Vec::new();
         let (mut start, mut stage) = (self.opened, self.initial);
         for t in &self.transitions {

@@ -6,12 +6,12 @@
 //! Uses `model`, `time` and `store` (to scan); never prints, never sees clap or `output`. The
 //! results are plain data that `output` renders.
 
-pub mod agenda;
-pub mod check;
-pub mod filter;
-pub mod history;
-pub mod replay;
-pub mod report;
-pub mod sla;
-pub mod status;
+pub(crate) mod agenda;
+pub(crate) mod check;
+pub(crate) mod filter;
+pub(crate) mod history;
+pub(crate) mod replay;
+pub(crate) mod report;
+pub(crate) mod sla;
+pub(crate) mod status;
 pub mod trends;

@@ -12,7 +12,12 @@ use crate::time::when::Timestamp;
 use crate::time::when::Zone;
 
 /// `c` as it was at `t`, or `None` if it was not opened yet.
-pub fn as_of(c: &Complaint, t: &Timestamp, workflow: &Workflow, zone: &Zone) -> Option<Complaint> {
+pub(crate) fn as_of(
+    c: &Complaint,
+    t: &Timestamp,
+    workflow: &Workflow,
+    zone: &Zone,
+) -> Option<Complaint> {
     if c.opened.instant(zone) > *t {
         return None;
     }

@@ -42,35 +42,35 @@ use crate::time::when::Timestamp;
 use crate::time::when::Zone;
 
 /// Weeks of volume shown.
-pub const WEEKS: usize = 12;
+pub(crate) const WEEKS: usize = 12;
 /// Days in the period that top groups compare with the one before.
 const TOP_DAYS: i64 = 30;
 /// How many of each top group.
 const TOP: usize = 5;
 /// The dimensions spikes are looked for in.
-pub const SPIKE_DIMS: [&str; 4] = ["category", "channel", "component", "assignee"];
+pub(crate) const SPIKE_DIMS: [&str; 4] = ["category", "channel", "component", "assignee"];
 /// At most how many series the weekly series by category has, [`OTHER`] included.
 const SERIES_CATEGORIES: usize = 6;
 /// The label of the smaller categories folded together in the weekly series by category.
-pub const OTHER: &str = "(other)";
+pub(crate) const OTHER: &str = "(other)";
 
 /// What the report is about: when, and the rules it counts by.
-pub struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     /// The Monday of each week the report looks at, oldest first: the volume weeks, after the
     /// weeks spike detection compares them with.
     weeks: Vec<NaiveDate>,
-    pub config: &'a Config,
-    pub calendar: &'a Calendar,
-    pub as_of: Timestamp,
+    pub(crate) config: &'a Config,
+    pub(crate) calendar: &'a Calendar,
+    pub(crate) as_of: Timestamp,
     /// A complaint resolved within this long of opening counts as resolved at first contact;
     /// `None` means on the same day.
-    pub first_contact_within: Option<Duration>,
+    pub(crate) first_contact_within: Option<Duration>,
     /// Customers with two or more complaints within this long before the report are repeats.
-    pub repeat_window: Duration,
+    pub(crate) repeat_window: Duration,
 }
 
 impl<'a> Scope<'a> {
-    pub fn new(
+    pub(crate) fn new(
         config: &'a Config,
         calendar: &'a Calendar,
         as_of: Timestamp,
@@ -105,14 +105,14 @@ impl<'a> Scope<'a> {
 
 /// One thing that needs someone now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Action {
-    pub kind: &'static str,
-    pub id: String,
-    pub title: String,
-    pub assignee: Option<String>,
+pub(crate) struct Action {
+    pub(crate) kind: &'static str,
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) assignee: Option<String>,
     /// How late, or how long unacknowledged, in seconds.
-    pub late_s: i64,
-    pub detail: String,
+    pub(crate) late_s: i64,
+    pub(crate) detail: String,
 }
 
 /// Durations for a median and a percentile.
@@ -150,7 +150,7 @@ impl Ratio {
 
 /// The report's running totals: one per thread, merged at the end.
 #[derive(Debug, Default)]
-pub struct Accumulator {
+pub(crate) struct Accumulator {
     complaints: u64,
     open_total: u64,
     by_stage: HashMap<String, u64>,
@@ -192,7 +192,7 @@ const AGE_BUCKETS: Buckets<5> = [
 
 /// The buckets of the time to acknowledge and to resolve: near-logarithmic, so that minutes
 /// and weeks both show.
-pub const DURATION_BUCKETS: Buckets<8> = [
+pub(crate) const DURATION_BUCKETS: Buckets<8> = [
     ("<15m", 15 * 60),
     ("15m-1h", 3_600),
     ("1-4h", 4 * 3_600),
@@ -225,7 +225,7 @@ fn week_index(weeks: &[NaiveDate], date: NaiveDate) -> Option<usize> {
 
 impl Accumulator {
     /// Adds complaint `c`, already as of the report time.
-    pub fn add(&mut self, c: &Complaint, scope: &Scope<'_>) {
+    pub(crate) fn add(&mut self, c: &Complaint, scope: &Scope<'_>) {
         let config = scope.config;
         let workflow = &config.workflow;
         let zone = scope.zone();
@@ -430,7 +430,7 @@ impl Accumulator {
         }
     }
 
-    pub fn merge(mut self, other: Accumulator) -> Accumulator {
+    pub(crate) fn merge(mut self, other: Accumulator) -> Accumulator {
         fn add_map<K: std::hash::Hash + Eq>(a: &mut HashMap<K, u64>, b: HashMap<K, u64>) {
             for (k, n) in b {
                 *a.entry(k).or_default() += n;
@@ -487,7 +487,7 @@ fn customer_key(c: &Complaint) -> Option<String> {
 
 /// The nearest-rank percentile `p` (0-100) of sorted values: exact and reproducible; the
 /// median of an even count is the lower middle value.
-pub fn percentile(sorted: &[i64], p: u32) -> Option<i64> {
+pub(crate) fn percentile(sorted: &[i64], p: u32) -> Option<i64> {
     if sorted.is_empty() {
         return None;
     }
@@ -496,75 +496,75 @@ pub fn percentile(sorted: &[i64], p: u32) -> Option<i64> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Report {
-    pub as_of: String,
-    pub complaints: u64,
+pub(crate) struct Report {
+    pub(crate) as_of: String,
+    pub(crate) complaints: u64,
     /// Complaint files that could not be read, so are not counted (each is named on stderr).
-    pub unreadable_files: u64,
-    pub open: Open,
-    pub needs_action: Vec<ActionJson>,
-    pub volume: Volume,
-    pub top: Top,
-    pub metrics: Metrics,
-    pub spikes: Vec<SpikeJson>,
-    pub peak_hour: Option<PeakHour>,
+    pub(crate) unreadable_files: u64,
+    pub(crate) open: Open,
+    pub(crate) needs_action: Vec<ActionJson>,
+    pub(crate) volume: Volume,
+    pub(crate) top: Top,
+    pub(crate) metrics: Metrics,
+    pub(crate) spikes: Vec<SpikeJson>,
+    pub(crate) peak_hour: Option<PeakHour>,
     /// What the HTML report draws; not part of the JSON contract.
     #[serde(skip)]
-    pub charts: Charts,
+    pub(crate) charts: Charts,
 }
 
 /// The shapes behind the HTML report's charts, beyond what the JSON holds.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Charts {
+pub(crate) struct Charts {
     /// Complaints opened per volume week by category: the largest categories over those weeks
     /// first, the rest folded into [`OTHER`]. Per week they add up to `volume.opened`.
-    pub opened_by_category: Vec<Series>,
+    pub(crate) opened_by_category: Vec<Series>,
     /// Complaints opened per weekday (Monday first) and hour of day in the team's zone; the
     /// ones opened on a date without a time of day are not in it. They add up to
     /// `peak_hour.total`.
-    pub weekday_hours: [[u64; 24]; 7],
+    pub(crate) weekday_hours: [[u64; 24]; 7],
     /// How many complaints took how long to be acknowledged, per [`DURATION_BUCKETS`]; they add
     /// up to `time_to_acknowledge.count`.
-    pub time_to_acknowledge: Vec<u64>,
+    pub(crate) time_to_acknowledge: Vec<u64>,
     /// The same for the time to resolve.
-    pub time_to_resolve: Vec<u64>,
+    pub(crate) time_to_resolve: Vec<u64>,
 }
 
 /// A named series of counts, one per period.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Series {
-    pub name: String,
-    pub counts: Vec<u64>,
+pub(crate) struct Series {
+    pub(crate) name: String,
+    pub(crate) counts: Vec<u64>,
 }
 
 impl Series {
-    pub fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.counts.iter().sum()
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Open {
-    pub total: u64,
-    pub by_stage: BTreeMap<String, u64>,
-    pub by_severity: BTreeMap<String, u64>,
-    pub by_age: BTreeMap<String, u64>,
+pub(crate) struct Open {
+    pub(crate) total: u64,
+    pub(crate) by_stage: BTreeMap<String, u64>,
+    pub(crate) by_severity: BTreeMap<String, u64>,
+    pub(crate) by_age: BTreeMap<String, u64>,
     /// The stages in workflow order (`by_stage` is a map; this keeps the order for people).
     #[serde(skip)]
-    pub stage_order: Vec<String>,
+    pub(crate) stage_order: Vec<String>,
 }
 
 /// One way of splitting the open complaints: its JSON key (`by_stage`) and its counts in the
 /// order people read them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Breakdown<'a> {
-    pub key: &'static str,
-    pub counts: Vec<(&'a str, u64)>,
+pub(crate) struct Breakdown<'a> {
+    pub(crate) key: &'static str,
+    pub(crate) counts: Vec<(&'a str, u64)>,
 }
 
 impl Open {
     /// By stage in workflow order, by severity most urgent first, by age youngest first.
-    pub fn breakdowns(&self) -> [Breakdown<'_>; 3] {
+    pub(crate) fn breakdowns(&self) -> [Breakdown<'_>; 3] {
         let severities = Severity::ALL
             .iter()
             .rev()
@@ -599,101 +599,101 @@ impl Open {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ActionJson {
-    pub kind: &'static str,
-    pub id: String,
-    pub short_id: String,
-    pub title: String,
-    pub assignee: Option<String>,
-    pub late_s: i64,
-    pub detail: String,
+pub(crate) struct ActionJson {
+    pub(crate) kind: &'static str,
+    pub(crate) id: String,
+    pub(crate) short_id: String,
+    pub(crate) title: String,
+    pub(crate) assignee: Option<String>,
+    pub(crate) late_s: i64,
+    pub(crate) detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Volume {
-    pub weeks: Vec<String>,
-    pub opened: Vec<u64>,
-    pub closed: Vec<u64>,
+pub(crate) struct Volume {
+    pub(crate) weeks: Vec<String>,
+    pub(crate) opened: Vec<u64>,
+    pub(crate) closed: Vec<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TopGroup {
-    pub value: String,
-    pub count: u64,
-    pub previous: u64,
+pub(crate) struct TopGroup {
+    pub(crate) value: String,
+    pub(crate) count: u64,
+    pub(crate) previous: u64,
     /// `(count - previous) / previous`; `null` when there were none before.
-    pub change: Option<f64>,
+    pub(crate) change: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Top {
-    pub period_days: i64,
-    pub category: Vec<TopGroup>,
-    pub channel: Vec<TopGroup>,
-    pub component: Vec<TopGroup>,
+pub(crate) struct Top {
+    pub(crate) period_days: i64,
+    pub(crate) category: Vec<TopGroup>,
+    pub(crate) channel: Vec<TopGroup>,
+    pub(crate) component: Vec<TopGroup>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DurationStats {
-    pub count: u64,
-    pub median_s: Option<i64>,
-    pub p90_s: Option<i64>,
+pub(crate) struct DurationStats {
+    pub(crate) count: u64,
+    pub(crate) median_s: Option<i64>,
+    pub(crate) p90_s: Option<i64>,
     /// Complaints not acknowledged (or resolved) yet, left out of the median.
-    pub missing: u64,
+    pub(crate) missing: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SlaAttainment {
-    pub acknowledge: Option<f64>,
-    pub resolve: Option<f64>,
+pub(crate) struct SlaAttainment {
+    pub(crate) acknowledge: Option<f64>,
+    pub(crate) resolve: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Metrics {
-    pub time_to_acknowledge: DurationStats,
-    pub time_to_resolve: DurationStats,
-    pub sla_attainment: SlaAttainment,
-    pub first_contact_resolution: Option<f64>,
-    pub reopen_rate: Option<f64>,
-    pub followup_on_time_rate: Option<f64>,
-    pub promise_kept_rate: Option<f64>,
-    pub satisfaction_rate: Option<f64>,
-    pub repeat_complainant_rate: Option<f64>,
+pub(crate) struct Metrics {
+    pub(crate) time_to_acknowledge: DurationStats,
+    pub(crate) time_to_resolve: DurationStats,
+    pub(crate) sla_attainment: SlaAttainment,
+    pub(crate) first_contact_resolution: Option<f64>,
+    pub(crate) reopen_rate: Option<f64>,
+    pub(crate) followup_on_time_rate: Option<f64>,
+    pub(crate) promise_kept_rate: Option<f64>,
+    pub(crate) satisfaction_rate: Option<f64>,
+    pub(crate) repeat_complainant_rate: Option<f64>,
     /// The counts behind the rates, for people who want "of how many".
-    pub counts: MetricCounts,
+    pub(crate) counts: MetricCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MetricCounts {
-    pub sla_acknowledge: [u64; 2],
-    pub sla_resolve: [u64; 2],
-    pub first_contact_resolution: [u64; 2],
-    pub reopened: [u64; 2],
-    pub followups_on_time: [u64; 2],
-    pub promises_kept: [u64; 2],
-    pub satisfied: [u64; 2],
-    pub repeat_complainants: [u64; 2],
+pub(crate) struct MetricCounts {
+    pub(crate) sla_acknowledge: [u64; 2],
+    pub(crate) sla_resolve: [u64; 2],
+    pub(crate) first_contact_resolution: [u64; 2],
+    pub(crate) reopened: [u64; 2],
+    pub(crate) followups_on_time: [u64; 2],
+    pub(crate) promises_kept: [u64; 2],
+    pub(crate) satisfied: [u64; 2],
+    pub(crate) repeat_complainants: [u64; 2],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SpikeJson {
-    pub dimension: &'static str,
-    pub value: String,
-    pub week: String,
-    pub count: u64,
-    pub mean: f64,
-    pub ratio: Option<f64>,
+pub(crate) struct SpikeJson {
+    pub(crate) dimension: &'static str,
+    pub(crate) value: String,
+    pub(crate) week: String,
+    pub(crate) count: u64,
+    pub(crate) mean: f64,
+    pub(crate) ratio: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PeakHour {
+pub(crate) struct PeakHour {
     /// The hour of day (`09` is 09:00 to 09:59) with the most complaints.
-    pub hour: String,
-    pub count: u64,
-    pub total: u64,
+    pub(crate) hour: String,
+    pub(crate) count: u64,
+    pub(crate) total: u64,
     /// The assignee with the most complaints in that hour.
-    pub assignee: String,
-    pub assignee_count: u64,
+    pub(crate) assignee: String,
+    pub(crate) assignee_count: u64,
 }
 
 fn ratio_counts(r: &Ratio) -> [u64; 2] {
@@ -749,7 +749,11 @@ fn stats(mut d: Durations) -> DurationStats {
 }
 
 /// The finished report. `short` gives the short id of a complaint.
-pub fn finish(acc: Accumulator, scope: &Scope<'_>, short: &dyn Fn(&str) -> String) -> Report {
+pub(crate) fn finish(
+    acc: Accumulator,
+    scope: &Scope<'_>,
+    short: &dyn Fn(&str) -> String,
+) -> Report {
     let workflow = &scope.config.workflow;
     let zone = scope.zone();
     let mut by_stage = BTreeMap::new();

@@ -18,13 +18,13 @@ use crate::time::when::Timestamp;
 /// Which clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ClockKind {
+pub(crate) enum ClockKind {
     Acknowledge,
     Resolve,
 }
 
 impl ClockKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ClockKind::Acknowledge => "acknowledge",
             ClockKind::Resolve => "resolve",
@@ -34,7 +34,7 @@ impl ClockKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ClockState {
+pub(crate) enum ClockState {
     /// Stopped within the target.
     Met,
     /// Stopped after the target, or still running past it.
@@ -46,28 +46,28 @@ pub enum ClockState {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Clock {
-    pub kind: ClockKind,
-    pub target: Span,
+pub(crate) struct Clock {
+    pub(crate) kind: ClockKind,
+    pub(crate) target: Span,
     /// Clock time used so far (business seconds for business targets).
-    pub elapsed_s: i64,
-    pub target_s: i64,
+    pub(crate) elapsed_s: i64,
+    pub(crate) target_s: i64,
     /// When the target runs (or ran) out; `None` while paused short of it.
-    pub deadline: Option<Timestamp>,
+    pub(crate) deadline: Option<Timestamp>,
     /// When the clock stopped (the complaint reached the stage), if it did.
-    pub stopped: Option<Timestamp>,
-    pub state: ClockState,
+    pub(crate) stopped: Option<Timestamp>,
+    pub(crate) state: ClockState,
 }
 
 impl Clock {
     /// Clock time left (negative when overrun).
-    pub fn remaining_s(&self) -> i64 {
+    pub(crate) fn remaining_s(&self) -> i64 {
         self.target_s - self.elapsed_s
     }
 }
 
 /// Both clocks of a complaint with `severity` (medium when unset) and `history`, at `now`.
-pub fn clocks(
+pub(crate) fn clocks(
     history: &History,
     severity: Option<Severity>,
     workflow: &Workflow,

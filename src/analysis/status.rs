@@ -24,7 +24,7 @@ use crate::time::when::Zone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum FollowupState {
+pub(crate) enum FollowupState {
     Open,
     Overdue,
     Done,
@@ -32,7 +32,7 @@ pub enum FollowupState {
 }
 
 impl FollowupState {
-    pub fn of(followup: &Followup, zone: &Zone, now: &Timestamp) -> FollowupState {
+    pub(crate) fn of(followup: &Followup, zone: &Zone, now: &Timestamp) -> FollowupState {
         let due = followup.due.deadline(zone);
         match &followup.done {
             Some(done) if done.instant(zone) <= due => FollowupState::Done,
@@ -42,7 +42,7 @@ impl FollowupState {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             FollowupState::Open => "open",
             FollowupState::Overdue => "overdue",
@@ -51,14 +51,14 @@ impl FollowupState {
         }
     }
 
-    pub fn is_pending(self) -> bool {
+    pub(crate) fn is_pending(self) -> bool {
         matches!(self, FollowupState::Open | FollowupState::Overdue)
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum PromiseState {
+pub(crate) enum PromiseState {
     /// Resolved by the promised date.
     Kept,
     /// Resolved after it, or not resolved and the date has passed.
@@ -70,7 +70,7 @@ pub enum PromiseState {
 }
 
 impl PromiseState {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             PromiseState::Kept => "kept",
             PromiseState::Broken => "broken",
@@ -81,21 +81,21 @@ impl PromiseState {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Promise {
+pub(crate) struct Promise {
     /// The date the customer was last given.
-    pub by: When,
-    pub deadline: Timestamp,
+    pub(crate) by: When,
+    pub(crate) deadline: Timestamp,
     /// The first date the customer was given (what the kept rate counts against).
-    pub first: When,
-    pub state: PromiseState,
+    pub(crate) first: When,
+    pub(crate) state: PromiseState,
     /// Whether the complaint has reached `resolved`: a promise still to keep when not.
-    pub resolved: bool,
+    pub(crate) resolved: bool,
 }
 
 impl Promise {
     /// The promise of `c`, if it has one, judged at `now` by the first resolution after the
     /// promise was given (so a promise renewed after a reopen needs a new resolution).
-    pub fn of(
+    pub(crate) fn of(
         c: &Complaint,
         history: &History,
         resolved: usize,
@@ -146,17 +146,22 @@ fn first_promise(c: &Complaint) -> Option<When> {
 
 /// Everything `list`, `show`, `due` and `check` say about where a complaint stands.
 #[derive(Debug, Clone)]
-pub struct Status {
-    pub history: History,
-    pub clocks: [Clock; 2],
-    pub promise: Option<Promise>,
+pub(crate) struct Status {
+    pub(crate) history: History,
+    pub(crate) clocks: [Clock; 2],
+    pub(crate) promise: Option<Promise>,
     /// The state of each follow-up, in file order.
-    pub followups: Vec<FollowupState>,
-    pub closed: bool,
+    pub(crate) followups: Vec<FollowupState>,
+    pub(crate) closed: bool,
 }
 
 impl Status {
-    pub fn new(c: &Complaint, config: &Config, calendar: &Calendar, now: &Timestamp) -> Status {
+    pub(crate) fn new(
+        c: &Complaint,
+        config: &Config,
+        calendar: &Calendar,
+        now: &Timestamp,
+    ) -> Status {
         let workflow = &config.workflow;
         let zone = &calendar.zone;
         let history = History::new(c, workflow, zone);
@@ -176,7 +181,7 @@ impl Status {
     }
 
     /// The follow-up due first among those not done.
-    pub fn next_followup<'c>(
+    pub(crate) fn next_followup<'c>(
         &self,
         c: &'c Complaint,
         zone: &Zone,
@@ -192,7 +197,7 @@ impl Status {
     /// Short words for what is late or close to it: `overdue` (a follow-up), `ack-late` and
     /// `resolve-late` (breached SLA clocks of an open complaint), `promise-broken`,
     /// `promise-at-risk`.
-    pub fn flags(&self) -> Vec<&'static str> {
+    pub(crate) fn flags(&self) -> Vec<&'static str> {
         let mut flags = Vec::new();
         if self.followups.contains(&FollowupState::Overdue) {
             flags.push("overdue");
@@ -214,14 +219,14 @@ impl Status {
     }
 
     /// The promise when it is still to keep: the complaint is neither resolved nor closed.
-    pub fn pending_promise(&self) -> Option<&Promise> {
+    pub(crate) fn pending_promise(&self) -> Option<&Promise> {
         self.promise
             .as_ref()
             .filter(|p| !p.resolved && !self.closed)
     }
 
     /// The clocks still running or breached while the complaint is open: what needs action.
-    pub fn open_clocks(&self) -> impl Iterator<Item = &Clock> {
+    pub(crate) fn open_clocks(&self) -> impl Iterator<Item = &Clock> {
         self.clocks
             .iter()
             .filter(move |clock| !self.closed && clock.stopped.is_none())

@@ -26,7 +26,7 @@ use crate::time::when::When;
 use crate::time::when::Zone;
 
 /// The label of a missing value.
-pub const NONE: &str = "(none)";
+pub(crate) const NONE: &str = "(none)";
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -71,7 +71,7 @@ impl Dim {
     }
 
     /// The name of the dimension, as columns and JSON keys call it.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Dim::Category => "category".into(),
             Dim::Channel => "channel".into(),
@@ -88,17 +88,17 @@ impl Dim {
     }
 
     /// Whether the values are in a table (customer, custom fields) rather than a top-level key.
-    pub fn needs_tables(&self) -> bool {
+    pub(crate) fn needs_tables(&self) -> bool {
         matches!(self, Dim::Customer | Dim::Field(_))
     }
 
     /// Whether the values have a natural order (hours, weekdays) rather than a ranking.
-    pub fn is_ordinal(&self) -> bool {
+    pub(crate) fn is_ordinal(&self) -> bool {
         matches!(self, Dim::Hour | Dim::Weekday)
     }
 
     /// Every value of an ordinal dimension, in order.
-    pub fn all_values(&self) -> Vec<String> {
+    pub(crate) fn all_values(&self) -> Vec<String> {
         match self {
             Dim::Hour => (0..24).map(|h| format!("{h:02}")).collect(),
             Dim::Weekday => WEEKDAYS.iter().map(ToString::to_string).collect(),
@@ -107,7 +107,7 @@ impl Dim {
     }
 
     /// The values `c` has in this dimension (one, or one per tag).
-    pub fn values(&self, c: &Complaint, zone: &Zone) -> Vec<String> {
+    pub(crate) fn values(&self, c: &Complaint, zone: &Zone) -> Vec<String> {
         let one = |v: Option<&str>| {
             vec![
                 v.filter(|s| !s.trim().is_empty())
@@ -157,7 +157,7 @@ impl Every {
     }
 
     /// The first day of the period holding `date` (weeks start on Monday).
-    pub fn start(self, date: NaiveDate) -> NaiveDate {
+    pub(crate) fn start(self, date: NaiveDate) -> NaiveDate {
         match self {
             Every::Day => date,
             Every::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
@@ -166,7 +166,7 @@ impl Every {
     }
 
     /// The first day of the next period.
-    pub fn next(self, start: NaiveDate) -> NaiveDate {
+    pub(crate) fn next(self, start: NaiveDate) -> NaiveDate {
         match self {
             Every::Day => start + Duration::days(1),
             Every::Week => start + Duration::days(7),
@@ -177,7 +177,7 @@ impl Every {
     }
 
     /// How the period starting on `start` is written: `2026-11-23`, `2026-W48`, `2026-11`.
-    pub fn label(self, start: NaiveDate) -> String {
+    pub(crate) fn label(self, start: NaiveDate) -> String {
         match self {
             Every::Day => start.format("%Y-%m-%d").to_string(),
             Every::Week => start.format("%G-W%V").to_string(),
@@ -188,7 +188,7 @@ impl Every {
 
 /// Counts as they are gathered: per (period start, group values).
 #[derive(Debug, Default, Clone)]
-pub struct Counts {
+pub(crate) struct Counts {
     cells: HashMap<(Option<NaiveDate>, Vec<String>), u64>,
     /// The earliest and latest opening dates counted.
     span: Option<(NaiveDate, NaiveDate)>,
@@ -196,7 +196,7 @@ pub struct Counts {
 
 impl Counts {
     /// Counts complaint `c`: once per combination of its values in `dims`.
-    pub fn add(&mut self, c: &Complaint, dims: &[Dim], every: Option<Every>, zone: &Zone) {
+    pub(crate) fn add(&mut self, c: &Complaint, dims: &[Dim], every: Option<Every>, zone: &Zone) {
         let date = c.opened.date(zone);
         self.span = Some(match self.span {
             Some((a, b)) => (a.min(date), b.max(date)),
@@ -223,7 +223,7 @@ impl Counts {
     }
 
     /// Joins counts gathered on another thread.
-    pub fn merge(mut self, other: Counts) -> Counts {
+    pub(crate) fn merge(mut self, other: Counts) -> Counts {
         for (key, n) in other.cells {
             *self.cells.entry(key).or_default() += n;
         }
@@ -237,32 +237,32 @@ impl Counts {
 
 /// A group (one value per dimension) and its counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Group {
-    pub key: Vec<String>,
-    pub total: u64,
+pub(crate) struct Group {
+    pub(crate) key: Vec<String>,
+    pub(crate) total: u64,
     /// Per period, in order (empty without `--every`).
-    pub series: Vec<u64>,
-    pub spike: Option<Spike>,
+    pub(crate) series: Vec<u64>,
+    pub(crate) spike: Option<Spike>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Spike {
-    pub latest: u64,
+pub(crate) struct Spike {
+    pub(crate) latest: u64,
     /// The mean of the previous periods (up to `window` of them).
-    pub mean: f64,
+    pub(crate) mean: f64,
     /// `latest / mean`; `None` when the mean is zero.
-    pub ratio: Option<f64>,
+    pub(crate) ratio: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Trends {
-    pub dims: Vec<Dim>,
-    pub every: Option<Every>,
+pub(crate) struct Trends {
+    pub(crate) dims: Vec<Dim>,
+    pub(crate) every: Option<Every>,
     /// The first day of each period, in order.
-    pub periods: Vec<NaiveDate>,
+    pub(crate) periods: Vec<NaiveDate>,
     /// Groups by total, largest first (ordinal dimensions in their natural order).
-    pub groups: Vec<Group>,
-    pub rule: SpikeRule,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) rule: SpikeRule,
 }
 
 /// Orders group values: ordinal dimensions in their natural order, `(none)` last.
@@ -277,7 +277,7 @@ fn value_rank(dim: &Dim, value: &str) -> (usize, String) {
 /// Builds the trends from counts. With `every`, periods run from `first` to `last` (each
 /// defaulting to the first and last opening counted); the last one is the "latest period" of
 /// spike detection.
-pub fn build(
+pub(crate) fn build(
     counts: Counts,
     dims: Vec<Dim>,
     every: Option<Every>,
@@ -360,7 +360,7 @@ pub fn build(
 }
 
 /// The spike verdict for a series: `Some` when its latest period is a spike.
-pub fn spike(series: &[u64], rule: &SpikeRule) -> Option<Spike> {
+pub(crate) fn spike(series: &[u64], rule: &SpikeRule) -> Option<Spike> {
     let (&latest, before) = series.split_last()?;
     let previous = &before[before.len().saturating_sub(rule.window)..];
     if previous.is_empty() || latest < rule.min_count {

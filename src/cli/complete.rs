@@ -18,20 +18,20 @@ use crate::error::Result;
 use crate::store::Store;
 
 /// The variable that asks gripe to complete instead of run.
-pub const VAR: &str = "GRIPE_COMPLETE";
+pub(crate) const VAR: &str = "GRIPE_COMPLETE";
 
 /// How many matching ids get a title (each costs a file read).
 const TITLED: usize = 40;
 
 /// When `GRIPE_COMPLETE` is set, the shell is asking for completions: answer and exit.
-pub fn answer_if_asked() {
+pub(crate) fn answer_if_asked() {
     clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(VAR)
         .complete();
 }
 
 /// The completion script for `shell`.
-pub fn write_script(shell: &str, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn write_script(shell: &str, out: &mut dyn Write) -> Result<()> {
     let shells = Shells::builtins();
     let completer = shells.completer(shell).ok_or_else(|| {
         Error::usage_hint(
@@ -45,7 +45,7 @@ pub fn write_script(shell: &str, out: &mut dyn Write) -> Result<()> {
 }
 
 /// The manual page, in roff.
-pub fn write_man(out: &mut dyn Write) -> Result<()> {
+pub(crate) fn write_man(out: &mut dyn Write) -> Result<()> {
     clap_mangen::Man::new(Cli::command())
         .render(out)
         .map_err(Error::Output)
@@ -53,7 +53,7 @@ pub fn write_man(out: &mut dyn Write) -> Result<()> {
 
 /// Completes a complaint id from the folder the shell is in (or `--dir`'s variable), with the
 /// titles when few enough match.
-pub fn complaint_ids() -> ArgValueCompleter {
+pub(crate) fn complaint_ids() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| -> Vec<CompletionCandidate> {
         let Some(prefix) = current.to_str().map(str::to_lowercase) else {
             return Vec::new();

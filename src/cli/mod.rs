@@ -3,7 +3,7 @@
 //! Also the shell completions ([`complete`]). Uses `analysis` (the filter request) and `output`
 //! (the format names); nothing below uses it.
 
-pub mod complete;
+pub(crate) mod complete;
 
 use std::path::PathBuf;
 
@@ -33,34 +33,34 @@ Environment:
   NO_COLOR    turns colour off";
 
 /// The variable that names the complaint folder, like `--dir`.
-pub const DIR_VAR: &str = "GRIPE_DIR";
+pub(crate) const DIR_VAR: &str = "GRIPE_DIR";
 
 /// gripe: log customer complaints in one line, walk them through service recovery, and see
 /// where they cluster. Each complaint is a TOML file in git.
 #[derive(Debug, Parser)]
 #[command(name = "gripe", version, after_help = EXIT_CODES, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The complaint folder (default: found from here upwards, like git finds .git)
     #[arg(long, global = true, env = DIR_VAR, value_name = "PATH")]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
 
     /// When to use colour
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create complaints/ and a commented gripe.toml here
     #[command(
         after_help = "Examples:\n  gripe init\n  gripe init --git    # also `gripe git setup`\n  gripe --dir support/complaints init"
@@ -254,19 +254,19 @@ Needs a terminal, unless GRIPE_EDITOR names the editor command explicitly."
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Also set up gripe's merge driver for this git repository (`gripe git setup`)
     #[arg(long)]
-    pub git: bool,
+    pub(crate) git: bool,
 }
 
 /// The text of a note or follow-up: the words after the id, or `-m TEXT` as the other
 /// commands take their notes.
 #[derive(Debug, Args)]
-pub struct TextArgs {
+pub(crate) struct TextArgs {
     /// The text ("-" reads it from stdin); several words need no quotes
     #[arg(num_args = 1.., value_name = "TEXT", required_unless_present = "message")]
-    pub words: Vec<String>,
+    pub(crate) words: Vec<String>,
     /// The text as an option instead, as `open`, `advance` and `close` take theirs
     #[arg(
         short = 'm',
@@ -274,119 +274,119 @@ pub struct TextArgs {
         value_name = "TEXT",
         conflicts_with = "words"
     )]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
 }
 
 impl TextArgs {
     /// The text as given, either way.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.message.clone().unwrap_or_else(|| self.words.join(" "))
     }
 }
 
 /// Who makes a change, and whether to commit it.
 #[derive(Debug, Args)]
-pub struct ChangeArgs {
+pub(crate) struct ChangeArgs {
     /// Who made the change (default: GRIPE_USER, git config user.name, $USER)
     #[arg(long, value_name = "NAME")]
-    pub by: Option<String>,
+    pub(crate) by: Option<String>,
     #[command(flatten)]
-    pub commit: CommitArgs,
+    pub(crate) commit: CommitArgs,
 }
 
 /// Whether to commit a change in git.
 #[derive(Debug, Args)]
-pub struct CommitArgs {
+pub(crate) struct CommitArgs {
     /// Commit the changed file alone, with a message saying what changed (the default with
     /// `commit = true` in gripe.toml)
     #[arg(long)]
-    pub commit: bool,
+    pub(crate) commit: bool,
     /// Do not commit, even with `commit = true` in gripe.toml
     #[arg(long, conflicts_with = "commit")]
-    pub no_commit: bool,
+    pub(crate) no_commit: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct OpenArgs {
+pub(crate) struct OpenArgs {
     /// What went wrong, in a few words
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// Customer name or reference
     #[arg(long)]
-    pub customer: Option<String>,
+    pub(crate) customer: Option<String>,
     /// How to reach the customer (prefer a reference over raw personal data)
     #[arg(long)]
-    pub contact: Option<String>,
+    pub(crate) contact: Option<String>,
     /// How the complaint came in: email, phone, chat, social, web, in-person, letter, other
     #[arg(long)]
-    pub channel: Option<String>,
+    pub(crate) channel: Option<String>,
     #[arg(long)]
-    pub category: Option<String>,
+    pub(crate) category: Option<String>,
     /// low, medium, high or critical
     #[arg(long, default_value = "medium")]
-    pub severity: String,
+    pub(crate) severity: String,
     /// The part of the product or service that failed
     #[arg(long)]
-    pub component: Option<String>,
+    pub(crate) component: Option<String>,
     #[arg(long)]
-    pub assignee: Option<String>,
+    pub(crate) assignee: Option<String>,
     /// A tag (repeat the flag or separate with commas)
     #[arg(long, value_name = "TAG")]
-    pub tag: Vec<String>,
+    pub(crate) tag: Vec<String>,
     /// The date given to the customer (a date, or a span like 3bd)
     #[arg(long, value_name = "DATE")]
-    pub promise: Option<String>,
+    pub(crate) promise: Option<String>,
     /// An id in another system (CRM ticket, regulator's reference)
     #[arg(long = "ref", value_name = "EXT")]
-    pub external_ref: Option<String>,
+    pub(crate) external_ref: Option<String>,
     /// The first note: what the customer said ("-" reads it from stdin)
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     #[command(flatten)]
-    pub change: ChangeArgs,
+    pub(crate) change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct FilterArgs {
+pub(crate) struct FilterArgs {
     /// Only complaints in these stages
     #[arg(long, value_name = "STAGE", help_heading = "Filter")]
-    pub stage: Vec<String>,
+    pub(crate) stage: Vec<String>,
     /// Only complaints that are not closed
     #[arg(long, conflicts_with = "closed", help_heading = "Filter")]
-    pub open: bool,
+    pub(crate) open: bool,
     /// Only closed complaints
     #[arg(long, help_heading = "Filter")]
-    pub closed: bool,
+    pub(crate) closed: bool,
     #[arg(long, value_name = "SEVERITY", help_heading = "Filter")]
-    pub severity: Vec<String>,
+    pub(crate) severity: Vec<String>,
     #[arg(long, value_name = "CATEGORY", help_heading = "Filter")]
-    pub category: Vec<String>,
+    pub(crate) category: Vec<String>,
     #[arg(long, value_name = "CHANNEL", help_heading = "Filter")]
-    pub channel: Vec<String>,
+    pub(crate) channel: Vec<String>,
     #[arg(long, value_name = "COMPONENT", help_heading = "Filter")]
-    pub component: Vec<String>,
+    pub(crate) component: Vec<String>,
     #[arg(long, value_name = "NAME", help_heading = "Filter")]
-    pub assignee: Vec<String>,
+    pub(crate) assignee: Vec<String>,
     #[arg(long, value_name = "TAG", help_heading = "Filter")]
-    pub tag: Vec<String>,
+    pub(crate) tag: Vec<String>,
     /// Customer name or contact contains this text
     #[arg(long, value_name = "TEXT", help_heading = "Filter")]
-    pub customer: Option<String>,
+    pub(crate) customer: Option<String>,
     /// A custom field equals a value
     #[arg(long, value_name = "KEY=VALUE", help_heading = "Filter")]
-    pub field: Vec<String>,
+    pub(crate) field: Vec<String>,
     /// Opened on or after this date (or a span back from now: 30d, 12w)
     #[arg(long, value_name = "DATE", help_heading = "Filter")]
-    pub since: Option<String>,
+    pub(crate) since: Option<String>,
     /// Opened on or before this date
     #[arg(long, value_name = "DATE", help_heading = "Filter")]
-    pub until: Option<String>,
+    pub(crate) until: Option<String>,
     /// Text anywhere: title, customer, notes, resolution, fields
     #[arg(long, value_name = "TEXT", help_heading = "Filter")]
-    pub grep: Option<String>,
+    pub(crate) grep: Option<String>,
 }
 
 impl FilterArgs {
-    pub fn to_input(&self) -> FilterInput {
+    pub(crate) fn to_input(&self) -> FilterInput {
         FilterInput {
             stage: self.stage.clone(),
             open: self.open,
@@ -407,173 +407,173 @@ impl FilterArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub(crate) filter: FilterArgs,
     /// Show at most N complaints
     #[arg(short = 'n', long, value_name = "N")]
-    pub limit: Option<usize>,
+    pub(crate) limit: Option<usize>,
     #[arg(long, default_value = "table")]
-    pub format: Format,
+    pub(crate) format: Format,
 }
 
 #[derive(Debug, Args)]
-pub struct ShowArgs {
+pub(crate) struct ShowArgs {
     /// Complaint id or unique prefix (4+ characters)
     #[arg(add = complaint_ids())]
-    pub id: String,
+    pub(crate) id: String,
     #[arg(long, default_value = "table")]
-    pub format: Format,
+    pub(crate) format: Format,
 }
 
 #[derive(Debug, Args)]
 #[command(mut_arg("words", |a| a.help("The note (\"-\" reads it from stdin); several words need no quotes")))]
-pub struct NoteArgs {
+pub(crate) struct NoteArgs {
     /// Complaint id or unique prefix
     #[arg(add = complaint_ids())]
-    pub id: String,
+    pub(crate) id: String,
     #[command(flatten)]
-    pub text: TextArgs,
+    pub(crate) text: TextArgs,
     #[command(flatten)]
-    pub change: ChangeArgs,
+    pub(crate) change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct AdvanceArgs {
+pub(crate) struct AdvanceArgs {
     /// Complaint id or unique prefix
     #[arg(add = complaint_ids())]
-    pub id: String,
+    pub(crate) id: String,
     /// Jump forward to this stage
     #[arg(long, value_name = "STAGE")]
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
     /// A note on the move: what was done, what was said
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// Skip the stages' entry requirements (recorded in the event)
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Do not schedule the follow-up that resolving a complaint schedules
     #[arg(long)]
-    pub no_followup: bool,
+    pub(crate) no_followup: bool,
     #[command(flatten)]
-    pub change: ChangeArgs,
+    pub(crate) change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct SetArgs {
+pub(crate) struct SetArgs {
     /// Complaint id or unique prefix
     #[arg(add = complaint_ids())]
-    pub id: String,
+    pub(crate) id: String,
     /// KEY=VALUE pairs; an empty VALUE removes the key
     #[arg(required = true, num_args = 1.., value_name = "KEY=VALUE")]
-    pub assignments: Vec<String>,
+    pub(crate) assignments: Vec<String>,
     /// A note on why
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     #[command(flatten)]
-    pub change: ChangeArgs,
+    pub(crate) change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct ReopenArgs {
+pub(crate) struct ReopenArgs {
     /// Complaint id or unique prefix
     #[arg(add = complaint_ids())]
-    pub id: String,
+    pub(crate) id: String,
     /// Why it is reopened
     #[arg(short = 'm', long = "message", value_name = "TEXT", required = true)]
-    pub message: String,
+    pub(crate) message: String,
     #[command(flatten)]
-    pub change: ChangeArgs,
+    pub(crate) change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct CloseArgs {
+pub(crate) struct CloseArgs {
     /// Complaint id or unique prefix
     #[arg(add = complaint_ids())]
-    pub id: String,
+    pub(crate) id: String,
     /// A closing note: root cause, what the team learned
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// Close even if requirements are missing (recorded in the event)
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     #[command(flatten)]
-    pub change: ChangeArgs,
+    pub(crate) change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct EditArgs {
+pub(crate) struct EditArgs {
     /// Complaint id or unique prefix
     #[arg(add = complaint_ids())]
-    pub id: String,
+    pub(crate) id: String,
     #[command(flatten)]
-    pub change: ChangeArgs,
+    pub(crate) change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct ResolveArgs {
+pub(crate) struct ResolveArgs {
     /// Complaint ids or unique prefixes (default: every file that holds conflict markers)
     #[arg(value_name = "ID", add = complaint_ids())]
-    pub ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
     #[command(flatten)]
-    pub commit: CommitArgs,
+    pub(crate) commit: CommitArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct GitArgs {
+pub(crate) struct GitArgs {
     #[command(subcommand)]
-    pub action: GitAction,
+    pub(crate) action: GitAction,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum GitAction {
+pub(crate) enum GitAction {
     /// Write .gitattributes and this clone's git config for gripe's merge driver (idempotent)
     Setup(GitSetupArgs),
 }
 
 #[derive(Debug, Args)]
-pub struct GitSetupArgs {
+pub(crate) struct GitSetupArgs {
     /// Only say whether the merge driver is in place (exit 1 when it is not)
     #[arg(long)]
-    pub check: bool,
+    pub(crate) check: bool,
 }
 
 /// What git passes a merge driver: `gripe merge-file %O %A %B %P`.
 #[derive(Debug, Args)]
-pub struct MergeFileArgs {
+pub(crate) struct MergeFileArgs {
     /// The common ancestor's version (%O); empty when there is none
-    pub base: PathBuf,
+    pub(crate) base: PathBuf,
     /// Our version (%A); the result is written here
-    pub ours: PathBuf,
+    pub(crate) ours: PathBuf,
     /// Their version (%B)
-    pub theirs: PathBuf,
+    pub(crate) theirs: PathBuf,
     /// The file's path in the work tree (%P), for messages and the team's time zone
-    pub path: Option<PathBuf>,
+    pub(crate) path: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("when").required(true).args(["within", "on"])))]
 #[command(mut_arg("words", |a| a.help("What to check with the customer (\"-\" reads it from stdin)")))]
-pub struct FollowupArgs {
+pub(crate) struct FollowupArgs {
     #[command(subcommand)]
-    pub action: Option<FollowupAction>,
+    pub(crate) action: Option<FollowupAction>,
     /// Complaint id or unique prefix
     #[arg(required = true, add = complaint_ids())]
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
     /// Due after this long: 30m, 4h, 3d, 2w, 8bh, 3bd
     #[arg(long = "in", value_name = "DURATION")]
-    pub within: Option<String>,
+    pub(crate) within: Option<String>,
     /// Due on this date (or date and time)
     #[arg(long, value_name = "DATE")]
-    pub on: Option<String>,
+    pub(crate) on: Option<String>,
     #[command(flatten)]
-    pub text: TextArgs,
+    pub(crate) text: TextArgs,
     #[command(flatten)]
-    pub change: ChangeArgs,
+    pub(crate) change: ChangeArgs,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum FollowupAction {
+pub(crate) enum FollowupAction {
     /// Mark a follow-up done (the only open one when FID is left out)
     Done(FollowupDoneArgs),
     /// The follow-ups of one complaint
@@ -581,30 +581,30 @@ pub enum FollowupAction {
 }
 
 #[derive(Debug, Args)]
-pub struct FollowupDoneArgs {
+pub(crate) struct FollowupDoneArgs {
     /// Complaint id or unique prefix
     #[arg(add = complaint_ids())]
-    pub id: String,
+    pub(crate) id: String,
     /// Follow-up id or unique prefix
-    pub fid: Option<String>,
+    pub(crate) fid: Option<String>,
     /// What the customer said
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     #[command(flatten)]
-    pub change: ChangeArgs,
+    pub(crate) change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct FollowupListArgs {
+pub(crate) struct FollowupListArgs {
     /// Complaint id or unique prefix
     #[arg(add = complaint_ids())]
-    pub id: String,
+    pub(crate) id: String,
     #[arg(long, default_value = "table")]
-    pub format: Format,
+    pub(crate) format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ImportFormat {
+pub(crate) enum ImportFormat {
     /// Comma-separated values with a header row; needs --preset or --map
     Csv,
     /// A `gripe export --format json` document
@@ -614,38 +614,38 @@ pub enum ImportFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Preset {
+pub(crate) enum Preset {
     /// The US CFPB Consumer Complaint Database, in the layout of its CSV downloads
     Cfpb,
 }
 
 #[derive(Debug, Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// The file to import
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// The file's format (default: from its extension: .csv, .json, .jsonl or .ndjson)
     #[arg(long)]
-    pub format: Option<ImportFormat>,
+    pub(crate) format: Option<ImportFormat>,
     /// A known CSV layout
     #[arg(long, conflicts_with = "map")]
-    pub preset: Option<Preset>,
+    pub(crate) preset: Option<Preset>,
     /// Which CSV column fills in what: FIELD=COLUMN pairs, separated by commas or repeated
     #[arg(long, value_name = "FIELD=COLUMN", value_delimiter = ',')]
-    pub map: Vec<String>,
+    pub(crate) map: Vec<String>,
     /// Show what would be created and updated, and write nothing
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Write nothing if any row cannot be imported
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// Who makes the changes to complaints that exist already (default: GRIPE_USER, git config
     /// user.name, $USER)
     #[arg(long, value_name = "NAME")]
-    pub by: Option<String>,
+    pub(crate) by: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
+pub(crate) enum ExportFormat {
     /// One complaint per line (what `gripe import` reads back)
     Jsonl,
     /// One document with a versioned `schema` (gripe.export/1)
@@ -655,15 +655,15 @@ pub enum ExportFormat {
 }
 
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub(crate) filter: FilterArgs,
     #[arg(long, default_value = "jsonl")]
-    pub format: ExportFormat,
+    pub(crate) format: ExportFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DueFormat {
+pub(crate) enum DueFormat {
     Table,
     Json,
     Csv,
@@ -672,28 +672,28 @@ pub enum DueFormat {
 }
 
 #[derive(Debug, Args)]
-pub struct DueArgs {
+pub(crate) struct DueArgs {
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub(crate) filter: FilterArgs,
     /// How far ahead to look
     #[arg(long, value_name = "DURATION", default_value = "7d")]
-    pub within: String,
+    pub(crate) within: String,
     /// Only complaints assigned to me (the author gripe would record)
     #[arg(long)]
-    pub mine: bool,
+    pub(crate) mine: bool,
     #[arg(long, default_value = "table")]
-    pub format: DueFormat,
+    pub(crate) format: DueFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
+pub(crate) enum CheckFormat {
     Table,
     Json,
     Markdown,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Kinds of finding that make the exit code 1: invalid, conflicts, layout, overdue, sla,
     /// promises, all, or none (report only)
     #[arg(
@@ -702,39 +702,39 @@ pub struct CheckArgs {
         default_value = "invalid,conflicts",
         value_delimiter = ','
     )]
-    pub fail_on: Vec<String>,
+    pub(crate) fail_on: Vec<String>,
     #[arg(long, default_value = "table")]
-    pub format: CheckFormat,
+    pub(crate) format: CheckFormat,
 }
 
 #[derive(Debug, Args)]
-pub struct TrendsArgs {
+pub(crate) struct TrendsArgs {
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub(crate) filter: FilterArgs,
     /// One or two dimensions, separated by a comma
     #[arg(long = "by", value_name = "DIM[,DIM]")]
-    pub by: String,
+    pub(crate) by: String,
     /// Count per period: day, week or month (from the start of the period holding --since)
     #[arg(long, value_name = "PERIOD")]
-    pub every: Option<String>,
+    pub(crate) every: Option<String>,
     /// A spike is at least this many times the trailing mean
     #[arg(long, value_name = "X")]
-    pub spike_threshold: Option<f64>,
+    pub(crate) spike_threshold: Option<f64>,
     /// How many previous periods the trailing mean covers
     #[arg(long, value_name = "N")]
-    pub spike_window: Option<usize>,
+    pub(crate) spike_window: Option<usize>,
     /// A spike needs at least this many complaints in the latest period
     #[arg(long, value_name = "N")]
-    pub spike_min_count: Option<u64>,
+    pub(crate) spike_min_count: Option<u64>,
     /// Show at most N groups in table and markdown output (0: all)
     #[arg(long, value_name = "N", default_value_t = 25)]
-    pub top: usize,
+    pub(crate) top: usize,
     #[arg(long, default_value = "table")]
-    pub format: Format,
+    pub(crate) format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     /// A page for the terminal.
     Table,
     /// `gripe.report/1`, a stable contract for scripts.
@@ -746,18 +746,18 @@ pub enum ReportFormat {
 }
 
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub(crate) filter: FilterArgs,
     /// Report as of this date (the end of that day) or time, replaying the history
     #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
     #[arg(long, default_value = "table")]
-    pub format: ReportFormat,
+    pub(crate) format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// bash, zsh, fish, powershell or elvish
-    pub shell: String,
+    pub(crate) shell: String,
 }

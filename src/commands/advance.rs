@@ -17,7 +17,7 @@ use crate::time::when::Direction;
 use crate::time::when::When;
 use crate::time::when::span_from;
 
-pub fn run(args: &AdvanceArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn run(args: &AdvanceArgs, ctx: &Ctx) -> Result<()> {
     move_forward(
         ctx,
         Move {
@@ -31,7 +31,7 @@ pub fn run(args: &AdvanceArgs, ctx: &Ctx) -> Result<()> {
     )
 }
 
-pub fn close(args: &CloseArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn close(args: &CloseArgs, ctx: &Ctx) -> Result<()> {
     let workflow = &ctx.store()?.config.workflow;
     move_forward(
         ctx,

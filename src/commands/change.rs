@@ -15,17 +15,17 @@ use crate::store::Resolved;
 use crate::store::Store;
 use crate::store::document::ComplaintDoc;
 
-pub struct Change<'c> {
+pub(crate) struct Change<'c> {
     ctx: &'c Ctx,
-    pub store: &'c Store,
-    pub target: Resolved,
-    pub stamp: Stamp,
+    pub(crate) store: &'c Store,
+    pub(crate) target: Resolved,
+    pub(crate) stamp: Stamp,
     repo: Option<Repo>,
 }
 
 impl<'c> Change<'c> {
     /// Resolves `id`, then finds the repository (refusing `--commit` outside one) and the stamp.
-    pub fn begin(ctx: &'c Ctx, id: &str, args: &ChangeArgs) -> Result<Change<'c>> {
+    pub(crate) fn begin(ctx: &'c Ctx, id: &str, args: &ChangeArgs) -> Result<Change<'c>> {
         let store = ctx.store()?;
         let target = store.resolve(id)?;
         let repo = commit_repo(ctx, &args.commit)?;
@@ -40,12 +40,12 @@ impl<'c> Change<'c> {
     }
 
     /// The complaint's short id, for messages.
-    pub fn short(&self) -> &str {
+    pub(crate) fn short(&self) -> &str {
         &self.target.short
     }
 
     /// Edits the complaint's file, as [`Store::edit`] does.
-    pub fn edit<T>(
+    pub(crate) fn edit<T>(
         &self,
         change: impl FnOnce(&mut ComplaintDoc, &Complaint) -> Result<T>,
     ) -> Result<T> {
@@ -53,17 +53,17 @@ impl<'c> Change<'c> {
     }
 
     /// Says `<short>: what` on stderr.
-    pub fn say(&self, what: &str) {
+    pub(crate) fn say(&self, what: &str) {
         say(&format!("{}: {what}", self.target.short));
     }
 
     /// Commits the file with the message `action`, when the change is committed.
-    pub fn commit(&self, action: &str) -> Result<()> {
+    pub(crate) fn commit(&self, action: &str) -> Result<()> {
         commit(self.ctx, self.repo.as_ref(), &self.target.path, action)
     }
 
     /// Says what was `done` and commits the file with the message `action`.
-    pub fn finish(&self, done: &str, action: &str) -> Result<()> {
+    pub(crate) fn finish(&self, done: &str, action: &str) -> Result<()> {
         self.say(done);
         self.commit(action)
     }

@@ -41,7 +41,7 @@ impl serde::Serialize for Counts<'_> {
     }
 }
 
-pub fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let fail_on = FindingKind::parse_list(&args.fail_on)
         .map_err(|e| Error::usage(format!("--fail-on: {e}")))?;
     let store = ctx.store()?;

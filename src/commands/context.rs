@@ -16,19 +16,19 @@ use crate::time::when::Zone;
 
 /// The environment variables gripe reads, read once at start-up.
 #[derive(Debug, Clone, Default)]
-pub struct Env {
-    pub gripe_now: Option<String>,
-    pub gripe_user: Option<String>,
-    pub user: Option<String>,
-    pub visual: Option<String>,
-    pub editor: Option<String>,
-    pub gripe_editor: Option<String>,
-    pub no_color: bool,
-    pub term_dumb: bool,
+pub(crate) struct Env {
+    pub(crate) gripe_now: Option<String>,
+    pub(crate) gripe_user: Option<String>,
+    pub(crate) user: Option<String>,
+    pub(crate) visual: Option<String>,
+    pub(crate) editor: Option<String>,
+    pub(crate) gripe_editor: Option<String>,
+    pub(crate) no_color: bool,
+    pub(crate) term_dumb: bool,
 }
 
 impl Env {
-    pub fn from_process() -> Env {
+    pub(crate) fn from_process() -> Env {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         Env {
             gripe_now: var("GRIPE_NOW"),
@@ -43,17 +43,17 @@ impl Env {
     }
 }
 
-pub struct Ctx {
-    pub cwd: PathBuf,
-    pub now: Timestamp,
-    pub painter: Painter,
-    pub env: Env,
-    pub dir_override: Option<PathBuf>,
+pub(crate) struct Ctx {
+    pub(crate) cwd: PathBuf,
+    pub(crate) now: Timestamp,
+    pub(crate) painter: Painter,
+    pub(crate) env: Env,
+    pub(crate) dir_override: Option<PathBuf>,
     store: OnceCell<Store>,
 }
 
 impl Ctx {
-    pub fn new(
+    pub(crate) fn new(
         cwd: PathBuf,
         now: Timestamp,
         painter: Painter,
@@ -70,7 +70,7 @@ impl Ctx {
         }
     }
 
-    pub fn store(&self) -> Result<&Store> {
+    pub(crate) fn store(&self) -> Result<&Store> {
         if let Some(store) = self.store.get() {
             return Ok(store);
         }
@@ -79,7 +79,7 @@ impl Ctx {
     }
 
     /// The team's calendar (the clock's zone when gripe.toml sets none).
-    pub fn calendar(&self) -> Result<Calendar> {
+    pub(crate) fn calendar(&self) -> Result<Calendar> {
         Ok(self
             .store()?
             .config
@@ -88,7 +88,7 @@ impl Ctx {
 
     /// Who makes a change now, and when: the time in the team's zone (so files read in local
     /// time), the author as [`Ctx::author`] finds it.
-    pub fn stamp(&self, by: Option<&str>) -> Result<Stamp> {
+    pub(crate) fn stamp(&self, by: Option<&str>) -> Result<Stamp> {
         Ok(Stamp {
             at: self.calendar()?.zone.in_zone(&self.now),
             by: self.author(by),
@@ -97,7 +97,7 @@ impl Ctx {
 
     /// The author of a change: `--by`, else `GRIPE_USER`, else `git config user.name`, else
     /// `$USER`.
-    pub fn author(&self, by: Option<&str>) -> String {
+    pub(crate) fn author(&self, by: Option<&str>) -> String {
         by.map(str::trim)
             .filter(|b| !b.is_empty())
             .map(ToString::to_string)
@@ -109,7 +109,7 @@ impl Ctx {
 
     /// The editor command when one may be started: `GRIPE_EDITOR` always (scripted editing);
     /// `$VISUAL`, `$EDITOR` or `vi` only with a terminal to show it on.
-    pub fn editor(&self) -> Option<String> {
+    pub(crate) fn editor(&self) -> Option<String> {
         if let Some(editor) = &self.env.gripe_editor {
             return Some(editor.clone());
         }

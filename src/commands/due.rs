@@ -31,7 +31,7 @@ use crate::time::when::When;
 use crate::time::when::Zone;
 use crate::time::when::format_timestamp;
 
-pub fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let span: Span = args

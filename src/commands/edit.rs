@@ -27,7 +27,7 @@ use crate::time::when::Zone;
 
 const NOTE_PREFIX: &str = "# gripe: ";
 
-pub fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn run(args: &EditArgs, ctx: &Ctx) -> Result<()> {
     let change = Change::begin(ctx, &args.id, &args.change)?;
     let (store, path, stamp) = (change.store, &change.target.path, &change.stamp);
     let Some(editor) = ctx.editor() else {
@@ -184,7 +184,7 @@ fn record_changes(
 /// with the error in comments at the top; saving nothing new after an error gives up, keeping
 /// the rejected text in a file whose path the error names. `None` means the person left the
 /// text exactly as it was first shown.
-pub fn with_editor<T>(
+pub(crate) fn with_editor<T>(
     editor: &str,
     initial: &str,
     mut validate: impl FnMut(&str) -> Result<T>,

@@ -31,7 +31,7 @@ struct Records {
     complaints: Vec<serde_json::Value>,
 }
 
-pub fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let zone = ctx.calendar()?.zone;
     let selection = select(ctx, &args.filter.to_input(), |loaded| {
         Some(loaded.complaint)

@@ -35,7 +35,7 @@ use crate::time::when::Direction;
 use crate::time::when::When;
 use crate::time::when::parse_user_when;
 
-pub fn run(args: &FollowupArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &FollowupArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     match &args.action {
         Some(FollowupAction::Done(done_args)) => done(done_args, ctx),
         Some(FollowupAction::List(list_args)) => list(list_args, ctx, out),
@@ -74,7 +74,7 @@ fn schedule_command(args: &FollowupArgs, ctx: &Ctx) -> Result<()> {
 }
 
 /// Adds a follow-up with a fresh id to the document and records it; returns the id.
-pub fn schedule(
+pub(crate) fn schedule(
     doc: &mut ComplaintDoc,
     complaint: &Complaint,
     due: When,

@@ -26,7 +26,7 @@ const NAME_KEY: &str = "merge.gripe.name";
 const NAME: &str = "gripe: merges complaint files event by event";
 const ATTRIBUTES: &str = ".gitattributes";
 
-pub fn run(args: &GitArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &GitArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     match &args.action {
         GitAction::Setup(setup) if setup.check => check(ctx, out),
         GitAction::Setup(_) => setup(ctx),
@@ -122,7 +122,7 @@ fn this_gripe() -> Result<PathBuf> {
 }
 
 /// Writes the `.gitattributes` line and registers the driver, where either is missing.
-pub fn setup(ctx: &Ctx) -> Result<()> {
+pub(crate) fn setup(ctx: &Ctx) -> Result<()> {
     let place = place(ctx)?;
     let mut done = Vec::new();
     let path = place.repo.top.join(ATTRIBUTES);

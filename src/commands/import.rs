@@ -47,7 +47,7 @@ use crate::store::document::ComplaintDoc;
 /// How many notes on adjusted rows are printed; the rest are counted.
 const MAX_NOTES: usize = 10;
 
-pub fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let format = match args.format {
         Some(format) => format,

@@ -20,7 +20,7 @@ use crate::store::write_atomic;
 /// interrupted (gripe never reads them either).
 const GITIGNORE: &str = "# temp files of interrupted gripe writes; safe to delete\n.*.tmp\n";
 
-pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn run(args: &InitArgs, ctx: &Ctx) -> Result<()> {
     let config_path = PathBuf::from(CONFIG_FILE);
     // A gripe.toml already here names the folder, unless --dir or GRIPE_DIR says otherwise.
     let configured = match ctx.cwd.join(&config_path) {

@@ -36,13 +36,13 @@ use crate::time::when::Zone;
 use crate::time::when::format_timestamp;
 
 /// A complaint with where it stands now.
-pub struct Listed<'a> {
-    pub loaded: &'a Loaded,
-    pub status: Status,
+pub(crate) struct Listed<'a> {
+    pub(crate) loaded: &'a Loaded,
+    pub(crate) status: Status,
 }
 
 impl<'a> Listed<'a> {
-    pub fn new(
+    pub(crate) fn new(
         loaded: &'a Loaded,
         config: &Config,
         calendar: &Calendar,
@@ -57,16 +57,16 @@ impl<'a> Listed<'a> {
 
 /// A complaint in JSON: its short id and file, every field of the file, then its status.
 #[derive(Serialize)]
-pub struct ComplaintJson<'a> {
-    pub short_id: &'a str,
-    pub path: String,
+pub(crate) struct ComplaintJson<'a> {
+    pub(crate) short_id: &'a str,
+    pub(crate) path: String,
     #[serde(flatten)]
-    pub complaint: &'a Complaint,
-    pub status: StatusJson<'a>,
+    pub(crate) complaint: &'a Complaint,
+    pub(crate) status: StatusJson<'a>,
 }
 
 #[derive(Serialize)]
-pub struct StatusJson<'a> {
+pub(crate) struct StatusJson<'a> {
     next_followup: Option<NextFollowupJson<'a>>,
     promise: Option<PromiseJson>,
     sla: SlaJson,
@@ -115,7 +115,7 @@ impl ClockJson {
 }
 
 impl<'a> ComplaintJson<'a> {
-    pub fn new(listed: &'a Listed<'a>, short_id: &'a str, zone: &Zone) -> ComplaintJson<'a> {
+    pub(crate) fn new(listed: &'a Listed<'a>, short_id: &'a str, zone: &Zone) -> ComplaintJson<'a> {
         let c = &listed.loaded.complaint;
         let status = &listed.status;
         ComplaintJson {
@@ -148,30 +148,30 @@ impl<'a> ComplaintJson<'a> {
 /// One complaint of `list`: what its columns show, kept small so a list of every complaint
 /// does not hold every file; with `json`, its whole JSON object (without `short_id`, which is
 /// only known once every id has been read).
-pub struct Line {
-    pub opened_at: Timestamp,
-    pub id: String,
-    pub opened: When,
-    pub stage: String,
-    pub severity: Option<Severity>,
-    pub channel: Option<String>,
-    pub category: Option<String>,
-    pub component: Option<String>,
-    pub assignee: Option<String>,
-    pub customer: Option<String>,
-    pub title: String,
-    pub next: Option<(When, FollowupState)>,
-    pub promised_by: Option<When>,
-    pub promise: Option<PromiseState>,
-    pub clocks: [ClockState; 2],
+pub(crate) struct Line {
+    pub(crate) opened_at: Timestamp,
+    pub(crate) id: String,
+    pub(crate) opened: When,
+    pub(crate) stage: String,
+    pub(crate) severity: Option<Severity>,
+    pub(crate) channel: Option<String>,
+    pub(crate) category: Option<String>,
+    pub(crate) component: Option<String>,
+    pub(crate) assignee: Option<String>,
+    pub(crate) customer: Option<String>,
+    pub(crate) title: String,
+    pub(crate) next: Option<(When, FollowupState)>,
+    pub(crate) promised_by: Option<When>,
+    pub(crate) promise: Option<PromiseState>,
+    pub(crate) clocks: [ClockState; 2],
     /// The clock that matters now: acknowledging until that is done, then resolving.
-    pub current_clock: (&'static str, ClockState),
-    pub flags: Vec<&'static str>,
-    pub json: Option<serde_json::Value>,
+    pub(crate) current_clock: (&'static str, ClockState),
+    pub(crate) flags: Vec<&'static str>,
+    pub(crate) json: Option<serde_json::Value>,
 }
 
 impl Line {
-    pub fn new(listed: &Listed<'_>, zone: &Zone, with_json: bool) -> Line {
+    pub(crate) fn new(listed: &Listed<'_>, zone: &Zone, with_json: bool) -> Line {
         let c = &listed.loaded.complaint;
         let status = &listed.status;
         Line {
@@ -221,7 +221,7 @@ struct Listing {
     complaints: Vec<serde_json::Value>,
 }
 
-pub fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let zone = calendar.zone;
@@ -263,7 +263,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
 
 /// Who reads the rows of `list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
+pub(crate) enum Layout {
     /// Scripts (CSV): whole ids, untruncated text, every status field.
     Data,
     /// People at a terminal: short ids, text cut to fit a line, colour.
@@ -273,7 +273,7 @@ pub enum Layout {
 }
 
 /// The columns of `list` for `layout`, painted by `paint`.
-pub fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: Layout) -> Rows {
+pub(crate) fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: Layout) -> Rows {
     let full = layout == Layout::Data;
     let cut = |text: &str, max: usize| {
         if layout == Layout::Terminal {

@@ -20,7 +20,7 @@ use crate::store::merge::merge;
 use crate::store::merge::zone_for;
 use crate::store::write_atomic;
 
-pub fn run(args: &MergeFileArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn run(args: &MergeFileArgs, ctx: &Ctx) -> Result<()> {
     let read = |path: &PathBuf| {
         std::fs::read_to_string(path).map_err(|source| Error::Read {
             path: path.clone(),

@@ -1,27 +1,27 @@
 //! One module per subcommand, each with `run(args, ctx, out)`; [`dispatch`] picks one.
 //! Shared here: reading text arguments, scanning with error reporting, writing output.
 
-pub mod advance;
-pub mod change;
-pub mod check;
-pub mod context;
-pub mod due;
-pub mod edit;
-pub mod export;
-pub mod followup;
-pub mod git;
-pub mod import;
-pub mod init;
-pub mod list;
-pub mod merge_file;
-pub mod note;
-pub mod open;
-pub mod reopen;
-pub mod report;
-pub mod resolve;
-pub mod set;
-pub mod show;
-pub mod trends;
+pub(crate) mod advance;
+pub(crate) mod change;
+pub(crate) mod check;
+pub(crate) mod context;
+pub(crate) mod due;
+pub(crate) mod edit;
+pub(crate) mod export;
+pub(crate) mod followup;
+pub(crate) mod git;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod list;
+pub(crate) mod merge_file;
+pub(crate) mod note;
+pub(crate) mod open;
+pub(crate) mod reopen;
+pub(crate) mod report;
+pub(crate) mod resolve;
+pub(crate) mod set;
+pub(crate) mod show;
+pub(crate) mod trends;
 
 use std::io::Read;
 use std::io::Write;
@@ -46,7 +46,7 @@ use crate::store::Reading;
 use crate::store::Store;
 use crate::store::Wanted;
 
-pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     match command {
         Command::Init(args) => init::run(&args, ctx),
         Command::Open(args) => open::run(&args, ctx, out),
@@ -76,7 +76,7 @@ pub fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
 /// The work tree to commit a change in, when the person asked for commits (`--commit`, or
 /// `commit = true` in gripe.toml, unless `--no-commit`). Called before anything is written, so
 /// a change is never made that cannot be committed as asked.
-pub fn commit_repo(ctx: &Ctx, args: &CommitArgs) -> Result<Option<Repo>> {
+pub(crate) fn commit_repo(ctx: &Ctx, args: &CommitArgs) -> Result<Option<Repo>> {
     let store = ctx.store()?;
     if args.no_commit || !(args.commit || store.config.commit) {
         return Ok(None);
@@ -96,7 +96,7 @@ pub fn commit_repo(ctx: &Ctx, args: &CommitArgs) -> Result<Option<Repo>> {
 
 /// Commits the file a command just wrote, and nothing else, with a message such as
 /// `gripe: note on k7m2 "Charged twice"`; does nothing without a repository to commit in.
-pub fn commit(ctx: &Ctx, repo: Option<&Repo>, path: &Path, action: &str) -> Result<()> {
+pub(crate) fn commit(ctx: &Ctx, repo: Option<&Repo>, path: &Path, action: &str) -> Result<()> {
     let Some(repo) = repo else {
         return Ok(());
     };
@@ -115,7 +115,7 @@ pub fn commit(ctx: &Ctx, repo: Option<&Repo>, path: &Path, action: &str) -> Resu
 }
 
 /// A text argument; `-` reads it from stdin. Empty text is refused.
-pub fn text_arg(value: &str, what: &str) -> Result<String> {
+pub(crate) fn text_arg(value: &str, what: &str) -> Result<String> {
     let text = if value == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -136,14 +136,14 @@ pub fn text_arg(value: &str, what: &str) -> Result<String> {
 }
 
 /// An optional `-m` message: `-` reads it from stdin; given but empty is refused.
-pub fn message_arg(message: Option<&str>) -> Result<Option<String>> {
+pub(crate) fn message_arg(message: Option<&str>) -> Result<Option<String>> {
     message.map(|m| text_arg(m, "message")).transpose()
 }
 
 /// Folds every complaint into accumulators as [`Store::fold`] does, reporting each file that
 /// cannot be read on stderr; returns the result and how many files were bad (for
 /// [`bad_files`] once the output is written).
-pub fn gather<'f, A: Send>(
+pub(crate) fn gather<'f, A: Send>(
     store: &Store,
     reading: impl Into<Reading<'f>>,
     init: impl Fn() -> A + Sync + Send,
@@ -167,7 +167,7 @@ pub fn gather<'f, A: Send>(
 }
 
 /// Success, or the error for `count` bad files already reported.
-pub fn bad_files(count: usize) -> Result<()> {
+pub(crate) fn bad_files(count: usize) -> Result<()> {
     match count {
         0 => Ok(()),
         count => Err(Error::BadFiles { count }),
@@ -175,17 +175,21 @@ pub fn bad_files(count: usize) -> Result<()> {
 }
 
 /// Writes command output to stdout.
-pub fn emit(out: &mut dyn Write, text: &str) -> Result<()> {
+pub(crate) fn emit(out: &mut dyn Write, text: &str) -> Result<()> {
     out.write_all(text.as_bytes()).map_err(Error::Output)
 }
 
 /// Writes a JSON document with its `schema` (see [`json::Envelope`]) to stdout.
-pub fn emit_json<T: serde::Serialize>(out: &mut dyn Write, schema: &str, body: &T) -> Result<()> {
+pub(crate) fn emit_json<T: serde::Serialize>(
+    out: &mut dyn Write,
+    schema: &str,
+    body: &T,
+) -> Result<()> {
     json::write(out, schema, body).map_err(Error::Output)
 }
 
 /// Tells the person what happened, on stderr (stdout carries only data).
-pub fn say(message: &str) {
+pub(crate) fn say(message: &str) {
     // A closed stderr (`2>&-`, a pipe that went away) must not stop gripe: messages are
     // for people, and there is nobody to read them.
     let _ = writeln!(std::io::stderr(), "{}", printable(message));
@@ -194,16 +198,16 @@ pub fn say(message: &str) {
 /// What a command keeps of the complaints that pass its filter, plus the ids of all
 /// complaints (for short ids). Files that cannot be read are reported on stderr and counted;
 /// the caller finishes its output and then returns [`Selection::finish`]'s error.
-pub struct Selection<T> {
-    pub items: Vec<T>,
-    pub all_ids: Vec<String>,
-    pub bad_files: usize,
+pub(crate) struct Selection<T> {
+    pub(crate) items: Vec<T>,
+    pub(crate) all_ids: Vec<String>,
+    pub(crate) bad_files: usize,
 }
 
 /// Reads every complaint in parallel and keeps `keep(complaint)` of those that pass `filter`
 /// (`None` from `keep` drops it too). Only what `keep` returns is held, so memory follows what
 /// the command shows, not how many files there are.
-pub fn select<T: Send>(
+pub(crate) fn select<T: Send>(
     ctx: &Ctx,
     filter: &FilterInput,
     keep: impl Fn(Loaded) -> Option<T> + Sync + Send,
@@ -248,12 +252,12 @@ pub fn select<T: Send>(
 
 impl<T> Selection<T> {
     /// The shortest unique prefix of every id in the folder, not only of those selected.
-    pub fn short_ids(&self) -> ShortIds {
+    pub(crate) fn short_ids(&self) -> ShortIds {
         ShortIds::new(self.all_ids.iter().map(String::as_str))
     }
 
     /// Success, or the error for the bad files already reported.
-    pub fn finish(&self) -> Result<()> {
+    pub(crate) fn finish(&self) -> Result<()> {
         bad_files(self.bad_files)
     }
 }

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::model::complaint::Event;
 use crate::model::complaint::EventKind;
 
-pub fn run(args: &NoteArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn run(args: &NoteArgs, ctx: &Ctx) -> Result<()> {
     ctx.store()?; // no folder is said before stdin is read
     let text = text_arg(&args.text.text(), "note")?;
     let change = Change::begin(ctx, &args.id, &args.change)?;

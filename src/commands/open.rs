@@ -48,7 +48,7 @@ struct Draft {
     note: Option<String>,
 }
 
-pub fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let repo = commit_repo(ctx, &args.change.commit)?;
     let mut draft = Draft {

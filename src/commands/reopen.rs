@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::model::complaint::Event;
 use crate::model::complaint::EventKind;
 
-pub fn run(args: &ReopenArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn run(args: &ReopenArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
     let workflow = &store.config.workflow;
     let message = text_arg(&args.message, "message")?;

@@ -30,7 +30,7 @@ use crate::store::Wanted;
 use crate::time::when::Direction;
 use crate::time::when::parse_user_when;
 
-pub fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let config = &store.config;

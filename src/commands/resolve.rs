@@ -32,7 +32,7 @@ use crate::store::merge::zone_for;
 use crate::store::replace_read_file;
 use crate::time::when::Zone;
 
-pub fn run(args: &ResolveArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn run(args: &ResolveArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
     let commit_to = commit_repo(ctx, &args.commit)?;
     let repo = match &commit_to {

@@ -16,7 +16,7 @@ use crate::model::complaint::Stamp;
 use crate::model::keys::KeyPath;
 use crate::store::document::ComplaintDoc;
 
-pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let mut changes = Vec::new();
@@ -59,7 +59,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<()> {
 /// Sets `key` to `value` (`None` removes it) in the open file of `current`, and records the
 /// change as a `set` event with the old and the new value and `text`. Returns false, and
 /// changes nothing, when the key already holds that value.
-pub fn record(
+pub(crate) fn record(
     doc: &mut ComplaintDoc,
     current: &Complaint,
     key: &KeyPath,

@@ -43,7 +43,7 @@ struct Shown<'a> {
     complaint: ComplaintJson<'a>,
 }
 
-pub fn run(args: &ShowArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &ShowArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let zone = calendar.zone;

@@ -34,7 +34,7 @@ use crate::output::markdown;
 use crate::output::table;
 use crate::store::Depth;
 
-pub fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let zone = calendar.zone;

@@ -15,15 +15,15 @@ use super::RowError;
 
 /// The rows of a CSV file.
 #[derive(Debug)]
-pub struct CsvRows {
+pub(crate) struct CsvRows {
     /// The column names, trimmed.
-    pub headers: Vec<String>,
+    pub(crate) headers: Vec<String>,
     /// Each row after the header: where it is and its cells, or what is wrong with it.
-    pub rows: Vec<Result<(Row, StringRecord), RowError>>,
+    pub(crate) rows: Vec<Result<(Row, StringRecord), RowError>>,
 }
 
 /// Reads every row of `bytes`; the error is for a file without a readable header row.
-pub fn read(bytes: &[u8]) -> Result<CsvRows, String> {
+pub(crate) fn read(bytes: &[u8]) -> Result<CsvRows, String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)

@@ -44,15 +44,11 @@ use crate::time::when::Zone;
 
 /// Who the imported history is recorded as: it happened in another system, not at the hands
 /// of whoever ran the import (the changes a re-import makes are theirs, and say so).
-pub const IMPORT_AUTHOR: &str = "import";
-
-/// The forms of date an import reads, for messages.
-pub const DATE_FORMS: &str =
-    "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][+HH:MM], MM/DD/YYYY or MM/DD/YYYY HH:MM[:SS]";
+pub(crate) const IMPORT_AUTHOR: &str = "import";
 
 /// What a column fills in.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Target {
+pub(crate) enum Target {
     /// A key `gripe set` can change.
     Key(KeyPath),
     /// When the complaint was opened; the time of the import when no column gives it.
@@ -66,7 +62,7 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn parse(name: &str) -> Result<Target> {
+    pub(crate) fn parse(name: &str) -> Result<Target> {
         Ok(match name.trim() {
             "opened" => Target::Opened,
             "note" => Target::Note,
@@ -86,22 +82,20 @@ impl Target {
 
 /// A named mapping for a well-known file layout.
 #[derive(Debug)]
-pub struct Preset {
-    pub name: &'static str,
+pub(crate) struct Preset {
     /// Put before the value of the `external_ref` column, so ids of two systems never meet.
-    pub ref_prefix: &'static str,
+    pub(crate) ref_prefix: &'static str,
     /// `(target, column)` pairs.
-    pub columns: &'static [(&'static str, &'static str)],
+    pub(crate) columns: &'static [(&'static str, &'static str)],
     /// A row whose `column` holds `value` is not closed, whatever its `closed` column says.
-    pub open_when: Option<(&'static str, &'static str)>,
+    pub(crate) open_when: Option<(&'static str, &'static str)>,
 }
 
 /// The Consumer Complaint Database of the US Consumer Financial Protection Bureau, in the
 /// layout of its CSV downloads. The CFPB does not publish when a complaint was closed; the
 /// company's response is dated by `Date sent to company`, so that is when it counts as closed,
 /// unless the response is `In progress`.
-pub const CFPB: Preset = Preset {
-    name: "cfpb",
+pub(crate) const CFPB: Preset = Preset {
     ref_prefix: "cfpb:",
     columns: &[
         ("external_ref", "Complaint ID"),
@@ -129,7 +123,7 @@ pub const CFPB: Preset = Preset {
 
 /// Which column fills in what, checked against a file's header.
 #[derive(Debug)]
-pub struct Mapping {
+pub(crate) struct Mapping {
     columns: Vec<(Target, usize)>,
     /// The keys the columns fill in, but `external_ref`, which is how a row finds its
     /// complaint rather than something it changes.
@@ -140,16 +134,16 @@ pub struct Mapping {
 }
 
 /// What a row needs besides its cells.
-pub struct RowContext<'a> {
-    pub workflow: &'a Workflow,
-    pub vocabulary: &'a Vocabulary,
-    pub calendar: &'a Calendar,
-    pub now: &'a Timestamp,
+pub(crate) struct RowContext<'a> {
+    pub(crate) workflow: &'a Workflow,
+    pub(crate) vocabulary: &'a Vocabulary,
+    pub(crate) calendar: &'a Calendar,
+    pub(crate) now: &'a Timestamp,
 }
 
 impl Mapping {
     /// The mapping of a preset, for a file with these column names.
-    pub fn preset(preset: &Preset, headers: &[String]) -> Result<Mapping> {
+    pub(crate) fn preset(preset: &Preset, headers: &[String]) -> Result<Mapping> {
         let pairs = preset
             .columns
             .iter()
@@ -165,7 +159,7 @@ impl Mapping {
     }
 
     /// The mapping of `--map FIELD=COLUMN` pairs, for a file with these column names.
-    pub fn from_pairs(pairs: &[String], headers: &[String]) -> Result<Mapping> {
+    pub(crate) fn from_pairs(pairs: &[String], headers: &[String]) -> Result<Mapping> {
         let pairs = pairs
             .iter()
             .filter(|p| !p.trim().is_empty())
@@ -233,7 +227,7 @@ impl Mapping {
     }
 
     /// The complaint that row `row` describes, with a new id.
-    pub fn incoming(
+    pub(crate) fn incoming(
         &self,
         row: Row,
         cells: &StringRecord,
@@ -414,7 +408,7 @@ fn bad_date(value: &str, column: &str) -> String {
 
 /// `value` as a slug: lower case, every run of characters other than ASCII letters and digits
 /// one hyphen, none at either end (`Postal mail` is `postal-mail`).
-pub fn slug(value: &str) -> String {
+pub(crate) fn slug(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for part in value
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -428,12 +422,12 @@ pub fn slug(value: &str) -> String {
     out
 }
 
-/// A date or time as import files write them ([`DATE_FORMS`]): the forms gripe reads in its
+/// A date or time as import files write them: the forms gripe reads in its
 /// own files (ISO 8601 dates, RFC 3339 times), or the US `MM/DD/YYYY` with an optional time. A
 /// time without an offset is in the team's zone and is written with its offset; a date alone
 /// stays a date (the time of day is unknown). Years outside 1900-9999 are refused, which also
 /// refuses two-digit years.
-pub fn parse_date(value: &str, zone: &Zone) -> Option<When> {
+pub(crate) fn parse_date(value: &str, zone: &Zone) -> Option<When> {
     let when = value.parse::<When>().ok().or_else(|| {
         NaiveDate::parse_from_str(value, "%m/%d/%Y")
             .map(When::Date)

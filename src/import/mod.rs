@@ -15,9 +15,9 @@
 //! History already in a file (its opening, notes, earlier events) is never rewritten, and a
 //! complaint never moves back. Planning writes nothing; the `import` command carries it out.
 
-pub mod csv_rows;
-pub mod mapping;
-pub mod records;
+pub(crate) mod csv_rows;
+pub(crate) mod mapping;
+pub(crate) mod records;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -36,13 +36,13 @@ use crate::store::Loaded;
 /// Where a row is in its file: its number (for CSV, as a spreadsheet numbers it: the header is
 /// row 1) and, when a cell spans lines so that it differs, the line the row starts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Row {
-    pub number: usize,
-    pub line: Option<u64>,
+pub(crate) struct Row {
+    pub(crate) number: usize,
+    pub(crate) line: Option<u64>,
 }
 
 impl Row {
-    pub fn new(number: usize) -> Row {
+    pub(crate) fn new(number: usize) -> Row {
         Row { number, line: None }
     }
 }
@@ -60,13 +60,13 @@ impl fmt::Display for Row {
 
 /// A row that cannot be imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    pub row: Row,
-    pub message: String,
+pub(crate) struct RowError {
+    pub(crate) row: Row,
+    pub(crate) message: String,
 }
 
 impl RowError {
-    pub fn new(row: Row, message: String) -> RowError {
+    pub(crate) fn new(row: Row, message: String) -> RowError {
         RowError { row, message }
     }
 }
@@ -79,7 +79,7 @@ impl fmt::Display for RowError {
 
 /// The keys a row sets: what is compared, and updated, when its complaint exists already.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Keys {
+pub(crate) enum Keys {
     /// The keys a CSV mapping fills in (a key the file has no column for is left alone),
     /// shared by all its rows.
     Mapped(Arc<[KeyPath]>),
@@ -89,17 +89,17 @@ pub enum Keys {
 
 /// One complaint as a row describes it.
 #[derive(Debug, Clone)]
-pub struct Incoming {
-    pub row: Row,
-    pub complaint: Complaint,
-    pub keys: Keys,
+pub(crate) struct Incoming {
+    pub(crate) row: Row,
+    pub(crate) complaint: Complaint,
+    pub(crate) keys: Keys,
     /// What the row's data made gripe adjust, to tell the person (`row 7: ...`).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// How rows find their complaint in the folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MatchBy {
+pub(crate) enum MatchBy {
     /// By `external_ref`: rows from another system.
     ExternalRef,
     /// By id: records of a gripe export.
@@ -108,27 +108,27 @@ pub enum MatchBy {
 
 /// The changes a row makes to a complaint that exists.
 #[derive(Debug, Clone)]
-pub struct Update {
-    pub row: Row,
-    pub path: PathBuf,
+pub(crate) struct Update {
+    pub(crate) row: Row,
+    pub(crate) path: PathBuf,
     /// The complaint's external_ref, else its id: what messages name it by.
-    pub label: String,
-    pub changes: Vec<(KeyPath, Option<FieldValue>)>,
+    pub(crate) label: String,
+    pub(crate) changes: Vec<(KeyPath, Option<FieldValue>)>,
     /// Stage events to append, in order; each one's `from` is the stage before it.
-    pub moves: Vec<Event>,
+    pub(crate) moves: Vec<Event>,
 }
 
 /// What an import will do.
 #[derive(Debug, Default)]
-pub struct Plan {
-    pub create: Vec<Incoming>,
-    pub update: Vec<Update>,
-    pub unchanged: usize,
-    pub errors: Vec<RowError>,
+pub(crate) struct Plan {
+    pub(crate) create: Vec<Incoming>,
+    pub(crate) update: Vec<Update>,
+    pub(crate) unchanged: usize,
+    pub(crate) errors: Vec<RowError>,
 }
 
 /// Matches `rows` against the `existing` complaints; see the module doc.
-pub fn plan(
+pub(crate) fn plan(
     rows: Vec<Result<Incoming, RowError>>,
     existing: &[Loaded],
     by: MatchBy,

@@ -21,7 +21,7 @@ use crate::model::stage::Workflow;
 use crate::store::exchange;
 
 /// The records of a JSONL export.
-pub fn read_lines(
+pub(crate) fn read_lines(
     text: &str,
     workflow: &Workflow,
     vocabulary: &Vocabulary,
@@ -39,7 +39,7 @@ pub fn read_lines(
 }
 
 /// The records of a JSON export; the error is for a document that is not one.
-pub fn read_document(
+pub(crate) fn read_document(
     text: &str,
     workflow: &Workflow,
     vocabulary: &Vocabulary,

@@ -72,7 +72,7 @@ impl Severity {
         Severity::Critical,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Low => "low",
             Severity::Medium => "medium",
@@ -81,14 +81,14 @@ impl Severity {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Severity> {
+    pub(crate) fn parse(s: &str) -> Option<Severity> {
         Severity::ALL
             .into_iter()
             .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
     }
 
     /// A severity a person typed, or the error that lists the severities.
-    pub fn from_user(s: &str) -> crate::error::Result<Severity> {
+    pub(crate) fn from_user(s: &str) -> crate::error::Result<Severity> {
         Severity::parse(s).ok_or_else(|| {
             let all: Vec<&str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
             crate::error::Error::usage_hint(
@@ -114,12 +114,12 @@ pub struct Customer {
 }
 
 impl Customer {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.name.is_none() && self.contact.is_none()
     }
 
     /// How the customer is shown in one line: the name, else the contact.
-    pub fn label(&self) -> Option<&str> {
+    pub(crate) fn label(&self) -> Option<&str> {
         self.name.as_deref().or(self.contact.as_deref())
     }
 }
@@ -143,7 +143,7 @@ pub struct Resolution {
 }
 
 impl Resolution {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == Resolution::default()
     }
 }
@@ -218,7 +218,7 @@ impl<'de> serde::de::Visitor<'de> for FieldValueVisitor {
 
 impl FieldValue {
     /// The TOML value gripe writes for this field.
-    pub fn to_toml(&self) -> toml_edit::Value {
+    pub(crate) fn to_toml(&self) -> toml_edit::Value {
         match self {
             FieldValue::Bool(b) => (*b).into(),
             FieldValue::Integer(i) => (*i).into(),
@@ -231,7 +231,7 @@ impl FieldValue {
         }
     }
 
-    pub fn as_text(&self) -> Option<&str> {
+    pub(crate) fn as_text(&self) -> Option<&str> {
         match self {
             FieldValue::Text(s) => Some(s),
             _ => None,
@@ -297,14 +297,14 @@ impl EventKind {
     ];
 
     /// The kind named `kind`, as serde reads it (kebab-case; anything else is `Other`).
-    pub fn named(kind: &str) -> EventKind {
+    pub(crate) fn named(kind: &str) -> EventKind {
         EventKind::KNOWN
             .into_iter()
             .find(|k| k.as_str() == kind)
             .unwrap_or(EventKind::Other)
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             EventKind::Opened => "opened",
             EventKind::Note => "note",
@@ -378,7 +378,7 @@ impl Event {
 
     /// Whether this event records a change of `key`: a `set` or `merge` event naming it, or a
     /// stage change when `key` is `stage`.
-    pub fn changes_key(&self, key: &str) -> bool {
+    pub(crate) fn changes_key(&self, key: &str) -> bool {
         match self.kind {
             EventKind::Set | EventKind::Merge => self.key.as_deref() == Some(key),
             _ => key == "stage" && self.changes_stage(),
@@ -387,7 +387,7 @@ impl Event {
 
     /// Whether this event moves the complaint to another stage: `stage` and `reopened` events,
     /// and a merge that kept one branch's stage over the other's.
-    pub fn changes_stage(&self) -> bool {
+    pub(crate) fn changes_stage(&self) -> bool {
         match self.kind {
             EventKind::Stage | EventKind::Reopened => true,
             EventKind::Merge => self.key.as_deref() == Some("stage"),
@@ -396,7 +396,7 @@ impl Event {
     }
 
     /// The stage this event moves to, for stage-changing events.
-    pub fn to_stage(&self) -> Option<&str> {
+    pub(crate) fn to_stage(&self) -> Option<&str> {
         if self.changes_stage() {
             self.to.as_ref().and_then(FieldValue::as_text)
         } else {
@@ -407,12 +407,12 @@ impl Event {
 
 impl Complaint {
     /// The stage the events end in: the last stage change, or `None` when nothing moved it.
-    pub fn stage_from_events(&self) -> Option<&str> {
+    pub(crate) fn stage_from_events(&self) -> Option<&str> {
         self.events.iter().rev().find_map(Event::to_stage)
     }
 
     /// The event that moved the complaint into its current stage, if any.
-    pub fn last_stage_event(&self) -> Option<&Event> {
+    pub(crate) fn last_stage_event(&self) -> Option<&Event> {
         self.events.iter().rev().find(|e| e.changes_stage())
     }
 }

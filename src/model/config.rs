@@ -22,45 +22,45 @@ use crate::time::duration::Span;
 use crate::time::when::When;
 use crate::time::when::Zone;
 
-pub const CONFIG_FILE: &str = "gripe.toml";
-pub const DEFAULT_DIR: &str = "complaints";
+pub(crate) const CONFIG_FILE: &str = "gripe.toml";
+pub(crate) const DEFAULT_DIR: &str = "complaints";
 
 #[derive(Debug, Clone)]
-pub struct Config {
-    pub dir: String,
+pub(crate) struct Config {
+    pub(crate) dir: String,
     /// The team's zone when `timezone` is set; `None` means the machine's.
-    pub timezone: Option<chrono_tz::Tz>,
-    pub business_days: [bool; 7],
-    pub business_start: NaiveTime,
-    pub business_end: NaiveTime,
-    pub holidays: Vec<chrono::NaiveDate>,
-    pub vocabulary: Vocabulary,
-    pub workflow: Workflow,
-    pub sla: Sla,
-    pub spikes: SpikeRule,
+    pub(crate) timezone: Option<chrono_tz::Tz>,
+    pub(crate) business_days: [bool; 7],
+    pub(crate) business_start: NaiveTime,
+    pub(crate) business_end: NaiveTime,
+    pub(crate) holidays: Vec<chrono::NaiveDate>,
+    pub(crate) vocabulary: Vocabulary,
+    pub(crate) workflow: Workflow,
+    pub(crate) sla: Sla,
+    pub(crate) spikes: SpikeRule,
     /// A complaint resolved within this long counts as resolved at first contact; `None`
     /// means on the day it was opened.
-    pub first_contact_within: Option<Span>,
+    pub(crate) first_contact_within: Option<Span>,
     /// Customers with two or more complaints within this long are repeat complainants.
-    pub repeat_window: Span,
+    pub(crate) repeat_window: Span,
     /// Commit each change as if `--commit` were given.
-    pub commit: bool,
+    pub(crate) commit: bool,
     /// Files larger than this are refused unread.
-    pub max_file_size: u64,
+    pub(crate) max_file_size: u64,
 }
 
 /// Allowed values; a list that is absent allows anything.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Vocabulary {
-    pub categories: Option<Vec<String>>,
-    pub channels: Option<Vec<String>>,
-    pub components: Option<Vec<String>>,
+pub(crate) struct Vocabulary {
+    pub(crate) categories: Option<Vec<String>>,
+    pub(crate) channels: Option<Vec<String>>,
+    pub(crate) components: Option<Vec<String>>,
 }
 
 impl Vocabulary {
     /// The allowed values for a header key, if the team restricted it.
-    pub fn allowed(&self, key: &str) -> Option<&[String]> {
+    pub(crate) fn allowed(&self, key: &str) -> Option<&[String]> {
         match key {
             "category" => self.categories.as_deref(),
             "channel" => self.channels.as_deref(),
@@ -70,7 +70,7 @@ impl Vocabulary {
     }
 
     /// Refuses a value that `key` (a header key) may not hold; other keys are not restricted.
-    pub fn check_key(&self, key: &KeyPath, value: Option<&FieldValue>) -> Result<()> {
+    pub(crate) fn check_key(&self, key: &KeyPath, value: Option<&FieldValue>) -> Result<()> {
         match (key.table, value.and_then(FieldValue::as_text)) {
             (None, Some(text)) => self.check(&key.name, text),
             _ => Ok(()),
@@ -78,7 +78,7 @@ impl Vocabulary {
     }
 
     /// Refuses a value outside the team's list for `key`.
-    pub fn check(&self, key: &str, value: &str) -> Result<()> {
+    pub(crate) fn check(&self, key: &str, value: &str) -> Result<()> {
         match self.allowed(key) {
             Some(list) if !list.iter().any(|v| v == value) => Err(Error::usage_hint(
                 format!("`{value}` is not an allowed {key} (gripe.toml [vocabulary])"),
@@ -184,7 +184,7 @@ impl Default for Config {
 
 impl Config {
     /// Reads `path`; the error names the file, line and column of the problem.
-    pub fn load(path: &Path) -> Result<Config> {
+    pub(crate) fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
             path: path.to_path_buf(),
             source,
@@ -192,7 +192,7 @@ impl Config {
         Config::parse(path, &text)
     }
 
-    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+    pub(crate) fn parse(path: &Path, text: &str) -> Result<Config> {
         let invalid = |offset: usize, message: String| Error::InvalidFile {
             location: Location::at_offset(path, text, offset),
             message,
@@ -307,7 +307,7 @@ impl Config {
     }
 
     /// The team's calendar; `machine_zone` is used when gripe.toml sets no `timezone`.
-    pub fn calendar(&self, machine_zone: Zone) -> Calendar {
+    pub(crate) fn calendar(&self, machine_zone: Zone) -> Calendar {
         Calendar {
             zone: self.timezone.map_or(machine_zone, Zone::Named),
             days: self.business_days,
@@ -326,7 +326,7 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
 }
 
 /// The commented gripe.toml that `gripe init` writes.
-pub const TEMPLATE: &str = r#"# gripe team configuration. Every key is optional; these are the defaults.
+pub(crate) const TEMPLATE: &str = r#"# gripe team configuration. Every key is optional; these are the defaults.
 
 # Folder (next to this file) that holds the complaint files.
 dir = "complaints"

@@ -11,14 +11,14 @@ use crate::error::Result;
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
 /// Length of a new complaint id: 16 characters of 5 bits each, 80 bits.
-pub const ID_LEN: usize = 16;
+pub(crate) const ID_LEN: usize = 16;
 /// Length of a new follow-up id (30 bits: unique within one complaint even across branches).
-pub const FOLLOWUP_ID_LEN: usize = 6;
+pub(crate) const FOLLOWUP_ID_LEN: usize = 6;
 /// The shortest prefix gripe accepts or shows.
-pub const MIN_PREFIX: usize = 4;
+pub(crate) const MIN_PREFIX: usize = 4;
 
 /// `len` random characters of the alphabet, from the OS random source.
-pub fn random(len: usize) -> Result<String> {
+pub(crate) fn random(len: usize) -> Result<String> {
     let mut bytes = vec![0u8; len];
     getrandom::fill(&mut bytes).map_err(|e| Error::External {
         what: "reading the system random source".into(),
@@ -31,13 +31,13 @@ pub fn random(len: usize) -> Result<String> {
 }
 
 /// A new complaint id.
-pub fn new_complaint_id() -> Result<String> {
+pub(crate) fn new_complaint_id() -> Result<String> {
     random(ID_LEN)
 }
 
 /// Whether `s` is written only in the (lowercase) alphabet: what a file name stem must be to be
 /// taken as an id without reading the file.
-pub fn is_canonical(s: &str) -> bool {
+pub(crate) fn is_canonical(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| ALPHABET.contains(&b))
 }
 
@@ -70,12 +70,12 @@ pub fn normalize_prefix(input: &str) -> Result<String> {
 }
 
 /// The shortest unique prefix of every id in a folder, for display.
-pub struct ShortIds {
+pub(crate) struct ShortIds {
     lengths: std::collections::HashMap<String, usize>,
 }
 
 impl ShortIds {
-    pub fn new<'a>(ids: impl IntoIterator<Item = &'a str>) -> ShortIds {
+    pub(crate) fn new<'a>(ids: impl IntoIterator<Item = &'a str>) -> ShortIds {
         let mut sorted: Vec<&str> = ids.into_iter().collect();
         sorted.sort_unstable();
         let lengths = unique_prefix_lengths(&sorted);
@@ -89,7 +89,7 @@ impl ShortIds {
     }
 
     /// The shortest unique prefix of `id` (at least [`MIN_PREFIX`] characters).
-    pub fn get<'a>(&self, id: &'a str) -> &'a str {
+    pub(crate) fn get<'a>(&self, id: &'a str) -> &'a str {
         let len = self.lengths.get(id).copied().unwrap_or(MIN_PREFIX);
         id.get(..len.min(id.len())).unwrap_or(id)
     }

@@ -16,7 +16,7 @@ use crate::time::when::parse_user_when;
 
 /// What a key holds, which decides how a typed value is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueKind {
+pub(crate) enum ValueKind {
     Text,
     Severity,
     Tags,
@@ -41,7 +41,7 @@ const CUSTOMER: [&str; 2] = ["name", "contact"];
 
 /// Whether `name` is a key of the header (the top of a complaint file) and nothing else: the
 /// keys `set` can change there, and those only gripe writes.
-pub fn is_header_key(name: &str) -> bool {
+pub(crate) fn is_header_key(name: &str) -> bool {
     matches!(name, "opened" | "opened_by" | "stage") || HEADER.iter().any(|(key, _)| *key == name)
 }
 const RESOLUTION: [(&str, ValueKind); 6] = [
@@ -57,9 +57,9 @@ const RESOLUTION: [(&str, ValueKind); 6] = [
 /// `[resolution]` or `[fields]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyPath {
-    pub table: Option<&'static str>,
-    pub name: String,
-    pub kind: ValueKind,
+    pub(crate) table: Option<&'static str>,
+    pub(crate) name: String,
+    pub(crate) kind: ValueKind,
 }
 
 impl fmt::Display for KeyPath {
@@ -131,7 +131,7 @@ impl KeyPath {
     }
 
     /// The key's current value in `complaint`.
-    pub fn get(&self, complaint: &Complaint) -> Option<FieldValue> {
+    pub(crate) fn get(&self, complaint: &Complaint) -> Option<FieldValue> {
         let text = |s: &Option<String>| s.clone().map(FieldValue::Text);
         let r = &complaint.resolution;
         match (self.table, self.name.as_str()) {
@@ -171,7 +171,7 @@ impl KeyPath {
     /// Sets the key in `complaint` to `value`, or removes it with `None`: the inverse of
     /// [`KeyPath::get`], for values of the key's kind as [`KeyPath::parse_value`] reads them (a
     /// value of another kind leaves the key unset).
-    pub fn apply(&self, complaint: &mut Complaint, value: Option<FieldValue>) {
+    pub(crate) fn apply(&self, complaint: &mut Complaint, value: Option<FieldValue>) {
         let text = value.as_ref().map(ToString::to_string);
         let when = match value {
             Some(FieldValue::When(w)) => Some(w),
@@ -265,7 +265,7 @@ impl KeyPath {
 
 /// Every settable key of these complaints in canonical order: the header, customer and
 /// resolution keys, then each custom field any of them has, by name.
-pub fn keys_of<'a>(complaints: impl IntoIterator<Item = &'a Complaint>) -> Vec<KeyPath> {
+pub(crate) fn keys_of<'a>(complaints: impl IntoIterator<Item = &'a Complaint>) -> Vec<KeyPath> {
     let header = HEADER.iter().map(|(name, kind)| KeyPath {
         table: None,
         name: (*name).to_string(),
@@ -297,7 +297,7 @@ pub fn keys_of<'a>(complaints: impl IntoIterator<Item = &'a Complaint>) -> Vec<K
 }
 
 /// Whether the key is set to something (an empty string or list counts as unset).
-pub fn is_set(complaint: &Complaint, key: &str) -> bool {
+pub(crate) fn is_set(complaint: &Complaint, key: &str) -> bool {
     KeyPath::parse(key)
         .ok()
         .and_then(|k| k.get(complaint))
@@ -316,7 +316,7 @@ fn is_bare_key(name: &str) -> bool {
 }
 
 /// Splits `a, b,c` into trimmed, non-empty items without repeats.
-pub fn split_list(s: &str) -> Vec<String> {
+pub(crate) fn split_list(s: &str) -> Vec<String> {
     let mut items: Vec<String> = Vec::new();
     for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
         if !items.iter().any(|i| i == item) {

@@ -6,9 +6,9 @@
 //! Uses `time` and `error` only; knows nothing of files, folders, clap or output.
 
 pub mod complaint;
-pub mod config;
+pub(crate) mod config;
 pub mod id;
 pub mod keys;
-pub mod nesting;
-pub mod policy;
-pub mod stage;
+pub(crate) mod nesting;
+pub(crate) mod policy;
+pub(crate) mod stage;

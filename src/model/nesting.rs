@@ -5,11 +5,11 @@ use toml_parser::Source;
 
 /// How deeply arrays and inline tables may nest. Complaint files need two levels; a hostile
 /// file nested thousands deep would otherwise exhaust the stack of any recursive parser.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// The offset where `text` nests deeper than [`MAX_DEPTH`], if it does: the check to make
 /// before giving any other TOML text (gripe.toml) to a recursive parser.
-pub fn nesting_too_deep(text: &str) -> Option<usize> {
+pub(crate) fn nesting_too_deep(text: &str) -> Option<usize> {
     let tokens: Vec<_> = Source::new(text).lex().collect();
     too_deep(&tokens)
 }

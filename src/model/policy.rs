@@ -15,7 +15,7 @@ use crate::time::duration::Unit;
 /// `[sla]` in gripe.toml, as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SlaConfig {
+pub(crate) struct SlaConfig {
     #[serde(default)]
     pub(crate) acknowledge: BTreeMap<Severity, Span>,
     #[serde(default)]
@@ -26,12 +26,12 @@ pub struct SlaConfig {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sla {
-    pub acknowledge: BTreeMap<Severity, Span>,
-    pub resolve: BTreeMap<Severity, Span>,
-    pub followup_after_resolve: Span,
+pub(crate) struct Sla {
+    pub(crate) acknowledge: BTreeMap<Severity, Span>,
+    pub(crate) resolve: BTreeMap<Severity, Span>,
+    pub(crate) followup_after_resolve: Span,
     /// Stages (by index) in which the clocks stop.
-    pub pause_in: Vec<usize>,
+    pub(crate) pause_in: Vec<usize>,
 }
 
 pub(crate) fn span(amount: u32, unit: Unit) -> Span {
@@ -40,7 +40,7 @@ pub(crate) fn span(amount: u32, unit: Unit) -> Span {
 
 impl Sla {
     /// The targets of DESIGN.md section 5, overridden by what the team configured.
-    pub fn from_config(config: SlaConfig, workflow: &Workflow) -> Result<Sla, String> {
+    pub(crate) fn from_config(config: SlaConfig, workflow: &Workflow) -> Result<Sla, String> {
         let mut acknowledge = BTreeMap::from([
             (Severity::Critical, span(1, Unit::Hours)),
             (Severity::High, span(4, Unit::Hours)),
@@ -80,10 +80,10 @@ impl Sla {
 
 /// The spike rule of DOMAIN.md, with its defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct SpikeRule {
-    pub threshold: f64,
-    pub window: usize,
-    pub min_count: u64,
+pub(crate) struct SpikeRule {
+    pub(crate) threshold: f64,
+    pub(crate) window: usize,
+    pub(crate) min_count: u64,
 }
 
 impl Default for SpikeRule {

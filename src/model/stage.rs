@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::model::complaint::Complaint;
 
-pub const DEFAULT_STAGES: [&str; 6] = [
+pub(crate) const DEFAULT_STAGES: [&str; 6] = [
     "new",
     "acknowledged",
     "investigating",
@@ -21,20 +21,20 @@ pub const DEFAULT_STAGES: [&str; 6] = [
 ];
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Workflow {
-    pub stages: Vec<String>,
-    pub acknowledged: usize,
-    pub resolved: usize,
-    pub closed: usize,
-    pub reopen_to: usize,
+pub(crate) struct Workflow {
+    pub(crate) stages: Vec<String>,
+    pub(crate) acknowledged: usize,
+    pub(crate) resolved: usize,
+    pub(crate) closed: usize,
+    pub(crate) reopen_to: usize,
     /// Keys each stage requires before a complaint may enter it (`resolution.action`).
-    pub requires: BTreeMap<usize, Vec<String>>,
+    pub(crate) requires: BTreeMap<usize, Vec<String>>,
 }
 
 /// `[workflow]` in gripe.toml, as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct WorkflowConfig {
+pub(crate) struct WorkflowConfig {
     stages: Option<Vec<String>>,
     acknowledged: Option<String>,
     resolved: Option<String>,
@@ -50,7 +50,7 @@ impl Default for Workflow {
 }
 
 impl Workflow {
-    pub fn from_config(config: WorkflowConfig) -> Result<Workflow, String> {
+    pub(crate) fn from_config(config: WorkflowConfig) -> Result<Workflow, String> {
         let stages: Vec<String> = config
             .stages
             .unwrap_or_else(|| DEFAULT_STAGES.iter().map(ToString::to_string).collect());
@@ -107,26 +107,26 @@ impl Workflow {
         })
     }
 
-    pub fn index(&self, stage: &str) -> Option<usize> {
+    pub(crate) fn index(&self, stage: &str) -> Option<usize> {
         self.stages.iter().position(|s| s == stage)
     }
 
-    pub fn first(&self) -> &str {
+    pub(crate) fn first(&self) -> &str {
         &self.stages[0]
     }
 
-    pub fn name(&self, index: usize) -> &str {
+    pub(crate) fn name(&self, index: usize) -> &str {
         &self.stages[index]
     }
 
     /// Whether a complaint in `stage` counts as closed (unknown stages count as open).
-    pub fn is_closed(&self, stage: &str) -> bool {
+    pub(crate) fn is_closed(&self, stage: &str) -> bool {
         self.index(stage) == Some(self.closed)
     }
 
     /// The keys missing for `complaint` to pass through every stage after `from` up to and
     /// including `to`, each with the stage that requires it.
-    pub fn missing_requirements(
+    pub(crate) fn missing_requirements(
         &self,
         complaint: &Complaint,
         from: usize,

@@ -10,7 +10,7 @@ const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'
 const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 
 /// One character per value, its height scaled to the largest value; zero is the lowest tick.
-pub fn sparkline(values: &[u64]) -> String {
+pub(crate) fn sparkline(values: &[u64]) -> String {
     let max = values.iter().copied().max().unwrap_or(0);
     values
         .iter()
@@ -26,7 +26,7 @@ pub fn sparkline(values: &[u64]) -> String {
 }
 
 /// A horizontal bar of `value` against `max`, at most `width` characters, in eighths.
-pub fn bar(value: u64, max: u64, width: usize) -> String {
+pub(crate) fn bar(value: u64, max: u64, width: usize) -> String {
     if max == 0 {
         return String::new();
     }
@@ -40,7 +40,7 @@ pub fn bar(value: u64, max: u64, width: usize) -> String {
 
 /// A count in a heat map: with colour, on a background from pale to deep by its share of the
 /// largest count; without colour, the number alone. Zero is a dot.
-pub fn heat(value: u64, max: u64, painter: Painter) -> (String, Option<Style>) {
+pub(crate) fn heat(value: u64, max: u64, painter: Painter) -> (String, Option<Style>) {
     if value == 0 {
         return ("·".to_string(), None);
     }

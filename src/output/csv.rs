@@ -5,7 +5,7 @@
 
 use super::Rows;
 
-pub fn render(rows: &Rows) -> String {
+pub(crate) fn render(rows: &Rows) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let write = |w: &mut csv::Writer<Vec<u8>>, row: &[String]| {
         w.write_record(row.iter().map(|cell| neutralise(cell)))
@@ -20,7 +20,7 @@ pub fn render(rows: &Rows) -> String {
 }
 
 /// The cell as a spreadsheet will not evaluate it.
-pub fn neutralise(cell: &str) -> String {
+pub(crate) fn neutralise(cell: &str) -> String {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
     if risky && cell.parse::<f64>().is_err() {
         format!("'{cell}")

@@ -23,7 +23,7 @@ use crate::analysis::trends::Dim;
 use crate::time::duration::human_seconds;
 
 /// Escapes text for HTML and XML, in content and in quoted attributes.
-pub fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -177,7 +177,7 @@ const SECTIONS: [(&str, &str); 7] = [
 ];
 
 /// The whole page.
-pub fn render(r: &Report) -> String {
+pub(crate) fn render(r: &Report) -> String {
     let mut s = String::new();
     let title = format!("Complaints report, as of {}", r.as_of);
     let _ = write!(

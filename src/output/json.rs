@@ -10,20 +10,20 @@ use serde_json::Value;
 /// A JSON document: its `schema` first (the contract's name and version, `gripe.list/1`), then
 /// the fields of `body`, written straight to the writer.
 #[derive(Serialize)]
-pub struct Envelope<'a, T> {
-    pub schema: &'a str,
+pub(crate) struct Envelope<'a, T> {
+    pub(crate) schema: &'a str,
     #[serde(flatten)]
-    pub body: &'a T,
+    pub(crate) body: &'a T,
 }
 
 /// Writes `{"schema": schema, ...body}` as pretty JSON with a final newline.
-pub fn write<T: Serialize>(out: &mut dyn Write, schema: &str, body: &T) -> io::Result<()> {
+pub(crate) fn write<T: Serialize>(out: &mut dyn Write, schema: &str, body: &T) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &Envelope { schema, body })?;
     out.write_all(b"\n")
 }
 
 /// One compact JSON document per line.
-pub fn lines<T: Serialize>(items: impl IntoIterator<Item = T>) -> String {
+pub(crate) fn lines<T: Serialize>(items: impl IntoIterator<Item = T>) -> String {
     items
         .into_iter()
         .map(|item| serde_json::to_string(&item).expect("values serialize") + "\n")
@@ -31,11 +31,11 @@ pub fn lines<T: Serialize>(items: impl IntoIterator<Item = T>) -> String {
 }
 
 /// A value as JSON.
-pub fn value<T: Serialize>(item: &T) -> Value {
+pub(crate) fn value<T: Serialize>(item: &T) -> Value {
     serde_json::to_value(item).expect("values serialize")
 }
 
 /// The name a unit enum variant has in JSON (`"at-risk"`), for other formats to show.
-pub fn name<T: Serialize>(variant: &T) -> String {
+pub(crate) fn name<T: Serialize>(variant: &T) -> String {
     value(variant).as_str().unwrap_or_default().to_string()
 }

@@ -2,7 +2,7 @@
 
 use super::Rows;
 
-pub fn render(rows: &Rows) -> String {
+pub(crate) fn render(rows: &Rows) -> String {
     let line = |cells: &[String]| {
         let cells: Vec<String> = cells.iter().map(|c| escape(c)).collect();
         format!("| {} |\n", cells.join(" | "))
@@ -17,7 +17,7 @@ pub fn render(rows: &Rows) -> String {
 
 /// A cell on one line, with the characters markdown would read as table syntax escaped, and
 /// control characters shown as escapes (a summary is often read in a terminal first).
-pub fn escape(cell: &str) -> String {
+pub(crate) fn escape(cell: &str) -> String {
     let cell = cell
         .split_whitespace()
         .collect::<Vec<_>>()

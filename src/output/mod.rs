@@ -2,14 +2,14 @@
 //! them into text. The shape of the output never depends on whether stdout is a terminal; only
 //! colour does, and that is decided once at start-up and passed in as a [`Painter`].
 
-pub mod chart;
-pub mod csv;
-pub mod html;
-pub mod json;
-pub mod markdown;
-pub mod progress;
-pub mod report;
-pub mod table;
+pub(crate) mod chart;
+pub(crate) mod csv;
+pub(crate) mod html;
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod progress;
+pub(crate) mod report;
+pub(crate) mod table;
 
 use std::io::Write;
 
@@ -20,7 +20,7 @@ use crate::time::duration::human_seconds;
 
 /// The output formats of reading commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Aligned columns for people.
     Table,
     /// One JSON document with a versioned `schema`.
@@ -34,19 +34,19 @@ pub enum Format {
 }
 
 /// The colours gripe uses.
-pub mod colour {
+pub(crate) mod colour {
     use anstyle::AnsiColor;
     use anstyle::Style;
 
-    pub const BOLD: Style = Style::new().bold();
-    pub const DIM: Style = Style::new().dimmed();
-    pub const RED: Style = AnsiColor::Red.on_default();
-    pub const YELLOW: Style = AnsiColor::Yellow.on_default();
-    pub const GREEN: Style = AnsiColor::Green.on_default();
-    pub const CYAN: Style = AnsiColor::Cyan.on_default();
+    pub(crate) const BOLD: Style = Style::new().bold();
+    pub(crate) const DIM: Style = Style::new().dimmed();
+    pub(crate) const RED: Style = AnsiColor::Red.on_default();
+    pub(crate) const YELLOW: Style = AnsiColor::Yellow.on_default();
+    pub(crate) const GREEN: Style = AnsiColor::Green.on_default();
+    pub(crate) const CYAN: Style = AnsiColor::Cyan.on_default();
 
     /// A severity, coloured by how urgent it is.
-    pub fn severity(severity: &str) -> Style {
+    pub(crate) fn severity(severity: &str) -> Style {
         match severity {
             "critical" => RED.bold(),
             "high" => RED,
@@ -58,12 +58,12 @@ pub mod colour {
 
 /// Applies colour when it is on.
 #[derive(Debug, Clone, Copy)]
-pub struct Painter {
-    pub color: bool,
+pub(crate) struct Painter {
+    pub(crate) color: bool,
 }
 
 impl Painter {
-    pub fn paint(&self, text: &str, style: Style) -> String {
+    pub(crate) fn paint(&self, text: &str, style: Style) -> String {
         if self.color && !text.is_empty() {
             format!("{style}{text}{style:#}")
         } else {
@@ -71,28 +71,28 @@ impl Painter {
         }
     }
 
-    pub fn bold(&self, text: &str) -> String {
+    pub(crate) fn bold(&self, text: &str) -> String {
         self.paint(text, colour::BOLD)
     }
 
-    pub fn dim(&self, text: &str) -> String {
+    pub(crate) fn dim(&self, text: &str) -> String {
         self.paint(text, colour::DIM)
     }
 
-    pub fn red(&self, text: &str) -> String {
+    pub(crate) fn red(&self, text: &str) -> String {
         self.paint(text, colour::RED)
     }
 
-    pub fn yellow(&self, text: &str) -> String {
+    pub(crate) fn yellow(&self, text: &str) -> String {
         self.paint(text, colour::YELLOW)
     }
 
-    pub fn cyan(&self, text: &str) -> String {
+    pub(crate) fn cyan(&self, text: &str) -> String {
         self.paint(text, colour::CYAN)
     }
 
     /// A severity, coloured by how urgent it is.
-    pub fn severity(&self, severity: &str) -> String {
+    pub(crate) fn severity(&self, severity: &str) -> String {
         self.paint(severity, colour::severity(severity))
     }
 }
@@ -101,44 +101,44 @@ impl Painter {
 /// plain text; a table paints the cells given a colour after escaping their text, so colour
 /// never hides a control character from a complaint.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Rows {
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+pub(crate) struct Rows {
+    pub(crate) headers: Vec<String>,
+    pub(crate) rows: Vec<Vec<String>>,
     /// The colours of cells in a table, by (row, column); other renderers ignore them.
     styles: std::collections::BTreeMap<(usize, usize), Style>,
 }
 
 impl Rows {
-    pub fn new(headers: &[&str]) -> Rows {
+    pub(crate) fn new(headers: &[&str]) -> Rows {
         Rows::with_headers(headers.iter().map(ToString::to_string).collect())
     }
 
-    pub fn with_headers(headers: Vec<String>) -> Rows {
+    pub(crate) fn with_headers(headers: Vec<String>) -> Rows {
         Rows {
             headers,
             ..Rows::default()
         }
     }
 
-    pub fn push(&mut self, row: Vec<String>) {
+    pub(crate) fn push(&mut self, row: Vec<String>) {
         self.rows.push(row);
     }
 
     /// Colours cell `column` of the last row in a table.
-    pub fn paint(&mut self, column: usize, style: Style) {
+    pub(crate) fn paint(&mut self, column: usize, style: Style) {
         if let Some(row) = self.rows.len().checked_sub(1) {
             self.styles.insert((row, column), style);
         }
     }
 
     /// The colour of a cell, if it has one.
-    pub fn style(&self, row: usize, column: usize) -> Option<Style> {
+    pub(crate) fn style(&self, row: usize, column: usize) -> Option<Style> {
         self.styles.get(&(row, column)).copied()
     }
 }
 
 /// A mean count, with enough digits that a ratio to it can be checked: `0.125`, `0.5`, `2.5`.
-pub fn mean(x: f64) -> String {
+pub(crate) fn mean(x: f64) -> String {
     if x < 1.0 {
         let digits = format!("{x:.3}");
         digits
@@ -151,7 +151,7 @@ pub fn mean(x: f64) -> String {
 }
 
 /// `n` and the noun, plural unless `n` is 1: `1 complaint`, `3 complaints`.
-pub fn count(n: u64, noun: &str) -> String {
+pub(crate) fn count(n: u64, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
@@ -160,7 +160,7 @@ pub fn count(n: u64, noun: &str) -> String {
 }
 
 /// Shortens `text` to `max` characters, marking the cut with an ellipsis, on one line.
-pub fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= max {
         return one_line;
@@ -171,17 +171,17 @@ pub fn truncate(text: &str, max: usize) -> String {
 }
 
 /// A rate as a whole percentage (`43%`); a dash when there is nothing to measure.
-pub fn percent(rate: Option<f64>) -> String {
+pub(crate) fn percent(rate: Option<f64>) -> String {
     rate.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0))
 }
 
 /// The counts behind a rate: `12 of 28`.
-pub fn of(counts: [u64; 2]) -> String {
+pub(crate) fn of(counts: [u64; 2]) -> String {
     format!("{} of {}", counts[0], counts[1])
 }
 
 /// A change against the previous period: `+167%`, `-33%`, or `new` when there was none before.
-pub fn change(change: Option<f64>) -> String {
+pub(crate) fn change(change: Option<f64>) -> String {
     match change {
         Some(c) if c > 0.0 => format!("+{:.0}%", c * 100.0),
         Some(c) => format!("{:.0}%", c * 100.0),
@@ -190,7 +190,7 @@ pub fn change(change: Option<f64>) -> String {
 }
 
 /// How late something is (`5d 7h`), or how long until it is due (`in 3h`).
-pub fn late(seconds: i64) -> String {
+pub(crate) fn late(seconds: i64) -> String {
     if seconds > 0 {
         human_seconds(seconds)
     } else {
@@ -199,7 +199,7 @@ pub fn late(seconds: i64) -> String {
 }
 
 /// Prints an error once, as `gripe: error: ...` and its `hint: ...` lines.
-pub fn print_error(error: &Error) {
+pub(crate) fn print_error(error: &Error) {
     match error {
         Error::Clap(e) => {
             let _ = e.print();
@@ -219,7 +219,7 @@ pub fn print_error(error: &Error) {
 
 /// Makes text safe to print on a terminal: control characters other than newline and tab are
 /// shown as escapes, so a complaint cannot move the cursor or change colours.
-pub fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() && c != '\n' && c != '\t' {

@@ -13,11 +13,11 @@ const MIN_LEN: u64 = 500;
 
 /// Counts steps of a job of known length; cheap to call from many threads.
 #[derive(Clone)]
-pub struct Progress(ProgressBar);
+pub(crate) struct Progress(ProgressBar);
 
 impl Progress {
     /// A bar for `len` steps, labelled `what` (`writing`).
-    pub fn new(len: u64, what: &str) -> Progress {
+    pub(crate) fn new(len: u64, what: &str) -> Progress {
         if len < MIN_LEN || !std::io::stderr().is_terminal() {
             return Progress(ProgressBar::hidden());
         }
@@ -30,11 +30,11 @@ impl Progress {
         Progress(bar)
     }
 
-    pub fn step(&self) {
+    pub(crate) fn step(&self) {
         self.0.inc(1);
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.0.finish_and_clear();
     }
 }

@@ -26,17 +26,17 @@ use crate::time::duration::human_seconds;
 const TERMINAL_ACTIONS: usize = 15;
 
 /// The report for the terminal, coloured when `painter` says so.
-pub fn terminal(r: &Report, painter: Painter) -> String {
+pub(crate) fn terminal(r: &Report, painter: Painter) -> String {
     render(r, Page::terminal(painter))
 }
 
 /// The report as GitHub-flavoured markdown.
-pub fn markdown(r: &Report) -> String {
+pub(crate) fn markdown(r: &Report) -> String {
     render(r, Page::markdown())
 }
 
 /// The warning that some files were left out of the report, if any were.
-pub fn unreadable_warning(r: &Report) -> Option<String> {
+pub(crate) fn unreadable_warning(r: &Report) -> Option<String> {
     let n = r.unreadable_files;
     (n > 0).then(|| {
         let (verb, them) = if n == 1 {
@@ -52,7 +52,7 @@ pub fn unreadable_warning(r: &Report) -> Option<String> {
 }
 
 /// How many things need action, and on how many complaints when some have several.
-pub fn needs_action_count(r: &Report) -> String {
+pub(crate) fn needs_action_count(r: &Report) -> String {
     let actions = &r.needs_action;
     let complaints: HashSet<&str> = actions.iter().map(|a| a.id.as_str()).collect();
     let items = count(actions.len() as u64, "item");

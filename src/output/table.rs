@@ -9,7 +9,7 @@ use super::Painter;
 use super::Rows;
 
 /// Renders rows as aligned columns. Columns listed in `right` are right-aligned (numbers).
-pub fn render(rows: &Rows, painter: Painter, right: &[usize]) -> String {
+pub(crate) fn render(rows: &Rows, painter: Painter, right: &[usize]) -> String {
     let mut table = Table::new();
     table
         .load_style(NOTHING)

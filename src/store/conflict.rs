@@ -9,7 +9,7 @@
 
 /// What a conflict marker line starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Marker {
+pub(crate) enum Marker {
     /// `<<<<<<<`: our side follows.
     Ours,
     /// `|||||||`: the common ancestor follows (diff3 style).
@@ -23,7 +23,7 @@ pub enum Marker {
 impl Marker {
     /// The marker a line is, if it is one; `line` runs from the start of a line and may go on
     /// past its end.
-    pub fn of(line: &str) -> Option<Marker> {
+    pub(crate) fn of(line: &str) -> Option<Marker> {
         let marker = match line.get(..7)? {
             "<<<<<<<" => Marker::Ours,
             "|||||||" => Marker::Base,
@@ -123,7 +123,7 @@ pub fn split(text: &str) -> Result<Sides, BadMarkers> {
 
 /// A conflict block for lines the sides disagree on, in diff3 style when the base is known.
 /// Each side's lines end with a newline; an absent side is an empty section.
-pub fn block(ours: &str, base: Option<&str>, theirs: &str) -> String {
+pub(crate) fn block(ours: &str, base: Option<&str>, theirs: &str) -> String {
     let mut out = String::from("<<<<<<< ours\n");
     out.push_str(ours);
     if let Some(base) = base {

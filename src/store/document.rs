@@ -47,7 +47,7 @@ fn is_marker_line(line: &str) -> bool {
 /// The byte offset of the first line that is a git conflict marker, if any. Every marker that
 /// counts starts with `<`, `|` or `>`, which complaint text seldom holds, so one vectorised
 /// search for those finds the few places to look at.
-pub fn find_conflict_marker(text: &str) -> Option<usize> {
+pub(crate) fn find_conflict_marker(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     memchr::memchr3_iter(b'<', b'|', b'>', bytes)
         .filter(|&i| i == 0 || bytes[i - 1] == b'\n')
@@ -187,7 +187,7 @@ pub struct ComplaintDoc {
 impl ComplaintDoc {
     /// Parses a file for editing; refuses files with conflict markers or that do not read as a
     /// complaint, so gripe never overwrites what it does not understand.
-    pub fn parse(path: &Path, text: &str) -> Result<(ComplaintDoc, Complaint)> {
+    pub(crate) fn parse(path: &Path, text: &str) -> Result<(ComplaintDoc, Complaint)> {
         let complaint = read_complaint(path, text)?;
         let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
             invalid(path, text, e.span().map_or(0, |s| s.start), e.message())
@@ -223,13 +223,13 @@ impl ComplaintDoc {
     }
 
     /// Sets (or with `None` removes) a key, keeping the comment after an existing value.
-    pub fn set(&mut self, key: &KeyPath, value: Option<&FieldValue>) {
+    pub(crate) fn set(&mut self, key: &KeyPath, value: Option<&FieldValue>) {
         let value = value.map(|v| Item::Value(v.to_toml()));
         self.set_item(key.table, &key.name, value);
     }
 
     /// The item at a header key (`table` is `None`) or at a key of a table, as written.
-    pub fn item(&self, table: Option<&str>, key: &str) -> Option<&Item> {
+    pub(crate) fn item(&self, table: Option<&str>, key: &str) -> Option<&Item> {
         match table {
             None => self.doc.get(key),
             Some(table) => self.doc.get(table)?.as_table_like()?.get(key),
@@ -239,7 +239,7 @@ impl ComplaintDoc {
     /// Sets (or with `None` removes) the item at a header key or a key of a table, creating the
     /// table before the history when it is new. A value that replaces a value keeps its
     /// comment, unless it brings its own.
-    pub fn set_item(&mut self, table: Option<&str>, key: &str, item: Option<Item>) {
+    pub(crate) fn set_item(&mut self, table: Option<&str>, key: &str, item: Option<Item>) {
         match table {
             None => set_in(self.doc.as_table_mut(), key, item, "\n"),
             Some(table) => {
@@ -260,7 +260,7 @@ impl ComplaintDoc {
     }
 
     /// The tables of an array of tables (`followup`, `event`) as written, comments included.
-    pub fn tables(&self, key: &str) -> Vec<Table> {
+    pub(crate) fn tables(&self, key: &str) -> Vec<Table> {
         self.doc
             .get(key)
             .and_then(Item::as_array_of_tables)
@@ -270,7 +270,7 @@ impl ComplaintDoc {
 
     /// Replaces an array of tables (`followup`, `event`) with `tables`, in that order; tables
     /// taken from another file are placed like new ones.
-    pub fn replace_tables(&mut self, key: &str, tables: Vec<Table>) {
+    pub(crate) fn replace_tables(&mut self, key: &str, tables: Vec<Table>) {
         let root = self.doc.as_table_mut();
         if tables.is_empty() {
             root.remove(key);
@@ -285,7 +285,7 @@ impl ComplaintDoc {
     }
 
     /// Sets the stage in the header (the caller appends the event that explains it).
-    pub fn set_stage(&mut self, stage: &str) {
+    pub(crate) fn set_stage(&mut self, stage: &str) {
         self.set_header_key("stage", Some(stage.into()));
     }
 
@@ -293,7 +293,7 @@ impl ComplaintDoc {
         set_in(self.doc.as_table_mut(), key, value.map(Item::Value), "\n");
     }
 
-    pub fn push_followup(&mut self, followup: &Followup) {
+    pub(crate) fn push_followup(&mut self, followup: &Followup) {
         let mut t = Table::new();
         t.insert("id", Item::Value(followup.id.as_str().into()));
         t.insert("due", Item::Value(followup.due.to_toml()));
@@ -307,7 +307,7 @@ impl ComplaintDoc {
     }
 
     /// Records that follow-up `id` was done at `when`; false when there is no such follow-up.
-    pub fn set_followup_done(&mut self, id: &str, when: &When) -> bool {
+    pub(crate) fn set_followup_done(&mut self, id: &str, when: &When) -> bool {
         let Some(list) = self
             .doc
             .get_mut("followup")
@@ -324,7 +324,7 @@ impl ComplaintDoc {
         false
     }
 
-    pub fn push_event(&mut self, event: &Event) {
+    pub(crate) fn push_event(&mut self, event: &Event) {
         self.push_table("event", event_table(event));
     }
 
@@ -341,7 +341,7 @@ impl ComplaintDoc {
     }
 
     /// The file's new text.
-    pub fn render(mut self) -> String {
+    pub(crate) fn render(mut self) -> String {
         place_new_tables(self.doc.as_table_mut());
         let mut text = self.doc.to_string();
         if !text.ends_with('\n') {
@@ -352,7 +352,7 @@ impl ComplaintDoc {
 }
 
 /// An `[[event]]` table in the order gripe writes its keys.
-pub fn event_table(event: &Event) -> Table {
+pub(crate) fn event_table(event: &Event) -> Table {
     let mut t = Table::new();
     t.decor_mut().set_prefix("\n");
     t.insert("at", Item::Value(event.at.to_toml()));

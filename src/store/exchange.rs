@@ -15,13 +15,13 @@ use crate::model::complaint::Complaint;
 use crate::model::complaint::FieldValue;
 
 /// The schema of `gripe export --format json`.
-pub const SCHEMA: &str = "gripe.export/1";
+pub(crate) const SCHEMA: &str = "gripe.export/1";
 
 /// The key of a tagged date or time.
 const DATETIME: &str = "datetime";
 
 /// The record of one complaint.
-pub fn to_json(complaint: &Complaint) -> Value {
+pub(crate) fn to_json(complaint: &Complaint) -> Value {
     let mut record = serde_json::to_value(complaint).expect("complaints serialize");
     if let Some(fields) = record.get_mut("fields").and_then(Value::as_object_mut) {
         for (name, value) in &complaint.fields {
@@ -41,7 +41,7 @@ pub fn to_json(complaint: &Complaint) -> Value {
 }
 
 /// The complaint a record describes; the error says what is wrong with it.
-pub fn from_json(mut record: Value) -> Result<Complaint, String> {
+pub(crate) fn from_json(mut record: Value) -> Result<Complaint, String> {
     let object = record
         .as_object_mut()
         .ok_or("a complaint record is a JSON object")?;

@@ -25,13 +25,13 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A held lock; released when dropped.
 #[derive(Debug)]
-pub struct FileLock {
+pub(crate) struct FileLock {
     _file: fs::File,
 }
 
 /// Locks `path` (a complaint file, or a repository while gripe commits) for writing, waiting up
 /// to the timeout for another writer to finish.
-pub fn lock(path: &Path) -> Result<FileLock> {
+pub(crate) fn lock(path: &Path) -> Result<FileLock> {
     let lock_path = lock_file(path);
     let locking_error = |source: std::io::Error| Error::Write {
         path: lock_path.clone(),

@@ -57,7 +57,7 @@ use crate::time::when::When;
 use crate::time::when::Zone;
 
 /// The author of the events a merge writes.
-pub const MERGE_AUTHOR: &str = "gripe";
+pub(crate) const MERGE_AUTHOR: &str = "gripe";
 
 /// The zone a merge reads times written without an offset in: the team's (`timezone` in
 /// gripe.toml), else UTC, never the machine's, so every machine merges alike.

@@ -16,8 +16,8 @@
 
 pub mod conflict;
 pub mod document;
-pub mod exchange;
-pub mod lock;
+pub(crate) mod exchange;
+pub(crate) mod lock;
 pub mod merge;
 pub mod reader;
 
@@ -45,24 +45,24 @@ use crate::store::document::read_partial;
 use crate::time::when::Zone;
 
 #[derive(Debug)]
-pub struct Store {
+pub(crate) struct Store {
     /// The complaint folder, relative to the current directory when it is below it.
-    pub dir: PathBuf,
-    pub config: Config,
+    pub(crate) dir: PathBuf,
+    pub(crate) config: Config,
     /// The folder with every symbolic link resolved: a complaint file must be inside it.
     real_dir: PathBuf,
 }
 
 /// A complaint and the file it came from.
 #[derive(Debug, Clone)]
-pub struct Loaded {
-    pub path: PathBuf,
-    pub complaint: Complaint,
+pub(crate) struct Loaded {
+    pub(crate) path: PathBuf,
+    pub(crate) complaint: Complaint,
 }
 
 /// How much of each file a scan reads into the complaint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Depth {
+pub(crate) enum Depth {
     /// The top-level keys only: not the customer, resolution, custom fields or history.
     Top,
     /// The header, customer, resolution and custom fields: not the follow-ups and events.
@@ -117,13 +117,13 @@ where
 /// read at that smaller depth first, and only a complaint `wanted` at first look is read to
 /// `depth` (the others are passed on as first read). `gripe list --open` reads the header of
 /// every file but the history of open complaints only.
-pub struct Reading<'f> {
-    pub depth: Depth,
-    pub first_look: Option<(Depth, Wanted<'f>)>,
+pub(crate) struct Reading<'f> {
+    pub(crate) depth: Depth,
+    pub(crate) first_look: Option<(Depth, Wanted<'f>)>,
 }
 
 /// Which complaints a first look lets through.
-pub type Wanted<'f> = &'f (dyn Fn(&Complaint) -> bool + Sync);
+pub(crate) type Wanted<'f> = &'f (dyn Fn(&Complaint) -> bool + Sync);
 
 impl From<Depth> for Reading<'_> {
     fn from(depth: Depth) -> Self {
@@ -172,18 +172,18 @@ fn read_into<'b>(path: &Path, buffer: &'b mut Vec<u8>, limit: u64) -> Result<&'b
 
 /// A complaint found by id prefix.
 #[derive(Debug, Clone)]
-pub struct Resolved {
-    pub id: String,
+pub(crate) struct Resolved {
+    pub(crate) id: String,
     /// Its shortest unique prefix, for messages.
-    pub short: String,
-    pub path: PathBuf,
+    pub(crate) short: String,
+    pub(crate) path: PathBuf,
 }
 
 impl Store {
     /// Finds the complaint folder for `cwd`, or uses `dir_override` (`--dir`, `GRIPE_DIR`):
     /// a folder holding gripe.toml is a project root, any other folder is the complaint folder
     /// itself (with the gripe.toml of its parent, if there is one).
-    pub fn discover(cwd: &Path, dir_override: Option<&Path>) -> Result<Store> {
+    pub(crate) fn discover(cwd: &Path, dir_override: Option<&Path>) -> Result<Store> {
         let (root, dir) = match dir_override {
             Some(path) => {
                 let path = cwd.join(path);
@@ -232,7 +232,7 @@ impl Store {
     }
 
     /// Every complaint file below the folder, in a stable order.
-    pub fn files(&self) -> Vec<PathBuf> {
+    pub(crate) fn files(&self) -> Vec<PathBuf> {
         self.walk().files
     }
 
@@ -293,14 +293,14 @@ impl Store {
     }
 
     /// Reads one file (the caller reads it again before writing).
-    pub fn read_text(&self, path: &Path) -> Result<String> {
+    pub(crate) fn read_text(&self, path: &Path) -> Result<String> {
         let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let mut buffer = Vec::new();
         self.read_checked(path, link, &mut buffer)
             .map(ToString::to_string)
     }
 
-    pub fn load(&self, path: &Path) -> Result<Loaded> {
+    pub(crate) fn load(&self, path: &Path) -> Result<Loaded> {
         let text = self.read_text(path)?;
         Ok(Loaded {
             path: path.to_path_buf(),
@@ -312,7 +312,7 @@ impl Store {
     /// per-thread accumulator (`add`) or its error into it (`fail`); `merge` joins the
     /// accumulators. Nothing but the accumulators is kept, so memory stays flat however many
     /// files there are, and a bad file never stops the scan.
-    pub fn fold<'f, A: Send>(
+    pub(crate) fn fold<'f, A: Send>(
         &self,
         reading: impl Into<Reading<'f>>,
         init: impl Fn() -> A + Sync + Send,
@@ -358,7 +358,7 @@ impl Store {
 
     /// Every complaint id with its file, sorted. Files named after their id are not opened;
     /// others are read for their `id`, and skipped if they cannot be.
-    pub fn index(&self) -> Vec<(String, PathBuf)> {
+    pub(crate) fn index(&self) -> Vec<(String, PathBuf)> {
         self.ids_starting_with("")
     }
 
@@ -366,7 +366,7 @@ impl Store {
     /// that keeps only those (a file not named after its id is read for it). Single-complaint
     /// commands ask for the ids that share the first [`id::MIN_PREFIX`] characters of theirs,
     /// which is all that decides a match and a shortest unique prefix.
-    pub fn ids_starting_with(&self, start: &str) -> Vec<(String, PathBuf)> {
+    pub(crate) fn ids_starting_with(&self, start: &str) -> Vec<(String, PathBuf)> {
         let mut ids = self.names(&self.dir, start);
         ids.sort();
         ids
@@ -396,7 +396,7 @@ impl Store {
 
     /// The complaint whose id starts with `prefix`: never a guess. An unknown prefix, or one
     /// that several ids (or two files with one id) share, is an error listing the candidates.
-    pub fn resolve(&self, prefix: &str) -> Result<Resolved> {
+    pub(crate) fn resolve(&self, prefix: &str) -> Result<Resolved> {
         let prefix = id::normalize_prefix(prefix)?;
         let near = self.ids_starting_with(&prefix[..id::MIN_PREFIX]);
         let matches: Vec<&(String, PathBuf)> = near
@@ -425,7 +425,7 @@ impl Store {
     }
 
     /// The shortest unique prefix of `id`, looking only at the ids that could share it.
-    pub fn short_id(&self, id: &str) -> String {
+    pub(crate) fn short_id(&self, id: &str) -> String {
         let near = self.ids_starting_with(&id[..id::MIN_PREFIX.min(id.len())]);
         self.short_id_among(id, &near)
     }
@@ -437,7 +437,7 @@ impl Store {
     }
 
     /// The path a new complaint is written to: `YYYY/MM/<id>.toml` by its opening month.
-    pub fn path_for(&self, complaint: &Complaint, zone: &Zone) -> PathBuf {
+    pub(crate) fn path_for(&self, complaint: &Complaint, zone: &Zone) -> PathBuf {
         let date = complaint.opened.date(zone);
         self.dir
             .join(date.format("%Y").to_string())
@@ -446,7 +446,7 @@ impl Store {
     }
 
     /// Refuses a complaint file gripe would then refuse to read: one over `max_file_size`.
-    pub fn check_size(&self, path: &Path, text: &str) -> Result<()> {
+    pub(crate) fn check_size(&self, path: &Path, text: &str) -> Result<()> {
         let limit = self.config.max_file_size;
         if text.len() as u64 <= limit {
             return Ok(());
@@ -463,7 +463,7 @@ impl Store {
 
     /// Refuses a complaint in a stage the workflow does not have: gripe cannot tell what
     /// any change would mean for it, so the file is the person's to fix first.
-    pub fn check_stage(&self, path: &Path, text: &str, complaint: &Complaint) -> Result<()> {
+    pub(crate) fn check_stage(&self, path: &Path, text: &str, complaint: &Complaint) -> Result<()> {
         let workflow = &self.config.workflow;
         if workflow.index(&complaint.stage).is_some() {
             return Ok(());
@@ -480,7 +480,7 @@ impl Store {
     }
 
     /// Writes a new complaint file; never replaces an existing file.
-    pub fn create(&self, complaint: &Complaint, zone: &Zone) -> Result<PathBuf> {
+    pub(crate) fn create(&self, complaint: &Complaint, zone: &Zone) -> Result<PathBuf> {
         let path = self.path_for(complaint, zone);
         let text = ComplaintDoc::render_new(complaint);
         self.check_size(&path, &text)?;
@@ -506,7 +506,7 @@ impl Store {
     /// Unlike [`Store::create`], the text is not read back before it is written: it is what
     /// [`ComplaintDoc::render_new`] makes of a [`Complaint`], whose round trip the tests prove
     /// for any complaint, and reading 100,000 files back would add a fifth to an import.
-    pub fn create_all(
+    pub(crate) fn create_all(
         &self,
         complaints: &[Complaint],
         zone: &Zone,
@@ -552,7 +552,7 @@ impl Store {
     /// Edits the file at `path`: `change` gets the open document and the complaint as it is now
     /// and makes its edits; the result is checked to read back as a complaint and written
     /// atomically, unless the file changed on disk meanwhile.
-    pub fn edit<T>(
+    pub(crate) fn edit<T>(
         &self,
         path: &Path,
         change: impl FnOnce(&mut ComplaintDoc, &Complaint) -> Result<T>,
@@ -598,13 +598,13 @@ fn shorten(cwd: &Path, path: &Path, root: Option<&Path>) -> PathBuf {
 /// Replaces a file the caller read earlier (`expected`) without holding it open meanwhile
 /// (an editor session, a merge): under the file's lock, and only if it still holds what was
 /// read.
-pub fn replace_read_file(path: &Path, bytes: &[u8], expected: &[u8]) -> Result<()> {
+pub(crate) fn replace_read_file(path: &Path, bytes: &[u8], expected: &[u8]) -> Result<()> {
     let _lock = crate::store::lock::lock(path)?;
     write_atomic(path, bytes, Replace::IfUnchanged(expected))
 }
 
 /// What an atomic write may replace.
-pub enum Replace<'a> {
+pub(crate) enum Replace<'a> {
     /// Only create; fail if the file exists.
     Never,
     /// Replace the file only if it still holds these bytes.
@@ -615,7 +615,7 @@ pub enum Replace<'a> {
 
 /// Writes `bytes` to `path` through a temp file in the same folder, fsynced, then renamed into
 /// place; on any failure the temp file is removed and the old file is untouched.
-pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace<'_>) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], replace: Replace<'_>) -> Result<()> {
     let write_error = |source: std::io::Error| Error::Write {
         path: path.to_path_buf(),
         source,

@@ -20,12 +20,12 @@ use crate::time::when::Zone;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calendar {
-    pub zone: Zone,
+    pub(crate) zone: Zone,
     /// Business days, indexed by `Weekday::num_days_from_monday`.
-    pub days: [bool; 7],
-    pub start: NaiveTime,
-    pub end: NaiveTime,
-    pub holidays: BTreeSet<NaiveDate>,
+    pub(crate) days: [bool; 7],
+    pub(crate) start: NaiveTime,
+    pub(crate) end: NaiveTime,
+    pub(crate) holidays: BTreeSet<NaiveDate>,
 }
 
 impl Calendar {
@@ -40,12 +40,12 @@ impl Calendar {
         }
     }
 
-    pub fn is_business_day(&self, date: NaiveDate) -> bool {
+    pub(crate) fn is_business_day(&self, date: NaiveDate) -> bool {
         self.days[date.weekday().num_days_from_monday() as usize] && !self.holidays.contains(&date)
     }
 
     /// Seconds of business time in one business day.
-    pub fn day_seconds(&self) -> i64 {
+    pub(crate) fn day_seconds(&self) -> i64 {
         (self.end - self.start).num_seconds().max(0)
     }
 
@@ -76,7 +76,7 @@ impl Calendar {
     }
 
     /// The length of `span` in seconds: of business time for business units.
-    pub fn span_seconds(&self, span: &Span) -> i64 {
+    pub(crate) fn span_seconds(&self, span: &Span) -> i64 {
         let amount = i64::from(span.amount);
         match span.unit {
             Unit::BusinessDays => amount * self.day_seconds(),
@@ -88,7 +88,7 @@ impl Calendar {
     }
 
     /// The instant `seconds` after `t`, counting only business time when `business`.
-    pub fn advance(&self, t: &Timestamp, seconds: i64, business: bool) -> Timestamp {
+    pub(crate) fn advance(&self, t: &Timestamp, seconds: i64, business: bool) -> Timestamp {
         if business && self.has_business_time() {
             self.add_business_seconds(t, seconds)
         } else {
@@ -136,7 +136,7 @@ impl Calendar {
     }
 
     /// Business seconds between two instants (negative when `to` is before `from`).
-    pub fn business_seconds_between(&self, from: &Timestamp, to: &Timestamp) -> i64 {
+    pub(crate) fn business_seconds_between(&self, from: &Timestamp, to: &Timestamp) -> i64 {
         if to < from {
             return -self.business_seconds_between(to, from);
         }

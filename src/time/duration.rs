@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::Deserializer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Unit {
+pub(crate) enum Unit {
     Minutes,
     Hours,
     Days,
@@ -38,12 +38,12 @@ impl Unit {
     }
 
     /// Whether the span counts only business hours and days.
-    pub fn is_business(self) -> bool {
+    pub(crate) fn is_business(self) -> bool {
         matches!(self, Unit::BusinessHours | Unit::BusinessDays)
     }
 
     /// Whether the span is a number of whole days (so a date, not a time, is what it points to).
-    pub fn is_whole_days(self) -> bool {
+    pub(crate) fn is_whole_days(self) -> bool {
         matches!(self, Unit::Days | Unit::Weeks | Unit::BusinessDays)
     }
 }
@@ -51,14 +51,14 @@ impl Unit {
 /// An amount of a unit, such as `3bd`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
-    pub amount: u32,
-    pub unit: Unit,
+    pub(crate) amount: u32,
+    pub(crate) unit: Unit,
 }
 
 impl Span {
     /// The length in seconds of a calendar span; `None` for business spans, whose length
     /// depends on when they start.
-    pub fn calendar_seconds(&self) -> Option<i64> {
+    pub(crate) fn calendar_seconds(&self) -> Option<i64> {
         let unit = match self.unit {
             Unit::Minutes => 60,
             Unit::Hours => 3_600,
@@ -110,7 +110,7 @@ impl<'de> Deserialize<'de> for Span {
 }
 
 /// A duration in seconds as a person reads it: `45m`, `3h 20m`, `2d 4h`, `5w 2d`.
-pub fn human_seconds(seconds: i64) -> String {
+pub(crate) fn human_seconds(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };
     let s = seconds.unsigned_abs();
     let (d, h, m) = (s / 86_400, (s % 86_400) / 3_600, (s % 3_600) / 60);

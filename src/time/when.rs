@@ -29,7 +29,7 @@ use crate::time::calendar::Calendar;
 use crate::time::duration::Span;
 
 /// An instant with the offset it was recorded in.
-pub type Timestamp = DateTime<FixedOffset>;
+pub(crate) type Timestamp = DateTime<FixedOffset>;
 
 /// The time zone dates and hours are read in: the team's `timezone` from gripe.toml, else the
 /// offset of the machine's clock (or of `GRIPE_NOW`).
@@ -42,7 +42,7 @@ pub enum Zone {
 impl Zone {
     /// The instant of a wall-clock time in this zone (the earlier one when clocks go back, the
     /// first valid one after a gap when they go forward).
-    pub fn at_local(&self, local: NaiveDateTime) -> Timestamp {
+    pub(crate) fn at_local(&self, local: NaiveDateTime) -> Timestamp {
         match self {
             Zone::Fixed(offset) => offset
                 .from_local_datetime(&local)
@@ -65,7 +65,7 @@ impl Zone {
     }
 
     /// The wall-clock time of an instant in this zone.
-    pub fn local(&self, t: &Timestamp) -> NaiveDateTime {
+    pub(crate) fn local(&self, t: &Timestamp) -> NaiveDateTime {
         match self {
             Zone::Fixed(offset) => t.with_timezone(offset).naive_local(),
             Zone::Named(tz) => t.with_timezone(tz).naive_local(),
@@ -73,7 +73,7 @@ impl Zone {
     }
 
     /// The instant in this zone's offset (for printing).
-    pub fn in_zone(&self, t: &Timestamp) -> Timestamp {
+    pub(crate) fn in_zone(&self, t: &Timestamp) -> Timestamp {
         match self {
             Zone::Fixed(offset) => t.with_timezone(offset),
             Zone::Named(tz) => t.with_timezone(tz).fixed_offset(),
@@ -81,7 +81,7 @@ impl Zone {
     }
 
     /// Midnight at the start of `date` in this zone.
-    pub fn start_of_day(&self, date: NaiveDate) -> Timestamp {
+    pub(crate) fn start_of_day(&self, date: NaiveDate) -> Timestamp {
         self.at_local(date.and_time(NaiveTime::MIN))
     }
 }
@@ -99,7 +99,7 @@ pub enum When {
 
 impl When {
     /// The instant this stands for; a date alone means the start of that day in `zone`.
-    pub fn instant(&self, zone: &Zone) -> Timestamp {
+    pub(crate) fn instant(&self, zone: &Zone) -> Timestamp {
         match *self {
             When::Date(d) => zone.start_of_day(d),
             When::Local(l) => zone.at_local(l),
@@ -109,7 +109,7 @@ impl When {
 
     /// The end of the period this stands for: for a date, the last second of that day (a promise
     /// "by 2026-11-26" is kept on that day); otherwise the instant itself.
-    pub fn deadline(&self, zone: &Zone) -> Timestamp {
+    pub(crate) fn deadline(&self, zone: &Zone) -> Timestamp {
         match *self {
             When::Date(d) => zone.at_local(d.and_hms_opt(23, 59, 59).expect("valid time")),
             _ => self.instant(zone),
@@ -117,7 +117,7 @@ impl When {
     }
 
     /// The calendar day in `zone`.
-    pub fn date(&self, zone: &Zone) -> NaiveDate {
+    pub(crate) fn date(&self, zone: &Zone) -> NaiveDate {
         match *self {
             When::Date(d) => d,
             When::Local(l) => l.date(),
@@ -126,7 +126,7 @@ impl When {
     }
 
     /// As people read it in `zone`: `2026-11-23 09:14`, or the date alone when no time is known.
-    pub fn human(&self, zone: &Zone) -> String {
+    pub(crate) fn human(&self, zone: &Zone) -> String {
         match self {
             When::Date(d) => d.to_string(),
             other => zone
@@ -137,12 +137,12 @@ impl When {
     }
 
     /// Whether the time of day is known (dates alone have none).
-    pub fn has_time(&self) -> bool {
+    pub(crate) fn has_time(&self) -> bool {
         !matches!(self, When::Date(_))
     }
 
     /// The value as TOML writes it: a datetime with offset, a local datetime, or a date.
-    pub fn to_toml(&self) -> toml_edit::Value {
+    pub(crate) fn to_toml(self) -> toml_edit::Value {
         let datetime: toml_edit::Datetime = self
             .to_string()
             .parse()
@@ -226,7 +226,7 @@ impl fmt::Display for When {
 }
 
 /// RFC 3339 with seconds and a numeric offset (`Z` for UTC), the canonical form in files.
-pub fn format_timestamp(t: &Timestamp) -> String {
+pub(crate) fn format_timestamp(t: &Timestamp) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -311,7 +311,7 @@ impl Serialize for When {
 
 /// The current time: `GRIPE_NOW` when set (tests, reproducible reports), else the clock, to the
 /// second.
-pub fn now_from_env(value: Option<&str>) -> Result<Timestamp> {
+pub(crate) fn now_from_env(value: Option<&str>) -> Result<Timestamp> {
     match value {
         Some(s) => {
             let now = match s.parse::<When>() {
@@ -355,7 +355,12 @@ pub enum Direction {
 }
 
 /// The point `span` ahead of (or back from) `now`: a date for spans of whole days, else a time.
-pub fn span_from(now: &Timestamp, span: &Span, calendar: &Calendar, direction: Direction) -> When {
+pub(crate) fn span_from(
+    now: &Timestamp,
+    span: &Span,
+    calendar: &Calendar,
+    direction: Direction,
+) -> When {
     let t = match direction {
         Direction::Ahead => calendar.add(now, span),
         Direction::Back => calendar.subtract(now, span),

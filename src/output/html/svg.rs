@@ -10,12 +10,12 @@ use super::hook;
 
 /// The Okabe-Ito colours, which people with any common colour blindness tell apart; those with
 /// at least 3:1 contrast against white come first.
-pub const PALETTE: [&str; 6] = [
+pub(crate) const PALETTE: [&str; 6] = [
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
 ];
 
 /// The colour of what is not one group of its own (the rest folded together).
-pub const GREY: &str = "#8A8A8A";
+pub(crate) const GREY: &str = "#8A8A8A";
 
 /// A sequential ramp from pale to deep blue for the heat map (a single hue reads the same
 /// with colour blindness); the last two are dark enough for white text.
@@ -32,34 +32,34 @@ const TOP: f64 = 34.0;
 const BOTTOM: f64 = 26.0;
 
 /// One series of a column chart.
-pub struct Layer<'a> {
-    pub name: &'a str,
-    pub colour: &'a str,
-    pub values: &'a [u64],
+pub(crate) struct Layer<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) colour: &'a str,
+    pub(crate) values: &'a [u64],
     /// The JSON pointer of `values` in the report, if it is there.
-    pub json: Option<&'a str>,
+    pub(crate) json: Option<&'a str>,
 }
 
-pub struct Columns<'a> {
+pub(crate) struct Columns<'a> {
     /// Unique in the page: the title and description are named after it.
-    pub id: &'a str,
-    pub title: &'a str,
-    pub desc: &'a str,
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) desc: &'a str,
     /// The width of the view box; the height is fixed, and the page scales both.
-    pub width: f64,
+    pub(crate) width: f64,
     /// One per column.
-    pub labels: &'a [String],
+    pub(crate) labels: &'a [String],
     /// What is written under the columns, when shorter than the labels.
-    pub short_labels: Option<&'a [String]>,
+    pub(crate) short_labels: Option<&'a [String]>,
     /// The JSON pointer of `labels` in the report, if they are there.
-    pub labels_json: Option<&'a str>,
-    pub layers: &'a [Layer<'a>],
+    pub(crate) labels_json: Option<&'a str>,
+    pub(crate) layers: &'a [Layer<'a>],
     /// Layers stacked with each column's total above it, rather than side by side.
-    pub stacked: bool,
+    pub(crate) stacked: bool,
     /// The JSON pointer of the stacked totals in the report, if they are there.
-    pub totals_json: Option<&'a str>,
+    pub(crate) totals_json: Option<&'a str>,
     /// Columns marked above the plot, with what the mark means.
-    pub marks: &'a [(usize, String)],
+    pub(crate) marks: &'a [(usize, String)],
 }
 
 /// The hook of item `i` of the array at `pointer`, if there is one.
@@ -92,7 +92,7 @@ fn open(id: &str, width: f64, height: f64, title: &str, desc: &str) -> String {
     )
 }
 
-pub fn columns(c: &Columns<'_>) -> String {
+pub(crate) fn columns(c: &Columns<'_>) -> String {
     let n = c.labels.len().max(1);
     let value = |layer: &Layer<'_>, i: usize| layer.values.get(i).copied().unwrap_or(0);
     let totals: Vec<u64> = (0..n)
@@ -204,16 +204,16 @@ pub fn columns(c: &Columns<'_>) -> String {
     s
 }
 
-pub struct Heat<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub desc: &'a str,
-    pub rows: &'a [String],
-    pub columns: &'a [String],
+pub(crate) struct Heat<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) desc: &'a str,
+    pub(crate) rows: &'a [String],
+    pub(crate) columns: &'a [String],
     /// One slice per row, one count per column.
-    pub values: &'a [&'a [u64]],
+    pub(crate) values: &'a [&'a [u64]],
     /// The JSON pointer of the grand total in the report, if it is there.
-    pub total_json: Option<&'a str>,
+    pub(crate) total_json: Option<&'a str>,
 }
 
 const CELL_W: f64 = 26.0;
@@ -233,7 +233,7 @@ fn shade(value: u64, max: u64) -> Option<usize> {
 
 /// A grid of counts, each cell shaded by its count and showing it, with the totals of each
 /// row and column.
-pub fn heat(h: &Heat<'_>) -> String {
+pub(crate) fn heat(h: &Heat<'_>) -> String {
     let width = HEAT_LEFT + CELL_W * h.columns.len() as f64 + TOTALS;
     let height = HEAT_TOP + CELL_H * h.rows.len() as f64 + TOTALS * 0.6;
     let max = h
