@@ -2,7 +2,7 @@
 //! service-recovery metrics of DOMAIN.md, spikes and the busiest hour. Pure functions from
 //! complaints and a report time to numbers; reading files and rendering are elsewhere.
 //!
-//! Each complaint is first reduced to [`Facts`] (what the report needs from it, as of the
+//! Each complaint is first reduced to what the report needs from it (as of the
 //! report time) and folded into an [`Accumulator`]; accumulators from several threads merge.
 //! Nothing else of a complaint is kept, so a report over a million files stays small.
 //!

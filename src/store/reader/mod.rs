@@ -36,7 +36,7 @@ use crate::time::when::When;
 #[derive(Debug)]
 pub enum Outcome {
     Read(Box<Complaint>),
-    /// Arrays or inline tables nest deeper than [`MAX_DEPTH`] at this byte offset: no parser
+    /// Arrays or inline tables nest deeper than [`crate::model::nesting::MAX_DEPTH`] at this byte offset: no parser
     /// may be given the file.
     TooDeep(usize),
     /// Something the fast readers do not handle: the exact reader must decide.
