@@ -27,6 +27,10 @@ pub(crate) const EXIT_WRITE_REFUSED: u8 = 5;
 /// system's random source, gripe's own executable for the merge driver.
 pub(crate) const EXIT_EXTERNAL: u8 = 6;
 
+/// Exit status of an import that imported what it could and skipped rows it could not (named
+/// on stderr, and in `--rejects FILE`).
+pub const EXIT_SKIPPED: u8 = 7;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A place in a file, for messages: `path:line:column`.
@@ -219,7 +223,7 @@ impl Error {
             | Error::Read { .. }
             | Error::BadFiles { .. }
             | Error::Unmergeable { .. }
-            | Error::BadRows { .. }
+            | Error::BadRows { written: false, .. }
             | Error::EditRejected { .. } => EXIT_INVALID,
             Error::ConflictMarkers { .. }
             | Error::Contradiction { .. }
@@ -231,6 +235,7 @@ impl Error {
                 EXIT_FINDINGS
             }
             Error::External { .. } => EXIT_EXTERNAL,
+            Error::BadRows { written: true, .. } => EXIT_SKIPPED,
             Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
             Error::Output(_) => EXIT_WRITE_REFUSED,
         }
@@ -299,7 +304,7 @@ impl Error {
                 vec![format!("your edit is kept in {}", kept.display())]
             }
             Error::BadRows { written, .. } => vec![if *written {
-                "fix the rows named above and import the file again: what was imported stays as it is".to_string()
+                "fix the rows named above (--rejects FILE collects them) and import them again: what was imported stays as it is".to_string()
             } else {
                 "fix the rows named above and import again; without --strict the good rows are imported and the bad ones listed".to_string()
             }],
@@ -385,6 +390,20 @@ mod tests {
                     written: false,
                 },
                 EXIT_INVALID,
+            ),
+            (
+                Error::BadRows {
+                    count: 1,
+                    written: true,
+                },
+                EXIT_SKIPPED,
+            ),
+            (
+                Error::External {
+                    what: "git".into(),
+                    message: "m".into(),
+                },
+                EXIT_EXTERNAL,
             ),
             (
                 Error::ConflictMarkers {

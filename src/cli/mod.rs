@@ -22,9 +22,11 @@ Exit codes:
   1  `gripe check` found problems of a --fail-on kind; `gripe git setup --check`: not set up
   2  usage error: bad flag, value or date, or a step the workflow refuses
   3  no complaint matches the id, or the prefix matches several
-  4  invalid complaint or config file(s), one id in two files, or rows an import could not import
+  4  invalid complaint or config file(s), one id in two files, or an import that wrote nothing
+     because of bad rows (--strict, --dry-run)
   5  write refused or failed: conflict markers, lock held, file changed meanwhile, disk
   6  a tool gripe runs failed: git, the editor
+  7  `gripe import` skipped rows it could not import (and imported the rest)
 
 Environment:
   GRIPE_DIR   the complaint folder (like --dir)
@@ -635,9 +637,21 @@ pub(crate) struct ImportArgs {
     /// Show what would be created and updated, and write nothing
     #[arg(long)]
     pub(crate) dry_run: bool,
-    /// Write nothing if any row cannot be imported
+    /// Repair nothing, and write nothing if any row cannot be imported as it is
     #[arg(long)]
     pub(crate) strict: bool,
+    /// Write the rows that cannot be imported to FILE: the CSV rows as they were, and a
+    /// `reason` column; fix them there and import FILE again
+    #[arg(long, value_name = "FILE")]
+    pub(crate) rejects: Option<PathBuf>,
+    /// How the file writes its dates, as a strftime format such as "%d/%m/%Y %H:%M", for the
+    /// columns it reads (gripe asks for it when it cannot tell month from day)
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) date_format: Option<String>,
+    /// The zone of the file's times that have no offset, such as America/New_York (default:
+    /// `timezone` in gripe.toml, else the machine's)
+    #[arg(long, value_name = "ZONE")]
+    pub(crate) timezone: Option<chrono_tz::Tz>,
     /// Who makes the changes to complaints that exist already (default: GRIPE_USER, git config
     /// user.name, $USER)
     #[arg(long, value_name = "NAME")]

@@ -11,6 +11,7 @@
 
 use std::collections::HashSet;
 use std::io::Write;
+use std::ops::Range;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -42,7 +43,13 @@ use crate::model::complaint::Stamp;
 use crate::output::printable;
 use crate::output::progress::Progress;
 use crate::store::Depth;
+use crate::store::Replace;
 use crate::store::document::ComplaintDoc;
+use crate::store::write_atomic;
+use crate::time::when::Zone;
+
+/// What a file's rows become: a complaint each, or why not.
+type Rows = Vec<std::result::Result<Incoming, RowError>>;
 
 /// How many notes on adjusted rows are printed; the rest are counted.
 const MAX_NOTES: usize = 10;
@@ -57,10 +64,23 @@ pub(crate) fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         path: args.file.clone(),
         source,
     })?;
-    let (rows, by) = match format {
-        ImportFormat::Csv => (csv_incoming(args, &bytes, ctx)?, MatchBy::ExternalRef),
+    let (rows, by, spans) = match format {
+        ImportFormat::Csv => {
+            let (rows, spans) = csv_incoming(args, &bytes, ctx)?;
+            (rows, MatchBy::ExternalRef, spans)
+        }
         ImportFormat::Json | ImportFormat::Jsonl => {
-            (json_incoming(args, format, &bytes, ctx)?, MatchBy::Id)
+            if args.rejects.is_some() {
+                return Err(Error::usage_hint(
+                    "--rejects is for CSV files",
+                    "a JSON import names each record it cannot import, by line",
+                ));
+            }
+            (
+                json_incoming(args, format, &bytes, ctx)?,
+                MatchBy::Id,
+                Vec::new(),
+            )
         }
     };
     // Only complaints an incoming row could match are kept: memory follows the file, not the
@@ -113,6 +133,9 @@ pub(crate) fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         written: false,
     };
     if args.strict && bad > 0 {
+        if let Some(path) = &args.rejects {
+            write_rejects(path, &bytes, &spans, &plan.errors)?;
+        }
         return Err(refused);
     }
     if args.dry_run {
@@ -125,10 +148,14 @@ pub(crate) fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         ));
         return if bad > 0 { Err(refused) } else { Ok(()) };
     }
+    if let Some(path) = &args.rejects {
+        write_rejects(path, &bytes, &spans, &plan.errors)?;
+    }
     let Plan {
         create,
         update,
         unchanged,
+        repaired,
         ..
     } = plan;
     let progress = Progress::new((create.len() + update.len()) as u64, "writing");
@@ -145,9 +172,15 @@ pub(crate) fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         progress.step();
     }
     progress.finish();
+    let skipped = match (&args.rejects, bad) {
+        (_, 0) => "0 skipped".to_string(),
+        (Some(path), _) => format!("{bad} skipped (see {})", path.display()),
+        (None, _) => format!("{bad} skipped (named above)"),
+    };
     say(&format!(
-        "imported {}: {} created, {} updated, {unchanged} unchanged",
+        "imported {}: {} imported ({} created, {} updated, {unchanged} unchanged), {repaired} repaired, {skipped}",
         args.file.display(),
+        new.len() + update.len() + unchanged,
         new.len(),
         update.len()
     ));
@@ -177,16 +210,15 @@ fn format_of(path: &Path) -> Result<ImportFormat> {
 }
 
 /// The complaints the rows of a CSV file describe, through the preset or `--map`.
-fn csv_incoming(
-    args: &ImportArgs,
-    bytes: &[u8],
-    ctx: &Ctx,
-) -> Result<Vec<std::result::Result<Incoming, RowError>>> {
+fn csv_incoming(args: &ImportArgs, bytes: &[u8], ctx: &Ctx) -> Result<(Rows, Vec<Range<usize>>)> {
     let store = ctx.store()?;
-    let calendar = ctx.calendar()?;
+    let mut calendar = ctx.calendar()?;
+    if let Some(tz) = args.timezone {
+        calendar.zone = Zone::Named(tz);
+    }
     let table =
         csv_rows::read(bytes).map_err(|e| Error::usage(format!("{}: {e}", args.file.display())))?;
-    let mapping = match args.preset {
+    let mut mapping = match args.preset {
         Some(Preset::Cfpb) => Mapping::preset(&mapping::CFPB, &table.headers)?,
         None if !args.map.is_empty() => Mapping::from_pairs(&args.map, &table.headers)?,
         None => {
@@ -196,29 +228,60 @@ fn csv_incoming(
             ));
         }
     };
+    mapping.detect_dates(&table.rows, args.date_format.as_deref())?;
     let row_ctx = RowContext {
         workflow: &store.config.workflow,
         vocabulary: &store.config.vocabulary,
         calendar: &calendar,
         now: &ctx.now,
+        strict: args.strict,
     };
-    Ok(table
+    let rows = table
         .rows
         .into_par_iter()
         .map(|row| {
             let (row, cells) = row?;
             mapping.incoming(row, &cells, &row_ctx)
         })
-        .collect())
+        .collect();
+    Ok((rows, table.spans))
+}
+
+/// Writes the rows that could not be imported to `path`: the header and each row as the file
+/// had them, each with a `reason` cell added at its end.
+fn write_rejects(
+    path: &Path,
+    bytes: &[u8],
+    spans: &[Range<usize>],
+    errors: &[RowError],
+) -> Result<()> {
+    let mut text = Vec::new();
+    let mut line = |number: usize, reason: &str| {
+        let Some(span) = spans.get(number - 1) else {
+            return;
+        };
+        let row = &bytes[span.clone()];
+        let row = row.strip_suffix(b"\n").unwrap_or(row);
+        let row = row.strip_suffix(b"\r").unwrap_or(row);
+        text.extend_from_slice(row);
+        text.push(b',');
+        let mut cell = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        cell.write_record([reason])
+            .and_then(|()| cell.flush().map_err(Into::into))
+            .expect("writing to memory does not fail");
+        text.extend_from_slice(&cell.into_inner().expect("written to memory"));
+    };
+    line(1, "reason");
+    for error in errors {
+        line(error.row.number, &error.message);
+    }
+    write_atomic(path, &text, Replace::Always)
 }
 
 /// The complaints of a gripe export.
-fn json_incoming(
-    args: &ImportArgs,
-    format: ImportFormat,
-    bytes: &[u8],
-    ctx: &Ctx,
-) -> Result<Vec<std::result::Result<Incoming, RowError>>> {
+fn json_incoming(args: &ImportArgs, format: ImportFormat, bytes: &[u8], ctx: &Ctx) -> Result<Rows> {
     if args.preset.is_some() || !args.map.is_empty() {
         return Err(Error::usage_hint(
             "--preset and --map are for CSV files",

@@ -8,6 +8,8 @@
 //! the header, or when it is not UTF-8. Cells are kept exactly as written (`N/A` is text, not a
 //! missing value); trimming and meaning are the mapping's business.
 
+use std::ops::Range;
+
 use csv::StringRecord;
 
 use super::Row;
@@ -20,6 +22,9 @@ pub(crate) struct CsvRows {
     pub(crate) headers: Vec<String>,
     /// Each row after the header: where it is and its cells, or what is wrong with it.
     pub(crate) rows: Vec<Result<(Row, StringRecord), RowError>>,
+    /// Where each row is in the file, as bytes, the header first: `spans[n - 1]` is row `n`,
+    /// with its line break.
+    pub(crate) spans: Vec<Range<usize>>,
 }
 
 /// Reads every row of `bytes`; the error is for a file without a readable header row.
@@ -50,13 +55,23 @@ pub(crate) fn read(bytes: &[u8]) -> Result<CsvRows, String> {
             number: index + 2,
             line: position.map(csv::Position::line),
         };
-        starts.push(position.map_or(0, |p| p.byte() as usize));
+        // The reader places a record of a CRLF file at the LF before it: its bytes start after.
+        let start = position.map_or(0, |p| p.byte() as usize);
+        let skip = bytes.get(start..).map_or(0, |b| {
+            b.iter().take_while(|&&c| c == b'\r' || c == b'\n').count()
+        });
+        starts.push(start + skip);
         raw.push(match record {
             Ok(record) => Ok((row, record)),
             Err(e) => Err(RowError::new(row, format!("cannot be read: {e}"))),
         });
     }
     let ends = starts.iter().skip(1).copied().chain([bytes.len()]);
+    let spans: Vec<Range<usize>> = std::iter::once(0)
+        .chain(starts.iter().copied())
+        .zip(starts.iter().copied().chain([bytes.len()]))
+        .map(|(start, end)| start..end)
+        .collect();
     let rows = raw
         .into_iter()
         .zip(starts.iter().copied().zip(ends))
@@ -86,7 +101,11 @@ pub(crate) fn read(bytes: &[u8]) -> Result<CsvRows, String> {
             Ok((row, record))
         })
         .collect();
-    Ok(CsvRows { headers, rows })
+    Ok(CsvRows {
+        headers,
+        rows,
+        spans,
+    })
 }
 
 #[cfg(test)]
@@ -127,6 +146,14 @@ mod tests {
                 "row 6: unbalanced quotes: a quoted cell is not closed, or a quote inside a cell is not doubled",
             ]
         );
+    }
+
+    #[test]
+    fn every_row_keeps_its_bytes_for_a_rejects_file() {
+        let text = "a,b\r\n1,\"x\ny\"\r\n3\r\n4,5";
+        let rows = read(text.as_bytes()).unwrap();
+        let spans: Vec<&str> = rows.spans.iter().map(|s| &text[s.clone()]).collect();
+        assert_eq!(spans, ["a,b\r\n", "1,\"x\ny\"\r\n", "3\r\n", "4,5"]);
     }
 
     #[test]

@@ -14,15 +14,14 @@
 
 use std::sync::Arc;
 
-use chrono::Datelike;
-use chrono::NaiveDate;
-use chrono::NaiveDateTime;
 use csv::StringRecord;
 
 use super::Incoming;
 use super::Keys;
 use super::Row;
 use super::RowError;
+use super::dates::Form;
+use super::dates::Read;
 use crate::error::Error;
 use crate::error::Result;
 use crate::model::complaint::Complaint;
@@ -38,6 +37,7 @@ use crate::model::keys::KeyPath;
 use crate::model::keys::ValueKind;
 use crate::model::stage::Workflow;
 use crate::time::calendar::Calendar;
+use crate::time::when::LocalFit;
 use crate::time::when::Timestamp;
 use crate::time::when::When;
 use crate::time::when::Zone;
@@ -85,10 +85,12 @@ impl Target {
 pub(crate) struct Preset {
     /// Put before the value of the `external_ref` column, so ids of two systems never meet.
     pub(crate) ref_prefix: &'static str,
-    /// `(target, column)` pairs.
+    /// `(target, column)` pairs; `A|B` takes the first column of those that is not blank.
     pub(crate) columns: &'static [(&'static str, &'static str)],
     /// A row whose `column` holds `value` is not closed, whatever its `closed` column says.
     pub(crate) open_when: Option<(&'static str, &'static str)>,
+    /// How the source writes dates that are not ISO 8601.
+    pub(crate) dates: Form,
 }
 
 /// The Consumer Complaint Database of the US Consumer Financial Protection Bureau, in the
@@ -100,7 +102,7 @@ pub(crate) const CFPB: Preset = Preset {
     columns: &[
         ("external_ref", "Complaint ID"),
         ("opened", "Date received"),
-        ("title", "Issue"),
+        ("title", "Issue|Sub-issue|Product"),
         ("category", "Product"),
         ("fields.sub_product", "Sub-product"),
         ("fields.sub_issue", "Sub-issue"),
@@ -119,18 +121,25 @@ pub(crate) const CFPB: Preset = Preset {
         ("closed", "Date sent to company"),
     ],
     open_when: Some(("Company response to consumer", "In progress")),
+    // The CFPB's site writes US dates; its API and bulk files write ISO 8601.
+    dates: Form::MonthFirst,
 };
 
 /// Which column fills in what, checked against a file's header.
 #[derive(Debug)]
 pub(crate) struct Mapping {
-    columns: Vec<(Target, usize)>,
+    /// Each target's column, then the columns it falls back to when that one is blank.
+    columns: Vec<(Target, Vec<usize>)>,
+    /// How each date column writes its dates, by column index ([`Mapping::detect_dates`]).
+    forms: Vec<Option<Form>>,
     /// The keys the columns fill in, but `external_ref`, which is how a row finds its
     /// complaint rather than something it changes.
     keys: Arc<[KeyPath]>,
     headers: Vec<String>,
     ref_prefix: String,
     open_when: Option<(usize, String)>,
+    /// How the source writes dates, when a preset knows.
+    dates: Option<Form>,
 }
 
 /// What a row needs besides its cells.
@@ -139,6 +148,8 @@ pub(crate) struct RowContext<'a> {
     pub(crate) vocabulary: &'a Vocabulary,
     pub(crate) calendar: &'a Calendar,
     pub(crate) now: &'a Timestamp,
+    /// Refuse a row that needs a repair (`--strict`) instead of repairing it.
+    pub(crate) strict: bool,
 }
 
 impl Mapping {
@@ -155,7 +166,9 @@ impl Mapping {
                 Ok::<_, Error>((column_index(headers, column)?, value.to_string()))
             })
             .transpose()?;
-        Mapping::new(pairs, headers, preset.ref_prefix, open_when)
+        let mut mapping = Mapping::new(pairs, headers, preset.ref_prefix, open_when)?;
+        mapping.dates = Some(preset.dates.clone());
+        Ok(mapping)
     }
 
     /// The mapping of `--map FIELD=COLUMN` pairs, for a file with these column names.
@@ -183,7 +196,7 @@ impl Mapping {
         ref_prefix: &str,
         open_when: Option<(usize, String)>,
     ) -> Result<Mapping> {
-        let mut columns: Vec<(Target, usize)> = Vec::new();
+        let mut columns: Vec<(Target, Vec<usize>)> = Vec::new();
         for (target, column) in pairs {
             let target = Target::parse(&target)?;
             if columns.iter().any(|(t, _)| *t == target) {
@@ -192,7 +205,15 @@ impl Mapping {
                     name_of(&target)
                 )));
             }
-            columns.push((target, column_index(headers, &column)?));
+            // A header that holds `|` itself is that one column.
+            let indexes = match headers.iter().position(|h| *h == column) {
+                Some(index) => vec![index],
+                None => column
+                    .split('|')
+                    .map(|c| column_index(headers, c.trim()))
+                    .collect::<Result<_>>()?,
+            };
+            columns.push((target, indexes));
         }
         for required in ["title", "external_ref"] {
             let key = Target::parse(required)?;
@@ -218,15 +239,72 @@ impl Mapping {
             })
             .collect();
         Ok(Mapping {
+            forms: vec![None; headers.len()],
             columns,
             keys,
             headers: headers.to_vec(),
             ref_prefix: ref_prefix.to_string(),
             open_when,
+            dates: None,
         })
     }
 
-    /// The complaint that row `row` describes, with a new id.
+    /// Decides how each date column writes its dates, from all its values in `rows`
+    /// ([`Form::of_column`]), preferring `format` (`--date-format`), else the preset's form. An
+    /// ambiguous column is an error that names it, its values that read two ways, and the
+    /// `--date-format` of each reading.
+    pub(crate) fn detect_dates(
+        &mut self,
+        rows: &[std::result::Result<(Row, StringRecord), RowError>],
+        format: Option<&str>,
+    ) -> Result<()> {
+        let dated = self
+            .columns
+            .iter()
+            .filter(|(target, _)| is_date(target))
+            .flat_map(|(_, columns)| columns.iter().copied());
+        let preferred = format
+            .map(|f| Form::Format(f.to_string()))
+            .or(self.dates.clone());
+        for column in dated {
+            let values = rows
+                .iter()
+                .filter_map(|r| r.as_ref().ok())
+                .map(|(_, cells)| cell(cells, column))
+                .filter(|v| !v.is_empty());
+            let form = Form::of_column(values, preferred.as_ref()).map_err(|a| {
+                let [month, day] = &a.formats;
+                Error::usage_hint(
+                    format!(
+                        "the dates in {} can be read month first or day first: {}",
+                        self.headers[column],
+                        a.examples
+                            .iter()
+                            .map(|e| format!("{e:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!(
+                        "say which, and nothing is imported until you do: --date-format \"{month}\" or --date-format \"{day}\""
+                    ),
+                )
+            })?;
+            self.forms[column] = Some(form);
+        }
+        Ok(())
+    }
+
+    /// The date in `value`, from `column`, read in the column's form.
+    fn date(&self, column: usize, value: &str, zone: &Zone) -> Option<Read> {
+        self.forms[column]
+            .as_ref()
+            .unwrap_or(&Form::Iso)
+            .read(value, zone)
+    }
+
+    /// The complaint that row `row` describes, with a new id. A blank cell whose target has
+    /// fallback columns takes the first that is not blank, and a blank title with none is
+    /// `(no title)`; each such repair is said in the `opened` event's text and in the notes.
     pub(crate) fn incoming(
         &self,
         row: Row,
@@ -262,23 +340,58 @@ impl Mapping {
         };
         let mut note = None;
         let mut moves = Vec::new();
+        let mut repairs = Vec::new();
         let kept_open = self
             .open_when
             .as_ref()
             .is_some_and(|(column, value)| cell(cells, *column) == value);
-        for (target, column) in &self.columns {
-            let value = cell(cells, *column);
-            let name = &self.headers[*column];
-            if value.is_empty() {
-                if matches!(target, Target::Opened) || is_required(target) {
-                    return Err(fail(format!("{name} is empty")));
+        for (target, columns) in &self.columns {
+            let first = &self.headers[columns[0]];
+            let found = columns
+                .iter()
+                .map(|&c| (c, cell(cells, c)))
+                .find(|(_, value)| !value.is_empty());
+            let (column, value) = match found {
+                Some((column, value)) => {
+                    if column != columns[0] {
+                        if ctx.strict {
+                            return Err(fail(format!("{first} is empty")));
+                        }
+                        repairs.push(format!(
+                            "{} was blank; used {}",
+                            name_of(target),
+                            self.headers[column]
+                        ));
+                    }
+                    (column, value)
                 }
-                continue;
-            }
-            let date = || parse_date(value, zone).ok_or_else(|| fail(bad_date(value, name)));
+                None if is_title(target) && !ctx.strict => {
+                    repairs.push(format!("title was blank; it is {NO_TITLE:?}"));
+                    complaint.title = NO_TITLE.to_string();
+                    continue;
+                }
+                None if matches!(target, Target::Opened) => {
+                    return Err(fail(format!("{first} is empty: no opening date")));
+                }
+                None if is_required(target) => return Err(fail(format!("{first} is empty"))),
+                None => continue,
+            };
+            let name = &self.headers[column];
+            let mut date = || {
+                let read = self
+                    .date(column, value, zone)
+                    .ok_or_else(|| fail(bad_date(value, name)))?;
+                if let Some(why) = clock_change(read, name, value, zone) {
+                    repairs.push(why);
+                }
+                Ok::<_, RowError>(read.when)
+            };
             match target {
                 Target::Key(key) => {
-                    let typed = self.key_value(key, value, name, ctx).map_err(fail)?;
+                    let typed = match key.kind {
+                        ValueKind::When => FieldValue::When(date()?),
+                        _ => self.key_value(key, value, name, ctx).map_err(fail)?,
+                    };
                     ctx.vocabulary
                         .check_key(key, Some(&typed))
                         .map_err(|e| fail(e.to_string()))?;
@@ -291,12 +404,18 @@ impl Mapping {
                 Target::Closed => moves.push((ctx.workflow.closed, date()?, name)),
             }
         }
+        let mut notes: Vec<String> = repairs.iter().map(|r| format!("{row}: {r}")).collect();
+        let said: Vec<String> = repairs.iter().map(|r| format!("imported: {r}")).collect();
+        let text = match (note, said.is_empty()) {
+            (note, true) => note,
+            (None, false) => Some(said.join("\n")),
+            (Some(note), false) => Some(format!("{note}\n\n{}", said.join("\n"))),
+        };
         complaint.events.push(Event {
             at: complaint.opened,
-            text: note,
+            text,
             ..Event::new(EventKind::Opened, &stamp)
         });
-        let mut notes = Vec::new();
         moves.sort_by_key(|(stage, _, _)| *stage);
         let mut current = 0;
         let mut last = complaint.opened;
@@ -363,9 +482,6 @@ impl Mapping {
                 Ok(FieldValue::Text(format!("{}{value}", self.ref_prefix)))
             }
             (_, _, ValueKind::Any) => Ok(FieldValue::Text(value.to_string())),
-            (_, _, ValueKind::When) => parse_date(value, &ctx.calendar.zone)
-                .map(FieldValue::When)
-                .ok_or_else(|| bad_date(value, column)),
             _ => match key.parse_value(value, ctx.now, ctx.calendar) {
                 Ok(Some(typed)) => Ok(typed),
                 Ok(None) => Err(format!("{column} is empty")),
@@ -377,6 +493,41 @@ impl Mapping {
 
 fn cell(cells: &StringRecord, column: usize) -> &str {
     cells.get(column).unwrap_or_default().trim()
+}
+
+/// The title of a complaint whose row has none in any of its title columns.
+pub(crate) const NO_TITLE: &str = "(no title)";
+
+fn is_title(target: &Target) -> bool {
+    matches!(target, Target::Key(key) if key.table.is_none() && key.name == "title")
+}
+
+/// Whether a target takes dates.
+fn is_date(target: &Target) -> bool {
+    match target {
+        Target::Key(key) => key.kind == ValueKind::When,
+        Target::Opened | Target::Acknowledged | Target::Closed => true,
+        Target::Note => false,
+    }
+}
+
+/// What to say of a wall-clock time that fell in a clock change of the team's zone.
+fn clock_change(read: Read, column: &str, value: &str, zone: &Zone) -> Option<String> {
+    let zone = match zone {
+        Zone::Named(tz) => tz.name().to_string(),
+        Zone::Fixed(offset) => offset.to_string(),
+    };
+    match read.fit {
+        LocalFit::Single => None,
+        LocalFit::Skipped => Some(format!(
+            "{column} {value} is a time the clocks skipped in {zone}; read as {}",
+            read.when
+        )),
+        LocalFit::Twice => Some(format!(
+            "{column} {value} happened twice in {zone} (the clocks went back); read as the first, {}",
+            read.when
+        )),
+    }
 }
 
 fn is_required(target: &Target) -> bool {
@@ -422,32 +573,6 @@ pub(crate) fn slug(value: &str) -> String {
     out
 }
 
-/// A date or time as import files write them: the forms gripe reads in its
-/// own files (ISO 8601 dates, RFC 3339 times), or the US `MM/DD/YYYY` with an optional time. A
-/// time without an offset is in the team's zone and is written with its offset; a date alone
-/// stays a date (the time of day is unknown). Years outside 1900-9999 are refused, which also
-/// refuses two-digit years.
-pub(crate) fn parse_date(value: &str, zone: &Zone) -> Option<When> {
-    let when = value.parse::<When>().ok().or_else(|| {
-        NaiveDate::parse_from_str(value, "%m/%d/%Y")
-            .map(When::Date)
-            .ok()
-            .or_else(|| {
-                ["%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S"]
-                    .iter()
-                    .find_map(|f| NaiveDateTime::parse_from_str(value, f).ok())
-                    .map(When::Local)
-            })
-    })?;
-    if !(1900..=9999).contains(&when.date(zone).year()) {
-        return None;
-    }
-    Some(match when {
-        When::Local(local) => When::Zoned(zone.at_local(local)),
-        other => other,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,35 +594,14 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_read_in_iso_and_us_forms() {
-        let zone = Zone::Fixed(chrono::FixedOffset::east_opt(9 * 3600).unwrap());
-        let date = |s: &str| parse_date(s, &zone).map(|w| w.to_string());
-        assert_eq!(date("2019-04-05").as_deref(), Some("2019-04-05"));
-        assert_eq!(date("04/05/2019").as_deref(), Some("2019-04-05"));
-        assert_eq!(date("4/5/2019").as_deref(), Some("2019-04-05"));
-        assert_eq!(
-            date("4/5/2019 13:30").as_deref(),
-            Some("2019-04-05T13:30:00+09:00")
-        );
-        assert_eq!(
-            date("2019-04-05T13:30:00Z").as_deref(),
-            Some("2019-04-05T13:30:00Z")
-        );
-        for bad in [
-            "13/45/2019",
-            "4/5/19",
-            "05-04-2019",
-            "2019-02-30",
-            "yesterday",
-            "0019-01-01",
-        ] {
-            assert_eq!(date(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
     fn the_cfpb_preset_maps_every_column_once() {
-        let headers: Vec<String> = CFPB.columns.iter().map(|(_, c)| (*c).to_string()).collect();
+        let mut headers: Vec<String> = CFPB
+            .columns
+            .iter()
+            .flat_map(|(_, c)| c.split('|'))
+            .map(ToString::to_string)
+            .collect();
+        headers.dedup();
         let mapping = Mapping::preset(&CFPB, &headers).unwrap();
         assert_eq!(mapping.columns.len(), 19);
         assert!(Mapping::preset(&CFPB, &headers[1..]).is_err());

@@ -16,6 +16,7 @@
 //! complaint never moves back. Planning writes nothing; the `import` command carries it out.
 
 pub(crate) mod csv_rows;
+pub(crate) mod dates;
 pub(crate) mod mapping;
 pub(crate) mod records;
 
@@ -124,6 +125,9 @@ pub(crate) struct Plan {
     pub(crate) create: Vec<Incoming>,
     pub(crate) update: Vec<Update>,
     pub(crate) unchanged: usize,
+    /// How many rows the import repaired (a blank cell filled in, a date moved), whatever is
+    /// done with them.
+    pub(crate) repaired: usize,
     pub(crate) errors: Vec<RowError>,
 }
 
@@ -168,6 +172,9 @@ pub(crate) fn plan(
             continue;
         }
         seen.insert(key.clone(), incoming.row);
+        if !incoming.notes.is_empty() {
+            plan.repaired += 1;
+        }
         match index.get(key.as_str()).map_or(&[][..], Vec::as_slice) {
             [] => {
                 // A record with a new id must not bring back a complaint the folder holds

@@ -31,6 +31,16 @@ use crate::time::duration::Span;
 /// An instant with the offset it was recorded in.
 pub(crate) type Timestamp = DateTime<FixedOffset>;
 
+/// How a wall-clock time fits a zone: once, or in a clock change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LocalFit {
+    Single,
+    /// The clocks went back over it: it happened twice, and the earlier is taken.
+    Twice,
+    /// The clocks went forward over it: it never happened, and the first time after is taken.
+    Skipped,
+}
+
 /// The time zone dates and hours are read in: the team's `timezone` from gripe.toml, else the
 /// offset of the machine's clock (or of `GRIPE_NOW`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,25 +50,36 @@ pub enum Zone {
 }
 
 impl Zone {
-    /// The instant of a wall-clock time in this zone (the earlier one when clocks go back, the
-    /// first valid one after a gap when they go forward).
+    /// The instant of a wall-clock time in this zone, as RFC 5545 reads one: the earlier when
+    /// the clocks go back over it, and with the offset before the change when they skip it.
     pub(crate) fn at_local(&self, local: NaiveDateTime) -> Timestamp {
+        self.fit_local(local).0
+    }
+
+    /// [`Zone::at_local`], and whether the wall-clock time fell in a clock change.
+    pub(crate) fn fit_local(&self, local: NaiveDateTime) -> (Timestamp, LocalFit) {
         match self {
-            Zone::Fixed(offset) => offset
-                .from_local_datetime(&local)
-                .single()
-                .expect("a fixed offset maps every local time"),
+            Zone::Fixed(offset) => (
+                offset
+                    .from_local_datetime(&local)
+                    .single()
+                    .expect("a fixed offset maps every local time"),
+                LocalFit::Single,
+            ),
             Zone::Named(tz) => match tz.from_local_datetime(&local) {
-                LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.fixed_offset(),
+                LocalResult::Single(t) => (t.fixed_offset(), LocalFit::Single),
+                LocalResult::Ambiguous(t, _) => (t.fixed_offset(), LocalFit::Twice),
                 LocalResult::None => {
-                    // A local time skipped by a clock change: take the first minute after it.
-                    let mut probe = local;
-                    loop {
-                        probe += chrono::Duration::minutes(15);
-                        if let Some(t) = tz.from_local_datetime(&probe).earliest() {
-                            break t.fixed_offset();
-                        }
-                    }
+                    // A local time the clocks skipped is read with the offset before the
+                    // change, as RFC 5545 (3.3.5) reads it: 02:30 in a one-hour gap is 03:30.
+                    let before = tz
+                        .offset_from_utc_datetime(&(local - chrono::Duration::days(1)))
+                        .fix();
+                    let instant = before
+                        .from_local_datetime(&local)
+                        .single()
+                        .expect("a fixed offset maps every local time");
+                    (instant.with_timezone(tz).fixed_offset(), LocalFit::Skipped)
                 }
             },
         }

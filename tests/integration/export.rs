@@ -110,8 +110,9 @@ fn a_jsonl_export_imported_into_an_empty_folder_gives_the_same_complaints() {
     let run = b.run(&["import", "all.jsonl"]);
     run.ok();
     assert!(
-        run.stderr
-            .ends_with("all.jsonl: 41 created, 0 updated, 0 unchanged\n"),
+        run.stderr.ends_with(
+            "all.jsonl: 41 imported (41 created, 0 updated, 0 unchanged), 0 repaired, 0 skipped\n"
+        ),
         "{}",
         run.stderr
     );
@@ -131,9 +132,9 @@ fn a_jsonl_export_imported_into_an_empty_folder_gives_the_same_complaints() {
     let again = b.run(&["import", "all.jsonl"]);
     again.ok();
     assert!(
-        again
-            .stderr
-            .ends_with(": 0 created, 0 updated, 41 unchanged\n"),
+        again.stderr.ends_with(
+            ": 41 imported (0 created, 0 updated, 41 unchanged), 0 repaired, 0 skipped\n"
+        ),
         "{}",
         again.stderr
     );
@@ -154,8 +155,9 @@ fn a_json_export_round_trips_too_and_updates_what_changed_since() {
     let run = b.run(&["import", "all.json"]);
     run.ok();
     assert!(
-        run.stderr
-            .ends_with(": 0 created, 1 updated, 40 unchanged\n"),
+        run.stderr.ends_with(
+            ": 41 imported (0 created, 1 updated, 40 unchanged), 0 repaired, 0 skipped\n"
+        ),
         "{}",
         run.stderr
     );
@@ -196,7 +198,7 @@ fn records_that_collide_with_the_folder_are_refused() {
     b.write("one.jsonl", line);
     b.run(&["import", "one.jsonl"]).ok();
     b.write("renamed.jsonl", &renamed);
-    let err = b.run(&["import", "renamed.jsonl"]).fails(4).to_string();
+    let err = b.run(&["import", "renamed.jsonl"]).fails(7).to_string();
     assert!(
         err.starts_with("gripe: error: row 1: external_ref `ZD-1` belongs to complaints/2026/11/"),
         "{err}"

@@ -95,7 +95,7 @@ fn imported_sample() -> Gripe {
     run.ok();
     assert!(
         run.stderr
-            .ends_with("cfpb-sample.csv: 2025 created, 0 updated, 0 unchanged\n"),
+            .ends_with("cfpb-sample.csv: 2025 imported (2025 created, 0 updated, 0 unchanged), 5 repaired, 0 skipped\n"),
         "{}",
         run.stderr
     );
@@ -356,7 +356,7 @@ fn reimporting_the_same_file_creates_nothing_and_writes_nothing() {
     run.ok();
     assert!(
         run.stderr
-            .ends_with("cfpb-sample.csv: 0 created, 0 updated, 2025 unchanged\n"),
+            .ends_with("cfpb-sample.csv: 2025 imported (0 created, 0 updated, 2025 unchanged), 5 repaired, 0 skipped\n"),
         "{}",
         run.stderr
     );
@@ -405,7 +405,7 @@ fn a_changed_row_updates_its_complaint_with_set_events_and_moves_it_forward() {
     run.ok();
     assert!(
         run.stderr
-            .ends_with(": 0 created, 1 updated, 0 unchanged\n"),
+            .ends_with(": 1 imported (0 created, 1 updated, 0 unchanged), 0 repaired, 0 skipped\n"),
         "{}",
         run.stderr
     );
@@ -446,7 +446,7 @@ text = "imported from a.csv, row 2"
     let run = g.run(&["import", "a.csv", "--preset", "cfpb"]);
     assert!(
         run.stderr
-            .ends_with(": 0 created, 0 updated, 1 unchanged\n"),
+            .ends_with(": 1 imported (0 created, 0 updated, 1 unchanged), 0 repaired, 0 skipped\n"),
         "{}",
         run.stderr
     );
@@ -498,22 +498,96 @@ fn a_malformed_csv_gives_row_numbered_errors_and_strict_writes_nothing() {
     );
     assert!(g.files().is_empty(), "{:?}", g.files());
 
-    let run = g.run(&["import", "bad.csv", "--preset", "cfpb"]);
-    let err = run.fails(4);
-    assert!(err.starts_with(&expected_rows.join("\n")), "{err}");
+    assert!(!g.path().join("rejects.csv").exists());
+
+    // Without --strict the title is repaired (from Product, Sub-issue being blank too), the
+    // rest is skipped into the rejects file, and the exit status says rows were skipped.
+    let run = g.run(&[
+        "import",
+        "bad.csv",
+        "--preset",
+        "cfpb",
+        "--rejects",
+        "rejects.csv",
+    ]);
+    let err = run.fails(7);
+    assert!(err.starts_with(&expected_rows[..4].join("\n")), "{err}");
     assert!(
-        err.contains("bad.csv: 3 created, 0 updated, 0 unchanged\ngripe: error: 5 row(s) could not be imported; the other rows were imported\n"),
+        err.contains("gripe: note: row 9 (line 10): title was blank; used Product\n"),
         "{err}"
     );
-    let export = g.run(&["export", "--format", "csv"]);
-    let mut refs: Vec<&str> = export
-        .ok()
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(12).unwrap())
-        .collect();
-    refs.sort_unstable();
-    assert_eq!(refs, ["cfpb:1", "cfpb:5", "cfpb:6"]);
+    assert!(
+        err.contains("bad.csv: 4 imported (4 created, 0 updated, 0 unchanged), 1 repaired, 4 skipped (see rejects.csv)\ngripe: error: 4 row(s) could not be imported; the other rows were imported\n"),
+        "{err}"
+    );
+    let refs = |g: &Gripe| {
+        let export = g.run(&["export", "--format", "csv"]);
+        let mut refs: Vec<String> = export
+            .ok()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(12).unwrap().to_string())
+            .collect();
+        refs.sort_unstable();
+        refs
+    };
+    assert_eq!(refs(&g), ["cfpb:1", "cfpb:5", "cfpb:6", "cfpb:7"]);
+    let opened = g
+        .files()
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .find(|text| text.contains("external_ref = \"cfpb:7\""))
+        .unwrap();
+    assert!(opened.contains("title = \"Mortgage\""), "{opened}");
+    assert!(
+        opened.contains("text = \"imported: title was blank; used Product\""),
+        "{opened}"
+    );
+
+    // The rejects file: the header and each skipped row as they were, and why.
+    let rejects = std::fs::read_to_string(g.path().join("rejects.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rejects,
+        format!(
+            "{},reason\n{},\"unbalanced quotes: a quoted cell is not closed, or a quote inside a cell is not doubled\"\n{},\"17 cells, but the header has 18 columns\"\n{},\"bad date \"\"13/45/2019\"\" in Date received\"\n{},external_ref `cfpb:5` is on row 6 already\n",
+            lines[0], lines[2], lines[3], lines[4], lines[6]
+        )
+    );
+
+    // Fixed there, the rows import; the row that was a duplicate is one still, and a second
+    // import of the fixed file changes nothing.
+    let fixed = rejects
+        .replace("Trouble \"paying", "Trouble paying")
+        .replace("Bank,CA,,,Web", "Bank,CA,,,,Web")
+        .replace("13/45/2019", "2019-04-05")
+        .replace(",\"unbalanced quotes: a quoted cell is not closed, or a quote inside a cell is not doubled\"", ",")
+        .replace(",\"17 cells, but the header has 18 columns\"", ",")
+        .replace(",\"bad date \"\"13/45/2019\"\" in Date received\"", ",");
+    g.write("fixed.csv", &fixed);
+    let run = g.run(&["import", "fixed.csv", "--preset", "cfpb"]);
+    assert!(
+        run.stderr
+            .ends_with(": 4 imported (3 created, 0 updated, 1 unchanged), 0 repaired, 0 skipped\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        refs(&g),
+        [
+            "cfpb:1", "cfpb:2", "cfpb:3", "cfpb:4", "cfpb:5", "cfpb:6", "cfpb:7"
+        ]
+    );
+    let again = g.run(&["import", "fixed.csv", "--preset", "cfpb"]);
+    assert!(
+        again
+            .stderr
+            .ends_with(": 4 imported (0 created, 0 updated, 4 unchanged), 0 repaired, 0 skipped\n"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(refs(&g).len(), 7);
 }
 
 #[test]
@@ -614,7 +688,7 @@ fn the_vocabulary_of_gripe_toml_refuses_rows_outside_it() {
         "--map",
         "external_ref=id,title=title,channel=channel",
     ]);
-    let err = run.fails(4);
+    let err = run.fails(7);
     assert!(
         err.starts_with("gripe: error: row 3: `postal-mail` is not an allowed channel (gripe.toml [vocabulary])\n"),
         "{err}"
