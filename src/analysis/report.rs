@@ -44,7 +44,7 @@ use crate::time::when::Zone;
 /// Weeks of volume shown.
 pub(crate) const WEEKS: usize = 12;
 /// Days in the period that top groups compare with the one before.
-const TOP_DAYS: i64 = 30;
+pub(crate) const TOP_DAYS: i64 = 30;
 /// How many of each top group.
 const TOP: usize = 5;
 /// The dimensions spikes are looked for in.

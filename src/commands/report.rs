@@ -10,10 +10,12 @@ use super::bad_files;
 use super::emit;
 use super::emit_json;
 use super::gather;
+use super::say;
 use crate::analysis::filter::Filter;
 use crate::analysis::replay::as_of;
 use crate::analysis::report::Accumulator;
 use crate::analysis::report::Scope;
+use crate::analysis::report::TOP_DAYS;
 use crate::analysis::report::finish;
 use crate::cli::ReportArgs;
 use crate::cli::ReportFormat;
@@ -63,12 +65,13 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
             .map(|depth| (depth, &wanted as Wanted<'_>)),
     };
     // Short ids are unique among every complaint, not only the ones counted.
-    let ((acc, all_ids), bad) = gather(
+    let ((acc, all_ids, newest), bad) = gather(
         store,
         reading,
-        || (Accumulator::default(), Vec::new()),
-        |(acc, all_ids), loaded| {
+        || (Accumulator::default(), Vec::new(), None),
+        |(acc, all_ids, newest), loaded| {
             all_ids.push(loaded.complaint.id.clone());
+            *newest = (*newest).max(Some(loaded.complaint.opened.date(&calendar.zone)));
             let past;
             let complaint = if replaying {
                 match as_of(&loaded.complaint, &report_time, workflow, &calendar.zone) {
@@ -85,11 +88,17 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
                 acc.add(complaint, &scope);
             }
         },
-        |(a, mut ids), (b, more)| {
+        |(a, mut ids, newest), (b, more, newer)| {
             ids.extend(more);
-            (a.merge(b), ids)
+            (a.merge(b), ids, newest.max(newer))
         },
     );
+    let period_start = calendar.zone.local(&report_time).date() - Duration::days(TOP_DAYS);
+    if let Some(newest) = newest.filter(|n| *n < period_start) {
+        say(&format!(
+            "hint: newest complaint {newest}: try --as-of {newest}"
+        ));
+    }
     let short_ids = ShortIds::new(all_ids.iter().map(String::as_str));
     let mut report = finish(acc, &scope, &|id| short_ids.get(id).to_string());
     report.unreadable_files = bad as u64;

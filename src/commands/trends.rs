@@ -11,6 +11,7 @@ use super::bad_files;
 use super::emit;
 use super::emit_json;
 use super::gather;
+use super::say;
 use crate::analysis::filter::Filter;
 use crate::analysis::trends::Counts;
 use crate::analysis::trends::Dim;
@@ -85,27 +86,42 @@ pub(crate) fn run(args: &TrendsArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         Depth::Top if dims.iter().any(Dim::needs_tables) => Depth::Header,
         depth => depth,
     };
-    let (counts, bad) = gather(
+    let ((counts, newest), bad) = gather(
         store,
         depth,
-        Counts::default,
-        |counts, loaded| {
+        || (Counts::default(), None),
+        |(counts, newest), loaded| {
+            *newest = (*newest).max(Some(loaded.complaint.opened.date(&zone)));
             if filter.matches(&loaded.complaint, workflow, &calendar) {
                 counts.add(&loaded.complaint, &dims, every, &zone);
             }
         },
-        Counts::merge,
+        |(a, newest), (b, newer)| (a.merge(b), newest.max(newer)),
     );
     // Periods run from --since (or the first complaint) to --until (or today), so the latest
     // period is the current one.
     let (since, until) = filter.range();
     let today = zone.local(&ctx.now).date();
+    let last = until.map_or(today, |u| zone.local(&u).date());
+    let shown_from = since
+        .map(|s| zone.local(&s).date())
+        .or(every.map(|e| e.start(last)));
+    if let (Some(newest), Some(from)) = (newest, shown_from)
+        && newest < from
+    {
+        let earlier = since.map_or(String::new(), |s| {
+            format!("--since {} ", newest - (last - zone.local(&s).date()))
+        });
+        say(&format!(
+            "hint: newest complaint {newest}: try {earlier}--until {newest}"
+        ));
+    }
     let trends = build(
         counts,
         dims,
         every,
         since.map(|s| zone.local(&s).date()),
-        Some(until.map_or(today, |u| zone.local(&u).date())),
+        Some(last),
         rule,
     );
     let text = match args.format {

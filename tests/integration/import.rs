@@ -736,3 +736,199 @@ fn an_unreadable_complaint_file_stops_an_import_before_it_writes() {
     );
     assert_eq!(g.files().len(), 1);
 }
+
+/// Nine real rows of NYC 311 Service Requests (tests/data/README.md): local New York times on
+/// a 12-hour clock, midnight written `12:00:00 AM`, quoted cells with commas and quotes.
+#[test]
+fn an_open_data_export_with_a_12_hour_clock_imports_in_the_team_zone() {
+    let g = Gripe::new();
+    g.write(
+        "gripe.toml",
+        "dir = \"complaints\"\ntimezone = \"America/New_York\"\n",
+    );
+    let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/nyc311-sample.csv");
+    let run = g.run(&[
+        "import",
+        csv,
+        "--map",
+        "external_ref=Unique Key,title=Descriptor|Complaint Type,opened=Created Date,closed=Closed Date,category=Complaint Type,channel=Open Data Channel Type,fields.agency=Agency,fields.borough=Borough",
+    ]);
+    run.ok();
+    assert!(
+        run.stderr.ends_with(
+            "nyc311-sample.csv: 9 imported (9 created, 0 updated, 0 unchanged), 0 repaired, 0 skipped\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Computed with Python's zoneinfo from the CSV alone (tests/data/README.md).
+    let expected: BTreeMap<String, u64> = [
+        ("00", 1),
+        ("09", 2),
+        ("10", 1),
+        ("15", 2),
+        ("18", 1),
+        ("19", 1),
+        ("21", 1),
+    ]
+    .into_iter()
+    .map(|(h, n)| (h.to_string(), n))
+    .collect();
+    assert_eq!(trend_counts(&g, "hour"), expected);
+    let export = crate::harness::json(&g.run(&["export", "--format", "json"]));
+    let by_ref = |r: &str| {
+        export["complaints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["external_ref"] == r)
+            .unwrap()
+            .clone()
+    };
+    let first = by_ref("42254749");
+    assert_eq!(first["opened"], "2019-04-18T21:55:45-04:00");
+    assert_eq!(first["title"], "Banging/Pounding");
+    assert_eq!(first["stage"], "closed");
+    let closed = first["event"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(closed["at"], "2019-04-19T03:45:24-04:00");
+    // December is standard time, midnight is 00:00.
+    assert_eq!(by_ref("34961688")["opened"], "2016-12-08T15:45:20-05:00");
+    assert_eq!(by_ref("18556060")["opened"], "2010-08-25T00:00:00-04:00");
+    assert_eq!(by_ref("16296482")["fields"]["agency"], "DOB");
+    // Old data, today's clock: the report and trends say where the data ends.
+    let report = g.run(&["report"]);
+    assert!(
+        report
+            .stderr
+            .ends_with("hint: newest complaint 2020-05-21: try --as-of 2020-05-21\n"),
+        "{}",
+        report.stderr
+    );
+    let trends = g.run(&["trends", "--by", "category", "--since", "90d"]);
+    assert!(
+        trends.stderr.ends_with(
+            "hint: newest complaint 2020-05-21: try --since 2020-02-21 --until 2020-05-21\n"
+        ),
+        "{}",
+        trends.stderr
+    );
+    let then = g.run(&["report", "--as-of", "2020-05-21"]);
+    assert!(!then.stderr.contains("hint"), "{}", then.stderr);
+    // Imported again: nothing changes.
+    let again = g.run(&[
+        "import",
+        csv,
+        "--map",
+        "external_ref=Unique Key,title=Descriptor|Complaint Type,opened=Created Date,closed=Closed Date,category=Complaint Type,channel=Open Data Channel Type,fields.agency=Agency,fields.borough=Borough",
+    ]);
+    assert!(
+        again
+            .stderr
+            .ends_with("(0 created, 0 updated, 9 unchanged), 0 repaired, 0 skipped\n"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn a_column_that_reads_month_first_and_day_first_stops_the_import_until_told() {
+    let g = Gripe::new();
+    g.write(
+        "t.csv",
+        "id,title,opened\n1,A,05/01/2022 12:00:03 AM\n2,B,06/02/2022 01:00:00 PM\n3,C,2022-06-03\n",
+    );
+    let map = "external_ref=id,title=title,opened=opened";
+    let err = g
+        .run(&["import", "t.csv", "--map", map])
+        .fails(2)
+        .to_string();
+    assert_eq!(
+        err,
+        "gripe: error: the dates in opened can be read month first or day first: \"05/01/2022 12:00:03 AM\", \"06/02/2022 01:00:00 PM\"\n\
+         hint: say which, and nothing is imported until you do: --date-format \"%m/%d/%Y %I:%M:%S %p\" or --date-format \"%d/%m/%Y %I:%M:%S %p\"\n"
+    );
+    assert!(g.files().is_empty());
+    g.run(&[
+        "import",
+        "t.csv",
+        "--map",
+        map,
+        "--date-format",
+        "%d/%m/%Y %I:%M:%S %p",
+        "--timezone",
+        "Europe/London",
+    ])
+    .ok();
+    let export = g.run(&["export", "--format", "csv"]);
+    let mut opened: Vec<String> = export
+        .ok()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().to_string())
+        .collect();
+    opened.sort();
+    assert_eq!(
+        opened,
+        ["2022-01-05T00:00:03Z", "2022-02-06T13:00:00Z", "2022-06-03"]
+    );
+}
+
+#[test]
+fn blank_titles_and_stage_dates_before_the_opening_are_repaired_and_said() {
+    let g = Gripe::new();
+    g.write(
+        "gripe.toml",
+        "dir = \"complaints\"\ntimezone = \"America/New_York\"\n",
+    );
+    g.write(
+        "t.csv",
+        "id,subject,kind,opened,closed\n\
+         1,,Billing,2022-03-13 02:30,2022-03-12\n\
+         2,,,2022-11-06 01:30,\n\
+         3,Fine,Billing,2022-11-07 09:00,2022-11-08\n",
+    );
+    let map = "external_ref=id,title=subject|kind,opened=opened,closed=closed";
+    let strict = g.run(&["import", "t.csv", "--map", map, "--strict"]);
+    let err = strict.fails(4);
+    assert!(
+        err.starts_with(
+            "gripe: error: row 2: subject is empty\ngripe: error: row 3: subject is empty\n"
+        ),
+        "{err}"
+    );
+    assert!(g.files().is_empty());
+
+    let run = g.run(&["import", "t.csv", "--map", map]);
+    run.ok();
+    let notes = [
+        "gripe: note: row 2: title was blank; used kind",
+        "gripe: note: row 2: opened 2022-03-13 02:30 is a time the clocks skipped in America/New_York; read as 2022-03-13T03:30:00-04:00",
+        "gripe: note: row 2: closed is 2022-03-12, before the complaint was opened (2022-03-13T03:30:00-04:00); recorded at 2022-03-13T03:30:00-04:00",
+        "gripe: note: row 3: title was blank; it is \"(no title)\"",
+        "gripe: note: row 3: opened 2022-11-06 01:30 happened twice in America/New_York (the clocks went back); read as the first, 2022-11-06T01:30:00-04:00",
+    ];
+    assert!(run.stderr.starts_with(&notes.join("\n")), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with(
+            "t.csv: 3 imported (3 created, 0 updated, 0 unchanged), 2 repaired, 0 skipped\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    // The report never sees a negative time to close.
+    let report =
+        crate::harness::json(&g.run(&["report", "--as-of", "2022-11-30", "--format", "json"]));
+    let text = report.to_string();
+    assert!(!text.contains(":-"), "a negative duration: {text}");
+    let one = g
+        .files()
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .find(|t| t.contains("external_ref = \"1\""))
+        .unwrap();
+    assert!(one.contains("title = \"Billing\""), "{one}");
+    assert!(
+        one.contains("text = \"\"\"\nimported: title was blank; used kind\nimported: opened 2022-03-13 02:30 is a time the clocks skipped"),
+        "{one}"
+    );
+}
