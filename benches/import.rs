@@ -4,7 +4,9 @@
 //!
 //! The rows are the CFPB sample (tests/data/cfpb-sample.csv) resampled in order, each with a
 //! new `Complaint ID`, so the file has the sample's layout, quoting, multi-line narratives and
-//! date spread. Run with `cargo bench --bench import`; `GRIPE_BENCH_ROWS` changes the count.
+//! date spread; and the mess of real exports, so that repairs and date detection are timed
+//! too: every tenth row has a blank `Issue` (its title repaired from `Sub-issue` or
+//! `Product`), and every third row writes `Date received` as `MM/DD/YYYY`. Run with `cargo bench --bench import`; `GRIPE_BENCH_ROWS` changes the count.
 //! The figures go to BENCHMARKS.md by hand.
 
 use std::path::Path;
@@ -83,20 +85,31 @@ fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
 fn write_resampled(path: &Path, rows: usize) {
     let mut reader = csv::Reader::from_path(SAMPLE).expect("the CFPB sample");
     let headers = reader.headers().expect("a header").clone();
-    let id_column = headers
-        .iter()
-        .position(|h| h == "Complaint ID")
-        .expect("a Complaint ID column");
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .expect("a CFPB column")
+    };
+    let (id_column, issue, received) = (
+        column("Complaint ID"),
+        column("Issue"),
+        column("Date received"),
+    );
     let sample: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
     let mut writer = csv::Writer::from_path(path).expect("a file to write");
     writer.write_record(&headers).expect("write");
     for i in 0..rows {
         let id = (90_000_000 + i).to_string();
         let record = &sample[i % sample.len()];
-        let cells = record
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| if c == id_column { id.as_str() } else { cell });
+        let date = &record[received];
+        let us = format!("{}/{}/{}", &date[5..7], &date[8..10], &date[..4]);
+        let cells = record.iter().enumerate().map(|(c, cell)| match c {
+            c if c == id_column => id.as_str(),
+            c if c == issue && i % 10 == 0 => "",
+            c if c == received && i % 3 == 0 => us.as_str(),
+            _ => cell,
+        });
         writer.write_record(cells).expect("write");
     }
     writer.flush().expect("flush");

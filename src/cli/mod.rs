@@ -226,13 +226,17 @@ complete with their titles, and new commands complete without regenerating it.")
     /// Bring complaints in from a CSV file of another system, or from a gripe export
     #[command(after_help = "Examples:
   gripe import complaints.csv --preset cfpb --dry-run     # what would be created or updated
-  gripe import complaints.csv --preset cfpb
-  gripe import tickets.csv --map external_ref=Ticket,title=Subject,opened=Created,channel=Source
+  gripe import complaints.csv --preset cfpb --rejects rejects.csv   # then fix and import rejects.csv
+  gripe import tickets.csv --map external_ref=Ticket,title=Subject|Category,opened=Created,channel=Source
+  gripe import export.csv --map ... --date-format \"%d/%m/%Y %H:%M\" --timezone Europe/Paris
   gripe import backup.jsonl                                # a `gripe export`, ids and history kept
 
 Importing the same file again creates nothing and changes nothing; a row whose values changed
-updates its complaint with `set` events. Rows that cannot be imported are listed with their row
-number (the header is row 1) and the command exits 4; with --strict nothing is written then.
+updates its complaint with `set` events. A blank cell takes the next column of `A|B` (title:
+else `(no title)`), and the complaint says so. Rows that cannot be imported are listed with
+their row number (the header is row 1), the rest is imported, and the command exits 7; with
+--strict nothing is written then (exit 4). Dates: ISO 8601, MM/DD/YYYY, DD/MM/YYYY, DD-MM-YYYY,
+two-digit years, 12-hour clocks with AM/PM, Excel serial numbers; the form is decided per column.
 
 --map targets: opened, note (the first note), acknowledged and closed (dates of stage events),
 and the keys of `gripe set`: title, severity, channel, category, component, assignee, tags,

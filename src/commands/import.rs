@@ -1,10 +1,12 @@
 //! `gripe import`: bring complaints in from a CSV file of another system (through a preset or
 //! a `--map`), or from a gripe export (JSON lines or JSON), idempotently.
 //!
-//! The file is read and every row checked first; then the folder is scanned once and each row
-//! matched to what is there ([`crate::import::plan`]). Bad rows are reported one line each with
-//! their row number, and the command then exits 4: without `--strict` after writing the good
-//! rows, with `--strict` writing nothing. `--dry-run` prints the plan and writes nothing. New
+//! The file is read, the form of each date column decided, and every row checked first; then
+//! the folder is scanned once and each row matched to what is there ([`crate::import::plan`]).
+//! Rows that cannot be imported are reported one line each with their row number (and written
+//! to `--rejects FILE` as they were, with a reason); without `--strict` the good rows are
+//! written and the command exits 7, with `--strict` nothing is written and it exits 4.
+//! `--dry-run` prints the plan and writes nothing. New
 //! complaints are written together with one flush of the disk ([`crate::store::Store::create_all`]);
 //! updates go through [`crate::store::Store::edit`] as `set` events by the person importing,
 //! each saying which file and row it came from.
