@@ -45,6 +45,10 @@ use crate::time::when::Zone;
 pub(crate) const WEEKS: usize = 12;
 /// Days in the period that top groups compare with the one before.
 pub(crate) const TOP_DAYS: i64 = 30;
+/// How many items a list of the report holds unless `--top` says otherwise.
+pub(crate) const DEFAULT_TOP: usize = 20;
+/// The command that lists every complaint that needs action, for the report to point to.
+pub(crate) const ALL_ACTIONS: &str = "gripe list --needs-action";
 /// How many of each top group.
 const TOP: usize = 5;
 /// The dimensions spikes are looked for in.
@@ -67,6 +71,8 @@ pub(crate) struct Scope<'a> {
     pub(crate) first_contact_within: Option<Duration>,
     /// Customers with two or more complaints within this long before the report are repeats.
     pub(crate) repeat_window: Duration,
+    /// How many items a list of the report holds at most (`--top`; 0 for all).
+    pub(crate) top: usize,
 }
 
 impl<'a> Scope<'a> {
@@ -89,6 +95,7 @@ impl<'a> Scope<'a> {
             as_of,
             first_contact_within,
             repeat_window,
+            top: DEFAULT_TOP,
         }
     }
 
@@ -156,7 +163,11 @@ pub(crate) struct Accumulator {
     by_stage: HashMap<String, u64>,
     by_severity: BTreeMap<Option<Severity>, u64>,
     by_age: [u64; 5],
+    /// The most urgent actions, at most `2 * top` between trims ([`Accumulator::trim`]).
     actions: Vec<Action>,
+    action_total: u64,
+    action_complaints: u64,
+    action_kinds: BTreeMap<&'static str, u64>,
     opened_weeks: Vec<u64>,
     closed_weeks: Vec<u64>,
     top_now: HashMap<(usize, String), u64>,
@@ -223,6 +234,100 @@ fn week_index(weeks: &[NaiveDate], date: NaiveDate) -> Option<usize> {
     weeks.iter().position(|w| *w == monday)
 }
 
+/// What needs someone now on the open complaint `c`, as of `now`: overdue follow-ups, broken
+/// or at-risk promises, breached SLA clocks, and not being acknowledged yet.
+pub(crate) fn actions(
+    c: &Complaint,
+    status: &Status,
+    config: &Config,
+    zone: &Zone,
+    now: &Timestamp,
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    let mut act = |kind, late_s: i64, detail: String| {
+        out.push(Action {
+            kind,
+            id: c.id.clone(),
+            title: c.title.clone(),
+            assignee: c.assignee.clone(),
+            late_s,
+            detail,
+        });
+    };
+    for (f, state) in c.followups.iter().zip(&status.followups) {
+        if *state == FollowupState::Overdue {
+            act(
+                "overdue-followup",
+                (*now - f.due.deadline(zone)).num_seconds(),
+                format!(
+                    "follow-up {} due {}: {}",
+                    f.id,
+                    f.due.human(zone),
+                    f.note.as_deref().unwrap_or_default()
+                ),
+            );
+        }
+    }
+    if let Some(promise) = status.pending_promise() {
+        match promise.state {
+            PromiseState::Broken => act(
+                "promise-broken",
+                (*now - promise.deadline).num_seconds(),
+                format!("promised by {}", promise.by),
+            ),
+            PromiseState::AtRisk => act(
+                "promise-at-risk",
+                (*now - promise.deadline).num_seconds(),
+                format!("promised by {}", promise.by),
+            ),
+            _ => {}
+        }
+    }
+    for clock in status.open_clocks() {
+        if clock.state == ClockState::Breached {
+            act(
+                match clock.kind {
+                    ClockKind::Acknowledge => "sla-acknowledge",
+                    ClockKind::Resolve => "sla-resolve",
+                },
+                clock.deadline.map_or(0, |d| (*now - d).num_seconds()),
+                format!("{} within {} breached", clock.kind.as_str(), clock.target),
+            );
+        }
+    }
+    if c.stage == config.workflow.first() {
+        act(
+            "not-acknowledged",
+            (*now - status.history.opened).num_seconds(),
+            format!(
+                "opened {} ago, nobody has spoken to the customer",
+                human_seconds((*now - status.history.opened).num_seconds())
+            ),
+        );
+    }
+    out
+}
+
+/// The kinds of action, the most urgent first.
+pub(crate) const ACTION_KINDS: [&str; 6] = [
+    "overdue-followup",
+    "promise-broken",
+    "sla-acknowledge",
+    "sla-resolve",
+    "not-acknowledged",
+    "promise-at-risk",
+];
+
+/// The order of urgency: by kind, then the latest first, then by id.
+fn urgency(a: &Action, b: &Action) -> std::cmp::Ordering {
+    let rank = |k: &str| ACTION_KINDS.iter().position(|x| *x == k).unwrap_or(9);
+    (rank(a.kind), std::cmp::Reverse(a.late_s), &a.id).cmp(&(
+        rank(b.kind),
+        std::cmp::Reverse(b.late_s),
+        &b.id,
+    ))
+}
+
 impl Accumulator {
     /// Adds complaint `c`, already as of the report time.
     pub(crate) fn add(&mut self, c: &Complaint, scope: &Scope<'_>) {
@@ -241,7 +346,16 @@ impl Accumulator {
             *self.by_stage.entry(c.stage.clone()).or_default() += 1;
             *self.by_severity.entry(c.severity).or_default() += 1;
             self.by_age[bucket(&AGE_BUCKETS, (*now - opened).num_seconds())] += 1;
-            self.add_actions(c, &status, scope);
+            let actions = actions(c, &status, config, zone, now);
+            if !actions.is_empty() {
+                self.action_total += actions.len() as u64;
+                self.action_complaints += 1;
+                for a in &actions {
+                    *self.action_kinds.entry(a.kind).or_default() += 1;
+                }
+                self.actions.extend(actions);
+                self.trim(scope.top);
+            }
         }
 
         // Volume: opened and closed per week.
@@ -364,69 +478,11 @@ impl Accumulator {
         }
     }
 
-    fn add_actions(&mut self, c: &Complaint, status: &Status, scope: &Scope<'_>) {
-        let zone = scope.zone();
-        let now = &scope.as_of;
-        let mut act = |kind, late_s: i64, detail: String| {
-            self.actions.push(Action {
-                kind,
-                id: c.id.clone(),
-                title: c.title.clone(),
-                assignee: c.assignee.clone(),
-                late_s,
-                detail,
-            });
-        };
-        for (f, state) in c.followups.iter().zip(&status.followups) {
-            if *state == FollowupState::Overdue {
-                act(
-                    "overdue-followup",
-                    (*now - f.due.deadline(zone)).num_seconds(),
-                    format!(
-                        "follow-up {} due {}: {}",
-                        f.id,
-                        f.due.human(zone),
-                        f.note.as_deref().unwrap_or_default()
-                    ),
-                );
-            }
-        }
-        if let Some(promise) = status.pending_promise() {
-            match promise.state {
-                PromiseState::Broken => act(
-                    "promise-broken",
-                    (*now - promise.deadline).num_seconds(),
-                    format!("promised by {}", promise.by),
-                ),
-                PromiseState::AtRisk => act(
-                    "promise-at-risk",
-                    (*now - promise.deadline).num_seconds(),
-                    format!("promised by {}", promise.by),
-                ),
-                _ => {}
-            }
-        }
-        for clock in status.open_clocks() {
-            if clock.state == ClockState::Breached {
-                act(
-                    match clock.kind {
-                        ClockKind::Acknowledge => "sla-acknowledge",
-                        ClockKind::Resolve => "sla-resolve",
-                    },
-                    clock.deadline.map_or(0, |d| (*now - d).num_seconds()),
-                    format!("{} within {} breached", clock.kind.as_str(), clock.target),
-                );
-            }
-        }
-        if c.stage == scope.config.workflow.first() {
-            act(
-                "not-acknowledged",
-                (*now - status.history.opened).num_seconds(),
-                format!(
-                    "opened {} ago, nobody has spoken to the customer",
-                    human_seconds((*now - status.history.opened).num_seconds())
-                ),
-            );
+    /// Keeps the `top` most urgent actions once twice as many have gathered (all with 0).
+    fn trim(&mut self, top: usize) {
+        if top > 0 && self.actions.len() >= 2 * top {
+            self.actions.sort_by(urgency);
+            self.actions.truncate(top);
         }
     }
 
@@ -448,6 +504,11 @@ impl Accumulator {
         }
         add_slice(&mut self.by_age, &other.by_age);
         self.actions.extend(other.actions);
+        self.action_total += other.action_total;
+        self.action_complaints += other.action_complaints;
+        for (kind, n) in other.action_kinds {
+            *self.action_kinds.entry(kind).or_default() += n;
+        }
         add_vec(&mut self.opened_weeks, &other.opened_weeks);
         add_vec(&mut self.closed_weeks, &other.closed_weeks);
         add_map(&mut self.top_now, other.top_now);
@@ -502,7 +563,7 @@ pub(crate) struct Report {
     /// Complaint files that could not be read, so are not counted (each is named on stderr).
     pub(crate) unreadable_files: u64,
     pub(crate) open: Open,
-    pub(crate) needs_action: Vec<ActionJson>,
+    pub(crate) needs_action: NeedsAction,
     pub(crate) volume: Volume,
     pub(crate) top: Top,
     pub(crate) metrics: Metrics,
@@ -596,6 +657,19 @@ impl Open {
             },
         ]
     }
+}
+
+/// What needs action: the most urgent items (at most `--top`), and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct NeedsAction {
+    /// Items in all, on `complaints` complaints.
+    pub(crate) total: u64,
+    pub(crate) complaints: u64,
+    /// Items in all of each kind.
+    pub(crate) by_kind: BTreeMap<&'static str, u64>,
+    /// The command that lists every complaint that needs action.
+    pub(crate) all: &'static str,
+    pub(crate) items: Vec<ActionJson>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -785,26 +859,10 @@ pub(crate) fn finish(
         .map(|((label, _), n)| ((*label).to_string(), n))
         .collect();
     let mut actions = acc.actions;
-    let kind_rank = |k: &str| {
-        [
-            "overdue-followup",
-            "promise-broken",
-            "sla-acknowledge",
-            "sla-resolve",
-            "not-acknowledged",
-            "promise-at-risk",
-        ]
-        .iter()
-        .position(|x| *x == k)
-        .unwrap_or(9)
-    };
-    actions.sort_by(|a, b| {
-        (kind_rank(a.kind), std::cmp::Reverse(a.late_s), &a.id).cmp(&(
-            kind_rank(b.kind),
-            std::cmp::Reverse(b.late_s),
-            &b.id,
-        ))
-    });
+    actions.sort_by(urgency);
+    if scope.top > 0 {
+        actions.truncate(scope.top);
+    }
     let top = |dim: usize| {
         let mut groups: Vec<TopGroup> = acc
             .top_now
@@ -896,18 +954,24 @@ pub(crate) fn finish(
             by_age,
             stage_order,
         },
-        needs_action: actions
-            .into_iter()
-            .map(|a| ActionJson {
-                kind: a.kind,
-                short_id: short(&a.id),
-                id: a.id,
-                title: a.title,
-                assignee: a.assignee,
-                late_s: a.late_s,
-                detail: a.detail,
-            })
-            .collect(),
+        needs_action: NeedsAction {
+            total: acc.action_total,
+            complaints: acc.action_complaints,
+            by_kind: acc.action_kinds,
+            all: ALL_ACTIONS,
+            items: actions
+                .into_iter()
+                .map(|a| ActionJson {
+                    kind: a.kind,
+                    short_id: short(&a.id),
+                    id: a.id,
+                    title: a.title,
+                    assignee: a.assignee,
+                    late_s: a.late_s,
+                    detail: a.detail,
+                })
+                .collect(),
+        },
         volume: Volume {
             weeks: scope
                 .weeks(WEEKS)

@@ -419,6 +419,10 @@ pub(crate) struct ListArgs {
     /// Show at most N complaints
     #[arg(short = 'n', long, value_name = "N")]
     pub(crate) limit: Option<usize>,
+    /// Only open complaints that need someone now: an overdue follow-up, a broken or at-risk
+    /// promise, a breached SLA clock, or not acknowledged yet (what `gripe report` counts)
+    #[arg(long)]
+    pub(crate) needs_action: bool,
     #[arg(long, default_value = "table")]
     pub(crate) format: Format,
 }
@@ -755,7 +759,7 @@ pub(crate) struct TrendsArgs {
 pub(crate) enum ReportFormat {
     /// A page for the terminal.
     Table,
-    /// `gripe.report/1`, a stable contract for scripts.
+    /// `gripe.report/2`, a stable contract for scripts.
     Json,
     /// Markdown, for CI job summaries.
     Markdown,
@@ -770,6 +774,10 @@ pub(crate) struct ReportArgs {
     /// Report as of this date (the end of that day) or time, replaying the history
     #[arg(long, value_name = "DATE")]
     pub(crate) as_of: Option<String>,
+    /// List at most N items of what needs action, the most urgent first (0 for all); the
+    /// total is always given, and `gripe list --needs-action` lists every complaint
+    #[arg(long, value_name = "N", default_value_t = crate::analysis::report::DEFAULT_TOP)]
+    pub(crate) top: usize,
     #[arg(long, default_value = "table")]
     pub(crate) format: ReportFormat,
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::emit;
 use super::emit_json;
 use super::select;
+use crate::analysis::report::actions;
 use crate::analysis::sla::Clock;
 use crate::analysis::sla::ClockState;
 use crate::analysis::status::FollowupState;
@@ -229,6 +230,19 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     let now = ctx.now;
     let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
         let listed = Listed::new(&loaded, &store.config, &calendar, &now);
+        if args.needs_action
+            && (listed.status.closed
+                || actions(
+                    &loaded.complaint,
+                    &listed.status,
+                    &store.config,
+                    &zone,
+                    &now,
+                )
+                .is_empty())
+        {
+            return None;
+        }
         Some(Line::new(&listed, &zone, with_json))
     })?;
     let short_ids = selection.short_ids();

@@ -1,4 +1,4 @@
-//! `gripe report`: the team's dashboard, as a terminal page, JSON (`gripe.report/1`, a contract
+//! `gripe report`: the team's dashboard, as a terminal page, JSON (`gripe.report/2`, a contract
 //! scripts rely on), markdown for CI job summaries, or a self-contained HTML page with charts.
 //! `--as-of` replays every complaint's history to the report time.
 
@@ -45,13 +45,14 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     let replaying = report_time < ctx.now;
     let seconds =
         |span: &crate::time::duration::Span| Duration::seconds(calendar.span_seconds(span));
-    let scope = Scope::new(
+    let mut scope = Scope::new(
         config,
         &calendar,
         report_time,
         config.first_contact_within.as_ref().map(seconds),
         seconds(&config.repeat_window),
     );
+    scope.top = args.top;
     let workflow = &config.workflow;
     let filter = Filter::new(&args.filter.to_input(), workflow, &report_time, &calendar)?;
     // A header filter is tried on the header first, unless the history is replayed: the header
@@ -104,7 +105,7 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     report.unreadable_files = bad as u64;
     let text = match args.format {
         ReportFormat::Json => {
-            return emit_json(out, "gripe.report/1", &report).and_then(|()| bad_files(bad));
+            return emit_json(out, "gripe.report/2", &report).and_then(|()| bad_files(bad));
         }
         ReportFormat::Table => output::report::terminal(&report, ctx.painter),
         ReportFormat::Markdown => output::report::markdown(&report),

@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::analysis::report::ACTION_KINDS;
 use crate::analysis::report::DURATION_BUCKETS;
 use crate::analysis::report::DurationStats;
 use crate::analysis::report::OTHER;
@@ -303,16 +304,26 @@ fn summary(s: &mut String, r: &Report) {
     );
     card(
         s,
-        if r.needs_action.is_empty() {
+        if r.needs_action.total == 0 {
             ""
         } else {
             " alert"
         },
         "Needs action now",
-        &format!("<span class=\"big\">{}</span>", r.needs_action.len()),
+        &hooked(
+            "span",
+            " class=\"big\"",
+            "/needs_action/total",
+            &r.needs_action.total,
+            &r.needs_action.total.to_string(),
+        ),
         &format!(
-            "<a href=\"#action\">{}: overdue, broken or unacknowledged</a>",
-            super::report::needs_action_count(r)
+            "<a href=\"#action\">on {} complaint(s): overdue, broken or unacknowledged</a>",
+            span(
+                "/needs_action/complaints",
+                &r.needs_action.complaints,
+                &r.needs_action.complaints.to_string()
+            )
         ),
     );
     duration_card(
@@ -424,32 +435,47 @@ fn kind_label(kind: &str) -> &str {
 
 fn needs_action(s: &mut String, r: &Report) {
     section(s, "action", "Needs action now");
-    if r.needs_action.is_empty() {
-        s.push_str(
-            "<p class=\"empty\">Nothing overdue, broken or unacknowledged.</p>\n</section>\n",
-        );
+    let all = format!(
+        "<p>Every complaint that needs action: {}</p>\n</section>\n",
+        hooked(
+            "code",
+            "",
+            "/needs_action/all",
+            &r.needs_action.all,
+            r.needs_action.all
+        )
+    );
+    if r.needs_action.items.is_empty() {
+        s.push_str("<p class=\"empty\">Nothing overdue, broken or unacknowledged.</p>\n");
+        s.push_str(&all);
         return;
     }
-    let mut kinds: Vec<(&str, usize)> = Vec::new();
-    for a in &r.needs_action {
-        match kinds.iter_mut().find(|(k, _)| *k == a.kind) {
-            Some((_, n)) => *n += 1,
-            None => kinds.push((a.kind, 1)),
-        }
-    }
-    let counts: Vec<String> = kinds
+    let counts: Vec<String> = ACTION_KINDS
         .iter()
-        .map(|(k, n)| format!("{} {n}", kind_label(k)))
+        .filter_map(|k| r.needs_action.by_kind.get(k).map(|n| (k, n)))
+        .map(|(k, n)| {
+            format!(
+                "{} {}",
+                esc(kind_label(k)),
+                span(&pointer(&["needs_action", "by_kind", k]), n, &n.to_string())
+            )
+        })
         .collect();
-    let _ = writeln!(s, "<p>{}</p>", esc(&counts.join(" · ")));
+    let actions = &r.needs_action;
+    let _ = writeln!(
+        s,
+        "<p>{}. The {} most urgent below.</p>",
+        counts.join(" · "),
+        actions.items.len(),
+    );
     s.push_str(
         "<div class=\"scroll\"><table class=\"actions\">\n<thead><tr><th scope=\"col\">What</th>\
          <th scope=\"col\">Complaint</th><th scope=\"col\">Assignee</th>\
          <th scope=\"col\" class=\"num\">Late</th><th scope=\"col\">Title</th>\
          <th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n",
     );
-    for (i, a) in r.needs_action.iter().enumerate() {
-        let at = |field: &str| pointer(&["needs_action", &i.to_string(), field]);
+    for (i, a) in r.needs_action.items.iter().enumerate() {
+        let at = |field: &str| pointer(&["needs_action", "items", &i.to_string(), field]);
         let _ = writeln!(
             s,
             "<tr>{}<td{}><code title=\"{}\"{}>{}</code></td>{}{}{}{}</tr>",
@@ -476,7 +502,8 @@ fn needs_action(s: &mut String, r: &Report) {
             hooked("td", "", &at("detail"), &a.detail, &a.detail),
         );
     }
-    s.push_str("</tbody></table></div>\n</section>\n");
+    s.push_str("</tbody></table></div>\n");
+    s.push_str(&all);
 }
 
 fn open(s: &mut String, r: &Report) {

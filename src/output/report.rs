@@ -2,7 +2,6 @@
 //! summary ([`markdown`]). The two differ only in how a [`Page`] writes headings, tables, lists
 //! and emphasis; what is said, and in what order, is written once.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::Painter;
@@ -54,12 +53,11 @@ pub(crate) fn unreadable_warning(r: &Report) -> Option<String> {
 /// How many things need action, and on how many complaints when some have several.
 pub(crate) fn needs_action_count(r: &Report) -> String {
     let actions = &r.needs_action;
-    let complaints: HashSet<&str> = actions.iter().map(|a| a.id.as_str()).collect();
-    let items = count(actions.len() as u64, "item");
-    if complaints.len() == actions.len() {
+    let items = count(actions.total, "item");
+    if actions.complaints == actions.total {
         items
     } else {
-        format!("{items} on {}", count(complaints.len() as u64, "complaint"))
+        format!("{items} on {}", count(actions.complaints, "complaint"))
     }
 }
 
@@ -225,17 +223,18 @@ fn open(r: &Report, page: &mut Page) {
 
 fn needs_action(r: &Report, page: &mut Page) {
     page.heading(&format!("Needs action now: {}", needs_action_count(r)));
-    if r.needs_action.is_empty() {
+    let items = &r.needs_action.items;
+    if items.is_empty() {
         page.empty("nothing overdue, broken or unacknowledged");
         return;
     }
     let mut actions = Rows::new(&["WHAT", "ID", "ASSIGNEE", "LATE", "TITLE", "DETAIL"]);
     let shown = if page.markdown {
-        r.needs_action.len()
+        items.len()
     } else {
-        TERMINAL_ACTIONS
+        items.len().min(TERMINAL_ACTIONS)
     };
-    for a in r.needs_action.iter().take(shown) {
+    for a in items.iter().take(shown) {
         actions.push(vec![
             a.kind.to_string(),
             a.short_id.clone(),
@@ -247,10 +246,11 @@ fn needs_action(r: &Report, page: &mut Page) {
         actions.paint(0, colour::RED);
     }
     page.table(&actions, &[3]);
-    if r.needs_action.len() > shown {
+    if r.needs_action.total > shown as u64 {
         let more = format!(
-            "… and {} more (gripe due, gripe check --fail-on all)",
-            r.needs_action.len() - shown
+            "… and {} more, the most urgent first: {}",
+            r.needs_action.total - shown as u64,
+            r.needs_action.all
         );
         let line = format!("  {}", page.painter.dim(&more));
         page.line(&line);

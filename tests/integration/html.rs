@@ -378,8 +378,10 @@ fn chromium_renders_the_charts_and_the_numbers_of_the_json_report() {
     };
     assert_eq!(shown("/open/total"), report["open"]["total"].to_string());
     assert_eq!(
-        shown("/needs_action/0/short_id"),
-        report["needs_action"][0]["short_id"].as_str().unwrap()
+        shown("/needs_action/items/0/short_id"),
+        report["needs_action"]["items"][0]["short_id"]
+            .as_str()
+            .unwrap()
     );
     assert_eq!(shown("/peak_hour/assignee"), "tomasz");
     assert_eq!(desktop.charts.len(), CHARTS);

@@ -188,7 +188,7 @@ to = "investigating"
 fn every_metric_matches_the_answer_worked_out_by_hand() {
     let g = four();
     let r = json(&g.run(&["report", "--format", "json"]));
-    assert_eq!(r["schema"], "gripe.report/1");
+    assert_eq!(r["schema"], "gripe.report/2");
     assert_eq!(r["as_of"], "2026-11-27T12:00:00Z");
     assert_eq!(r["complaints"], 4);
     assert_eq!(
@@ -228,7 +228,7 @@ fn every_metric_matches_the_answer_worked_out_by_hand() {
     assert_eq!(m["satisfaction_rate"], 0.5);
     // c-1 complained twice; c-2 and c-3 once.
     assert_eq!(m["repeat_complainant_rate"], 1.0 / 3.0);
-    let actions: Vec<(String, String)> = r["needs_action"]
+    let actions: Vec<(String, String)> = r["needs_action"]["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -247,7 +247,36 @@ fn every_metric_matches_the_answer_worked_out_by_hand() {
             ("not-acknowledged".to_string(), "c3aa".to_string()),
         ]
     );
-    assert_eq!(r["needs_action"][0]["late_s"], 12 * 3600 + 1);
+    assert_eq!(r["needs_action"]["items"][0]["late_s"], 12 * 3600 + 1);
+    assert_eq!(r["needs_action"]["total"], 3);
+    assert_eq!(r["needs_action"]["complaints"], 1);
+    assert_eq!(
+        r["needs_action"]["by_kind"],
+        serde_json::json!({"overdue-followup": 1, "sla-acknowledge": 1, "not-acknowledged": 1})
+    );
+    assert_eq!(r["needs_action"]["all"], "gripe list --needs-action");
+    // --top keeps the most urgent; the totals stay whole.
+    let one = json(&g.run(&["report", "--format", "json", "--top", "1"]));
+    assert_eq!(one["needs_action"]["items"].as_array().unwrap().len(), 1);
+    assert_eq!(one["needs_action"]["items"][0]["kind"], "overdue-followup");
+    assert_eq!(one["needs_action"]["total"], 3);
+    for format in ["table", "markdown"] {
+        let page = g.run(&["report", "--top", "1", "--format", format]);
+        assert!(
+            page.ok()
+                .contains("… and 2 more, the most urgent first: gripe list --needs-action"),
+            "{}",
+            page.stdout
+        );
+    }
+    let list = g.run(&["list", "--needs-action", "--format", "csv"]);
+    let ids: Vec<&str> = list
+        .ok()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["c3aa000000000000"]);
 }
 
 #[test]
@@ -283,12 +312,23 @@ struct ReportJson {
     complaints: u64,
     unreadable_files: u64,
     open: serde_json::Value,
-    needs_action: Vec<ActionJson>,
+    needs_action: NeedsActionJson,
     volume: serde_json::Value,
     top: serde_json::Value,
     metrics: MetricsJson,
     spikes: Vec<serde_json::Value>,
     peak_hour: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct NeedsActionJson {
+    total: u64,
+    complaints: u64,
+    by_kind: std::collections::BTreeMap<String, u64>,
+    all: String,
+    items: Vec<ActionJson>,
 }
 
 #[derive(Deserialize)]
@@ -634,7 +674,7 @@ fn short_ids_in_a_filtered_report_are_unique_in_the_whole_folder() {
     }
     let r = json(&g.run(&["report", "--format", "json", "--category", "billing"]));
     assert_eq!(r["complaints"], 1);
-    assert_eq!(r["needs_action"][0]["short_id"], "k7m2a");
+    assert_eq!(r["needs_action"]["items"][0]["short_id"], "k7m2a");
 }
 
 #[test]
