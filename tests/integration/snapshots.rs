@@ -34,6 +34,25 @@ fn list() {
         "list_json",
         on_sample(&["list", "--open", "--format", "json"])
     );
+    insta::assert_snapshot!("list_csv", on_sample(&["list", "--format", "csv"]));
+    insta::assert_snapshot!("list_jsonl", on_sample(&["list", "--format", "jsonl"]));
+    insta::assert_snapshot!(
+        "list_empty_json",
+        on_sample(&["list", "--category", "nothing-here", "--format", "json"])
+    );
+}
+
+/// Export in every format, pinned byte for byte: the streaming writers must give what the
+/// whole-output ones gave.
+#[test]
+fn export() {
+    insta::assert_snapshot!("export_jsonl", on_sample(&["export"]));
+    insta::assert_snapshot!("export_json", on_sample(&["export", "--format", "json"]));
+    insta::assert_snapshot!("export_csv", on_sample(&["export", "--format", "csv"]));
+    insta::assert_snapshot!(
+        "export_empty_json",
+        on_sample(&["export", "--category", "nothing-here", "--format", "json"])
+    );
 }
 
 #[test]
