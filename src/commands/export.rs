@@ -10,85 +10,118 @@
 
 use std::io::Write;
 
-use super::emit;
-use super::emit_json;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::in_order;
 use super::select;
 use crate::cli::ExportArgs;
 use crate::cli::ExportFormat;
 use crate::commands::context::Ctx;
+use crate::error::Error;
 use crate::error::Result;
 use crate::model::complaint::Complaint;
-use crate::model::keys::keys_of;
-use crate::output::Rows;
+use crate::model::keys::KeyPath;
+use crate::model::keys::keys_with_fields;
 use crate::output::csv;
 use crate::output::json;
 use crate::store::exchange;
 
-/// The body of `gripe.export/1`.
-#[derive(serde::Serialize)]
-struct Records {
-    count: usize,
-    complaints: Vec<serde_json::Value>,
-}
-
 pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let store = ctx.store()?;
     let zone = ctx.calendar()?.zone;
-    let selection = select(ctx, &args.filter.to_input(), |loaded| {
-        Some(loaded.complaint)
+    // Only what sorting needs, and the custom fields' names for the CSV header, are kept; each
+    // complaint is read again when its turn to be written comes.
+    let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
+        let c = &loaded.complaint;
+        let fields: Vec<String> = c.fields.keys().cloned().collect();
+        Some(((c.opened.instant(&zone), c.id.clone()), loaded.path, fields))
     })?;
-    let mut complaints: Vec<&Complaint> = selection.items.iter().collect();
-    complaints
-        .sort_by(|a, b| (a.opened.instant(&zone), &a.id).cmp(&(b.opened.instant(&zone), &b.id)));
-    let text = match args.format {
-        ExportFormat::Jsonl => json::lines(complaints.iter().map(|c| exchange::to_json(c))),
-        ExportFormat::Json => {
-            let body = Records {
-                count: complaints.len(),
-                complaints: complaints.iter().map(|c| exchange::to_json(c)).collect(),
-            };
-            return emit_json(out, exchange::SCHEMA, &body).and_then(|()| selection.finish());
+    selection.items.sort_by(|a, b| a.0.cmp(&b.0));
+    let paths: Vec<&Path> = selection
+        .items
+        .iter()
+        .map(|(_, p, _)| p.as_path())
+        .collect();
+    match args.format {
+        ExportFormat::Jsonl => in_order(
+            store,
+            &paths,
+            |loaded| serde_json::to_vec(&exchange::to_json(&loaded.complaint)),
+            |line| {
+                out.write_all(&line.expect("values serialize"))?;
+                out.write_all(b"\n")
+            },
+        )
+        .map_err(Error::Output)?,
+        ExportFormat::Json => json::write_array(
+            out,
+            exchange::SCHEMA,
+            paths.len(),
+            "complaints",
+            |element| {
+                in_order(
+                    store,
+                    &paths,
+                    |loaded| json::pretty(&exchange::to_json(&loaded.complaint)),
+                    |item| element(&item),
+                )
+            },
+        )
+        .map_err(Error::Output)?,
+        ExportFormat::Csv => {
+            let fields: BTreeSet<&String> =
+                selection.items.iter().flat_map(|(_, _, f)| f).collect();
+            let keys = keys_with_fields(fields);
+            let mut csv = csv::Stream::new(out);
+            csv.row(&headers(&keys)).map_err(Error::Output)?;
+            in_order(
+                store,
+                &paths,
+                |loaded| row(&loaded.complaint, &keys),
+                |row| csv.row(&row),
+            )
+            .map_err(Error::Output)?;
+            csv.finish().map_err(Error::Output)?;
         }
-        ExportFormat::Csv => csv::render(&rows(&complaints)),
-    };
-    emit(out, &text)?;
+    }
     selection.finish()
 }
 
-/// One row per complaint, every field a column (see the module doc for the order).
-fn rows(complaints: &[&Complaint]) -> Rows {
-    let keys = keys_of(complaints.iter().copied());
+/// The CSV header for `keys` (title first).
+fn headers(keys: &[KeyPath]) -> Vec<String> {
+    let mut headers: Vec<String> = ["id", "title", "opened", "opened_by", "stage"]
+        .map(String::from)
+        .into();
+    headers.extend(keys[1..].iter().map(ToString::to_string));
+    headers.extend(["events", "followups", "followups_open", "last_event"].map(String::from));
+    headers
+}
+
+/// A complaint's CSV row under `keys` (see the module doc for the order).
+fn row(c: &Complaint, keys: &[KeyPath]) -> Vec<String> {
     let (title, rest) = keys.split_first().expect("title is the first key");
-    let key_names: Vec<String> = rest.iter().map(ToString::to_string).collect();
-    let mut headers = vec!["id", "title", "opened", "opened_by", "stage"];
-    headers.extend(key_names.iter().map(String::as_str));
-    headers.extend(["events", "followups", "followups_open", "last_event"]);
-    let mut rows = Rows::new(&headers);
-    for c in complaints {
-        let value = |key: &crate::model::keys::KeyPath| {
-            key.get(c).map(|v| v.to_string()).unwrap_or_default()
-        };
-        let mut row = vec![
-            c.id.clone(),
-            value(title),
-            c.opened.to_string(),
-            c.opened_by.clone().unwrap_or_default(),
-            c.stage.clone(),
-        ];
-        row.extend(rest.iter().map(value));
-        row.extend([
-            c.events.len().to_string(),
-            c.followups.len().to_string(),
-            c.followups
-                .iter()
-                .filter(|f| f.done.is_none())
-                .count()
-                .to_string(),
-            c.events
-                .last()
-                .map(|e| e.at.to_string())
-                .unwrap_or_default(),
-        ]);
-        rows.push(row);
-    }
-    rows
+    let value = |key: &KeyPath| key.get(c).map(|v| v.to_string()).unwrap_or_default();
+    let mut row = vec![
+        c.id.clone(),
+        value(title),
+        c.opened.to_string(),
+        c.opened_by.clone().unwrap_or_default(),
+        c.stage.clone(),
+    ];
+    row.extend(rest.iter().map(value));
+    row.extend([
+        c.events.len().to_string(),
+        c.followups.len().to_string(),
+        c.followups
+            .iter()
+            .filter(|f| f.done.is_none())
+            .count()
+            .to_string(),
+        c.events
+            .last()
+            .map(|e| e.at.to_string())
+            .unwrap_or_default(),
+    ]);
+    row
 }

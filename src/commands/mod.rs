@@ -250,6 +250,39 @@ pub(crate) fn select<T: Send>(
     })
 }
 
+/// How many complaints a streaming command reads again at once, in parallel, before it writes
+/// them in order: the most it holds.
+const CHUNK: usize = 256;
+
+/// Reads the complaints at `paths` again, [`CHUNK`] at a time in parallel, makes each into what
+/// the command writes (`make`), and hands them to `write` in the order of `paths`. Only one
+/// chunk is held at a time; the first error of `write` (a closed pipe) stops the reading. A file
+/// that cannot be read now is named on stderr and left out.
+pub(crate) fn in_order<T: Send, E>(
+    store: &Store,
+    paths: &[&Path],
+    make: impl Fn(Loaded) -> T + Sync,
+    mut write: impl FnMut(T) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    use rayon::prelude::*;
+    for chunk in paths.chunks(CHUNK) {
+        let made: Vec<Option<T>> = chunk
+            .par_iter()
+            .map(|path| match store.load(path) {
+                Ok(loaded) => Some(make(loaded)),
+                Err(error) => {
+                    say(&format!("gripe: error: {error}"));
+                    None
+                }
+            })
+            .collect();
+        for item in made.into_iter().flatten() {
+            write(item)?;
+        }
+    }
+    Ok(())
+}
+
 impl<T> Selection<T> {
     /// The shortest unique prefix of every id in the folder, not only of those selected.
     pub(crate) fn short_ids(&self) -> ShortIds {

@@ -266,6 +266,15 @@ impl KeyPath {
 /// Every settable key of these complaints in canonical order: the header, customer and
 /// resolution keys, then each custom field any of them has, by name.
 pub(crate) fn keys_of<'a>(complaints: impl IntoIterator<Item = &'a Complaint>) -> Vec<KeyPath> {
+    let fields: std::collections::BTreeSet<&String> = complaints
+        .into_iter()
+        .flat_map(|c| c.fields.keys())
+        .collect();
+    keys_with_fields(fields)
+}
+
+/// Every settable key in canonical order, with these custom fields (sorted, once each).
+pub(crate) fn keys_with_fields(fields: std::collections::BTreeSet<&String>) -> Vec<KeyPath> {
     let header = HEADER.iter().map(|(name, kind)| KeyPath {
         table: None,
         name: (*name).to_string(),
@@ -281,10 +290,6 @@ pub(crate) fn keys_of<'a>(complaints: impl IntoIterator<Item = &'a Complaint>) -
         name: (*name).to_string(),
         kind: *kind,
     });
-    let fields: std::collections::BTreeSet<&String> = complaints
-        .into_iter()
-        .flat_map(|c| c.fields.keys())
-        .collect();
     header
         .chain(customer)
         .chain(resolution)

@@ -3,20 +3,42 @@
 //! so it is never run as a formula (the OWASP rule). Cells that are plain numbers, such as `-3`,
 //! are left as they are.
 
+use std::io;
+use std::io::Write;
+
 use super::Rows;
 
 pub(crate) fn render(rows: &Rows) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let write = |w: &mut csv::Writer<Vec<u8>>, row: &[String]| {
-        w.write_record(row.iter().map(|cell| neutralise(cell)))
-            .expect("writing to memory cannot fail");
-    };
-    write(&mut writer, &rows.headers);
-    for row in &rows.rows {
-        write(&mut writer, row);
+    let mut bytes = Vec::new();
+    let mut stream = Stream::new(&mut bytes);
+    for row in std::iter::once(&rows.headers).chain(&rows.rows) {
+        stream.row(row).expect("writing to memory cannot fail");
     }
-    let bytes = writer.into_inner().expect("writing to memory cannot fail");
+    stream.finish().expect("writing to memory cannot fail");
     String::from_utf8(bytes).expect("cells are strings")
+}
+
+/// CSV written a row at a time, as the rows are made.
+pub(crate) struct Stream<'w> {
+    writer: csv::Writer<&'w mut dyn Write>,
+}
+
+impl<'w> Stream<'w> {
+    pub(crate) fn new(out: &'w mut dyn Write) -> Stream<'w> {
+        Stream {
+            writer: csv::Writer::from_writer(out),
+        }
+    }
+
+    pub(crate) fn row(&mut self, row: &[String]) -> io::Result<()> {
+        self.writer
+            .write_record(row.iter().map(|cell| neutralise(cell)))
+            .map_err(io::Error::from)
+    }
+
+    pub(crate) fn finish(mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
 }
 
 /// The cell as a spreadsheet will not evaluate it.

@@ -22,6 +22,46 @@ pub(crate) fn write<T: Serialize>(out: &mut dyn Write, schema: &str, body: &T) -
     out.write_all(b"\n")
 }
 
+/// Writes `{"schema": schema, "count": count, "<key>": [...]}` as [`write`] would, with the
+/// array's elements handed over one by one while it is written, so a document of any length
+/// is never held whole. `fill` gets the function that writes one element, already pretty JSON
+/// ([`pretty`]); it must give `count` of them.
+pub(crate) fn write_array<E: From<io::Error>>(
+    out: &mut dyn Write,
+    schema: &str,
+    count: usize,
+    key: &str,
+    fill: impl FnOnce(&mut dyn FnMut(&[u8]) -> Result<(), E>) -> Result<(), E>,
+) -> Result<(), E> {
+    let quote = |text: &str| serde_json::to_string(text).expect("strings serialize");
+    write!(
+        out,
+        "{{\n  \"schema\": {},\n  \"count\": {count},\n  {}: [",
+        quote(schema),
+        quote(key)
+    )?;
+    let mut first = true;
+    fill(&mut |element: &[u8]| {
+        out.write_all(if first { b"\n    " } else { b",\n    " })?;
+        first = false;
+        // Strings in JSON never hold a raw line break, so every one is the formatter's.
+        for (i, line) in element.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                out.write_all(b"\n    ")?;
+            }
+            out.write_all(line)?;
+        }
+        Ok(())
+    })?;
+    out.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+    Ok(())
+}
+
+/// `item` as pretty JSON, as [`write`] indents it at the top level.
+pub(crate) fn pretty<T: Serialize>(item: &T) -> Vec<u8> {
+    serde_json::to_vec_pretty(item).expect("values serialize")
+}
+
 /// One compact JSON document per line.
 pub(crate) fn lines<T: Serialize>(items: impl IntoIterator<Item = T>) -> String {
     items
@@ -38,4 +78,47 @@ pub(crate) fn value<T: Serialize>(item: &T) -> Value {
 /// The name a unit enum variant has in JSON (`"at-risk"`), for other formats to show.
 pub(crate) fn name<T: Serialize>(variant: &T) -> String {
     value(variant).as_str().unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The streamed document is the one serde writes whole, byte for byte.
+    #[test]
+    fn a_streamed_array_is_what_serde_writes() {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            count: usize,
+            items: &'a [Value],
+        }
+        let items = [
+            serde_json::json!({"a": 1, "b": [1, 2, {"c": "x\ny"}], "d": {}, "e": []}),
+            serde_json::json!("text \"quoted\""),
+            serde_json::json!([]),
+        ];
+        for n in [0, 1, 3] {
+            let mut whole = Vec::new();
+            write(
+                &mut whole,
+                "t/1",
+                &Body {
+                    count: n,
+                    items: &items[..n],
+                },
+            )
+            .unwrap();
+            let mut streamed = Vec::new();
+            write_array::<io::Error>(&mut streamed, "t/1", n, "items", |element| {
+                items[..n]
+                    .iter()
+                    .try_for_each(|item| element(&pretty(item)))
+            })
+            .unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+    }
 }
