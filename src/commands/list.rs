@@ -1,12 +1,14 @@
 //! `gripe list`: one line per complaint, newest first, with where each stands: its next
 //! follow-up and what is late (follow-ups, SLA clocks, promises).
 
+use std::cmp::Reverse;
 use std::io::Write;
+use std::path::Path;
 
 use serde::Serialize;
 
 use super::emit;
-use super::emit_json;
+use super::in_order;
 use super::select;
 use crate::analysis::report::actions;
 use crate::analysis::sla::Clock;
@@ -16,6 +18,7 @@ use crate::analysis::status::PromiseState;
 use crate::analysis::status::Status;
 use crate::cli::ListArgs;
 use crate::commands::context::Ctx;
+use crate::error::Error;
 use crate::error::Result;
 use crate::model::complaint::Complaint;
 use crate::model::complaint::Severity;
@@ -150,7 +153,6 @@ impl<'a> ComplaintJson<'a> {
 /// does not hold every file; with `json`, its whole JSON object (without `short_id`, which is
 /// only known once every id has been read).
 pub(crate) struct Line {
-    pub(crate) opened_at: Timestamp,
     pub(crate) id: String,
     pub(crate) opened: When,
     pub(crate) stage: String,
@@ -168,15 +170,13 @@ pub(crate) struct Line {
     /// The clock that matters now: acknowledging until that is done, then resolving.
     pub(crate) current_clock: (&'static str, ClockState),
     pub(crate) flags: Vec<&'static str>,
-    pub(crate) json: Option<serde_json::Value>,
 }
 
 impl Line {
-    pub(crate) fn new(listed: &Listed<'_>, zone: &Zone, with_json: bool) -> Line {
+    pub(crate) fn new(listed: &Listed<'_>, zone: &Zone) -> Line {
         let c = &listed.loaded.complaint;
         let status = &listed.status;
         Line {
-            opened_at: c.opened.instant(zone),
             id: c.id.clone(),
             opened: c.opened,
             stage: c.stage.clone(),
@@ -198,36 +198,18 @@ impl Line {
                 [_, resolve] => ("resolve", resolve.state),
             },
             flags: status.flags(),
-            json: with_json.then(|| json::value(&ComplaintJson::new(listed, "", zone))),
         }
     }
-
-    /// The JSON object with its short id in front.
-    fn json(&self, short_id: &str) -> serde_json::Value {
-        let mut object = serde_json::Map::new();
-        object.insert("short_id".into(), short_id.into());
-        if let Some(serde_json::Value::Object(fields)) = &self.json {
-            for (k, v) in fields.iter().filter(|(k, _)| *k != "short_id") {
-                object.insert(k.clone(), v.clone());
-            }
-        }
-        serde_json::Value::Object(object)
-    }
-}
-
-/// The body of `gripe.list/1`.
-#[derive(Serialize)]
-struct Listing {
-    count: usize,
-    complaints: Vec<serde_json::Value>,
 }
 
 pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let zone = calendar.zone;
-    let with_json = matches!(args.format, Format::Json | Format::Jsonl);
     let now = ctx.now;
+    // A table needs every row for its column widths; the data formats are written as they go,
+    // so for them only the sort key and the path are kept, and each file read again in turn.
+    let streamed = matches!(args.format, Format::Csv | Format::Json | Format::Jsonl);
     let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
         let listed = Listed::new(&loaded, &store.config, &calendar, &now);
         if args.needs_action
@@ -243,35 +225,86 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         {
             return None;
         }
-        Some(Line::new(&listed, &zone, with_json))
+        let c = &loaded.complaint;
+        let key = (Reverse(c.opened.instant(&zone)), c.id.clone());
+        let line = (!streamed).then(|| Line::new(&listed, &zone));
+        Some((key, loaded.path.clone(), line))
     })?;
     let short_ids = selection.short_ids();
-    let lines = &mut selection.items;
-    lines.sort_by(|a, b| b.opened_at.cmp(&a.opened_at).then_with(|| a.id.cmp(&b.id)));
+    let items = &mut selection.items;
+    items.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(limit) = args.limit {
-        lines.truncate(limit);
+        items.truncate(limit);
     }
-    let lines = &selection.items;
-    let json_of = |l: &Line| l.json(short_ids.get(&l.id));
-    let text = match args.format {
+    let paths: Vec<&Path> = items.iter().map(|(_, p, _)| p.as_path()).collect();
+    let short = |loaded: &Loaded| short_ids.get(&loaded.complaint.id).to_string();
+    match args.format {
         Format::Json => {
-            let complaints: Vec<_> = lines.iter().map(json_of).collect();
-            let body = Listing {
-                count: complaints.len(),
-                complaints,
-            };
-            return emit_json(out, "gripe.list/1", &body).and_then(|()| selection.finish());
+            json::write_array(out, "gripe.list/1", paths.len(), "complaints", |element| {
+                in_order(
+                    store,
+                    &paths,
+                    |loaded| {
+                        json::pretty(&ComplaintJson::new(
+                            &Listed::new(&loaded, &store.config, &calendar, &now),
+                            &short(&loaded),
+                            &zone,
+                        ))
+                    },
+                    |item| element(&item),
+                )
+            })
+            .map_err(Error::Output)?
         }
-        Format::Jsonl => json::lines(lines.iter().map(json_of)),
-        Format::Csv => csv::render(&rows(lines, &short_ids, &zone, Layout::Data)),
-        Format::Markdown => markdown::render(&rows(lines, &short_ids, &zone, Layout::Document)),
-        Format::Table => table::render(
-            &rows(lines, &short_ids, &zone, Layout::Terminal),
-            ctx.painter,
-            &[],
-        ),
-    };
-    emit(out, &text)?;
+        Format::Jsonl => in_order(
+            store,
+            &paths,
+            |loaded| {
+                let listed = Listed::new(&loaded, &store.config, &calendar, &now);
+                serde_json::to_vec(&ComplaintJson::new(&listed, &short(&loaded), &zone))
+            },
+            |line| {
+                out.write_all(&line.expect("values serialize"))?;
+                out.write_all(b"\n")
+            },
+        )
+        .map_err(Error::Output)?,
+        Format::Csv => {
+            let mut csv = csv::Stream::new(out);
+            csv.row(&rows(&[], &short_ids, &zone, Layout::Data).headers)
+                .map_err(Error::Output)?;
+            in_order(
+                store,
+                &paths,
+                |loaded| {
+                    let line =
+                        Line::new(&Listed::new(&loaded, &store.config, &calendar, &now), &zone);
+                    rows(&[line], &short_ids, &zone, Layout::Data).rows
+                },
+                |rows| rows.iter().try_for_each(|row| csv.row(row)),
+            )
+            .map_err(Error::Output)?;
+            csv.finish().map_err(Error::Output)?;
+        }
+        Format::Markdown | Format::Table => {
+            let lines: Vec<Line> = selection
+                .items
+                .drain(..)
+                .filter_map(|(_, _, l)| l)
+                .collect();
+            let text = match args.format {
+                Format::Markdown => {
+                    markdown::render(&rows(&lines, &short_ids, &zone, Layout::Document))
+                }
+                _ => table::render(
+                    &rows(&lines, &short_ids, &zone, Layout::Terminal),
+                    ctx.painter,
+                    &[],
+                ),
+            };
+            emit(out, &text)?;
+        }
+    }
     selection.finish()
 }
 

@@ -59,7 +59,7 @@ pub(crate) fn run(args: &ShowArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         }
         Format::Jsonl => json::lines([ComplaintJson::new(&listed, &resolved.short, &zone)]),
         Format::Csv => csv::render(&rows(
-            &[Line::new(&listed, &zone, false)],
+            &[Line::new(&listed, &zone)],
             &ShortIds::new([resolved.id.as_str()]),
             &zone,
             Layout::Data,

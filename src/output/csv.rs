@@ -33,7 +33,11 @@ impl<'w> Stream<'w> {
     pub(crate) fn row(&mut self, row: &[String]) -> io::Result<()> {
         self.writer
             .write_record(row.iter().map(|cell| neutralise(cell)))
-            .map_err(io::Error::from)
+            .map_err(|e| match e.into_kind() {
+                // The writer's own error, such as a closed pipe, as it was.
+                csv::ErrorKind::Io(e) => e,
+                other => io::Error::other(format!("{other:?}")),
+            })
     }
 
     pub(crate) fn finish(mut self) -> io::Result<()> {

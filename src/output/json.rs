@@ -121,4 +121,34 @@ mod tests {
             );
         }
     }
+
+    /// A writer that fails after a few bytes, as a closed pipe or a full disk does.
+    struct Failing(usize);
+
+    impl Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.0 < buf.len() {
+                return Err(io::Error::from(io::ErrorKind::BrokenPipe));
+            }
+            self.0 -= buf.len();
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_writer_that_fails_mid_stream_stops_the_elements() {
+        let mut made = 0;
+        let result = write_array::<io::Error>(&mut Failing(200), "t/1", 1000, "items", |element| {
+            (0..1000).try_for_each(|i| {
+                made += 1;
+                element(&pretty(&serde_json::json!({ "i": i })))
+            })
+        });
+        assert_eq!(result.unwrap_err().kind(), io::ErrorKind::BrokenPipe);
+        assert!(made < 20, "{made} elements made after the writer failed");
+    }
 }

@@ -78,8 +78,21 @@ fn a_closed_pipe_is_a_quiet_success() {
             ),
         );
     }
+    for args in [
+        &["list", "--format", "csv"][..],
+        &["list", "--format", "json"],
+        &["list", "--format", "jsonl"],
+        &["export"],
+        &["export", "--format", "json"],
+        &["export", "--format", "csv"],
+    ] {
+        closed_pipe_is_quiet(&g, args);
+    }
+}
+
+fn closed_pipe_is_quiet(g: &Gripe, args: &[&str]) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gripe"))
-        .args(["list", "--format", "csv"])
+        .args(args)
         .current_dir(g.path())
         .env("GRIPE_NOW", crate::harness::NOW)
         .stdout(Stdio::piped())
@@ -97,8 +110,8 @@ fn a_closed_pipe_is_a_quiet_success() {
         .unwrap()
         .read_to_string(&mut err)
         .unwrap();
-    assert!(status.success(), "{status} {err}");
-    assert_eq!(err, "");
+    assert!(status.success(), "{args:?}: {status} {err}");
+    assert_eq!(err, "", "{args:?}");
 }
 
 /// Regression: a message printed to a closed stderr panicked (`eprintln!`); messages are for
