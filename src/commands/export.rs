@@ -47,6 +47,7 @@ pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         ExportFormat::Jsonl => in_order(
             store,
             &paths,
+            &selection.unreadable_now,
             |loaded| serde_json::to_vec(&exchange::to_json(&loaded.complaint)),
             |line| {
                 out.write_all(&line.expect("values serialize"))?;
@@ -63,6 +64,7 @@ pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
                 in_order(
                     store,
                     &paths,
+                    &selection.unreadable_now,
                     |loaded| json::pretty(&exchange::to_json(&loaded.complaint)),
                     |item| element(&item),
                 )
@@ -78,6 +80,7 @@ pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
             in_order(
                 store,
                 &paths,
+                &selection.unreadable_now,
                 |loaded| row(&loaded.complaint, &keys),
                 |row| csv.row(&row),
             )

@@ -244,6 +244,7 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
                 in_order(
                     store,
                     &paths,
+                    &selection.unreadable_now,
                     |loaded| {
                         json::pretty(&ComplaintJson::new(
                             &Listed::new(&loaded, &store.config, &calendar, &now),
@@ -259,6 +260,7 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         Format::Jsonl => in_order(
             store,
             &paths,
+            &selection.unreadable_now,
             |loaded| {
                 let listed = Listed::new(&loaded, &store.config, &calendar, &now);
                 serde_json::to_vec(&ComplaintJson::new(&listed, &short(&loaded), &zone))
@@ -276,6 +278,7 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             in_order(
                 store,
                 &paths,
+                &selection.unreadable_now,
                 |loaded| {
                     let line =
                         Line::new(&Listed::new(&loaded, &store.config, &calendar, &now), &zone);

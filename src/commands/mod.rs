@@ -23,6 +23,7 @@ pub(crate) mod set;
 pub(crate) mod show;
 pub(crate) mod trends;
 
+use std::cell::Cell;
 use std::io::Read;
 use std::io::Write;
 use std::path::Path;
@@ -202,6 +203,8 @@ pub(crate) struct Selection<T> {
     pub(crate) items: Vec<T>,
     pub(crate) all_ids: Vec<String>,
     pub(crate) bad_files: usize,
+    /// Files that could be read in the scan but not when read again to be written.
+    pub(crate) unreadable_now: Cell<usize>,
 }
 
 /// Reads every complaint in parallel and keeps `keep(complaint)` of those that pass `filter`
@@ -247,6 +250,7 @@ pub(crate) fn select<T: Send>(
         items,
         all_ids,
         bad_files,
+        unreadable_now: Cell::new(0),
     })
 }
 
@@ -257,10 +261,11 @@ const CHUNK: usize = 256;
 /// Reads the complaints at `paths` again, [`CHUNK`] at a time in parallel, makes each into what
 /// the command writes (`make`), and hands them to `write` in the order of `paths`. Only one
 /// chunk is held at a time; the first error of `write` (a closed pipe) stops the reading. A file
-/// that cannot be read now is named on stderr and left out.
+/// that cannot be read now is named on stderr, left out and counted in `unreadable`.
 pub(crate) fn in_order<T: Send, E>(
     store: &Store,
     paths: &[&Path],
+    unreadable: &Cell<usize>,
     make: impl Fn(Loaded) -> T + Sync,
     mut write: impl FnMut(T) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
@@ -276,8 +281,11 @@ pub(crate) fn in_order<T: Send, E>(
                 }
             })
             .collect();
-        for item in made.into_iter().flatten() {
-            write(item)?;
+        for item in made {
+            match item {
+                Some(item) => write(item)?,
+                None => unreadable.set(unreadable.get() + 1),
+            }
         }
     }
     Ok(())
@@ -291,6 +299,6 @@ impl<T> Selection<T> {
 
     /// Success, or the error for the bad files already reported.
     pub(crate) fn finish(&self) -> Result<()> {
-        bad_files(self.bad_files)
+        bad_files(self.bad_files + self.unreadable_now.get())
     }
 }
