@@ -211,23 +211,30 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     // so for them only the sort key and the path are kept, and each file read again in turn.
     let streamed = matches!(args.format, Format::Csv | Format::Json | Format::Jsonl);
     let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
-        let listed = Listed::new(&loaded, &store.config, &calendar, &now);
+        // A complaint's status is worked out here only when it is needed now; a streamed one
+        // gets it when it is read again to be written.
+        let listed = (args.needs_action || !streamed)
+            .then(|| Listed::new(&loaded, &store.config, &calendar, &now));
         if args.needs_action
-            && (listed.status.closed
-                || actions(
-                    &loaded.complaint,
-                    &listed.status,
-                    &store.config,
-                    &zone,
-                    &now,
-                )
-                .is_empty())
+            && listed.as_ref().is_some_and(|listed| {
+                listed.status.closed
+                    || actions(
+                        &loaded.complaint,
+                        &listed.status,
+                        &store.config,
+                        &zone,
+                        &now,
+                    )
+                    .is_empty()
+            })
         {
             return None;
         }
+        let line = listed
+            .filter(|_| !streamed)
+            .map(|listed| Box::new(Line::new(&listed, &zone)));
         let c = &loaded.complaint;
         let key = (Reverse(c.opened.instant(&zone)), c.id.clone());
-        let line = (!streamed).then(|| Line::new(&listed, &zone));
         Some((key, loaded.path.clone(), line))
     })?;
     let short_ids = selection.short_ids();
@@ -293,7 +300,7 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             let lines: Vec<Line> = selection
                 .items
                 .drain(..)
-                .filter_map(|(_, _, l)| l)
+                .filter_map(|(_, _, l)| l.map(|l| *l))
                 .collect();
             let text = match args.format {
                 Format::Markdown => {
