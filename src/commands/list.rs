@@ -280,18 +280,17 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         .map_err(Error::Output)?,
         Format::Csv => {
             let mut csv = csv::Stream::new(out);
-            csv.row(&rows(&[], &short_ids, &zone, Layout::Data).headers)
+            csv.row(&DATA_HEADERS.map(String::from))
                 .map_err(Error::Output)?;
             in_order(
                 store,
                 &paths,
                 &selection.unreadable_now,
                 |loaded| {
-                    let line =
-                        Line::new(&Listed::new(&loaded, &store.config, &calendar, &now), &zone);
-                    rows(&[line], &short_ids, &zone, Layout::Data).rows
+                    Line::new(&Listed::new(&loaded, &store.config, &calendar, &now), &zone)
+                        .data_row()
                 },
-                |rows| rows.iter().try_for_each(|row| csv.row(row)),
+                |row| csv.row(&row),
             )
             .map_err(Error::Output)?;
             csv.finish().map_err(Error::Output)?;
@@ -330,6 +329,56 @@ pub(crate) enum Layout {
 }
 
 /// The columns of `list` for `layout`, painted by `paint`.
+/// The columns of `list` for scripts (CSV), in order.
+const DATA_HEADERS: [&str; 16] = [
+    "id",
+    "opened",
+    "stage",
+    "severity",
+    "channel",
+    "category",
+    "component",
+    "assignee",
+    "customer",
+    "title",
+    "next_followup",
+    "promised_by",
+    "promise",
+    "sla_acknowledge",
+    "sla_resolve",
+    "flags",
+];
+
+impl Line {
+    /// The line under [`DATA_HEADERS`]: whole ids, untruncated text, every status field.
+    fn data_row(&self) -> Vec<String> {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        vec![
+            self.id.clone(),
+            self.opened.to_string(),
+            self.stage.clone(),
+            self.severity
+                .map(|s| s.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            text(&self.channel),
+            text(&self.category),
+            text(&self.component),
+            text(&self.assignee),
+            text(&self.customer),
+            self.title.clone(),
+            self.next
+                .map(|(due, _)| due.to_string())
+                .unwrap_or_default(),
+            self.promised_by.map(|p| p.to_string()).unwrap_or_default(),
+            self.promise.map(|p| json::name(&p)).unwrap_or_default(),
+            json::name(&self.clocks[0]),
+            json::name(&self.clocks[1]),
+            self.flags.join(","),
+        ]
+    }
+}
+
 pub(crate) fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: Layout) -> Rows {
     let full = layout == Layout::Data;
     let cut = |text: &str, max: usize| {
@@ -340,24 +389,7 @@ pub(crate) fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: La
         }
     };
     let mut rows = if full {
-        Rows::new(&[
-            "id",
-            "opened",
-            "stage",
-            "severity",
-            "channel",
-            "category",
-            "component",
-            "assignee",
-            "customer",
-            "title",
-            "next_followup",
-            "promised_by",
-            "promise",
-            "sla_acknowledge",
-            "sla_resolve",
-            "flags",
-        ])
+        Rows::new(&DATA_HEADERS)
     } else {
         Rows::new(&[
             "ID", "OPENED", "STAGE", "SEV", "CATEGORY", "ASSIGNEE", "CUSTOMER", "TITLE", "NEXT",
@@ -365,30 +397,13 @@ pub(crate) fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: La
         ])
     };
     for l in lines {
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        let severity = l.severity.map(|s| s.as_str()).unwrap_or_default();
-        let customer = text(&l.customer);
-        let flags = l.flags.join(",");
         if full {
-            rows.push(vec![
-                l.id.clone(),
-                l.opened.to_string(),
-                l.stage.clone(),
-                severity.to_string(),
-                text(&l.channel),
-                text(&l.category),
-                text(&l.component),
-                text(&l.assignee),
-                customer,
-                l.title.clone(),
-                l.next.map(|(due, _)| due.to_string()).unwrap_or_default(),
-                l.promised_by.map(|p| p.to_string()).unwrap_or_default(),
-                l.promise.map(|p| json::name(&p)).unwrap_or_default(),
-                json::name(&l.clocks[0]),
-                json::name(&l.clocks[1]),
-                flags,
-            ]);
+            rows.push(l.data_row());
         } else {
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
+            let severity = l.severity.map(|s| s.as_str()).unwrap_or_default();
+            let customer = text(&l.customer);
+            let flags = l.flags.join(",");
             rows.push(vec![
                 short_ids.get(&l.id).to_string(),
                 l.opened.date(zone).to_string(),
