@@ -30,11 +30,15 @@ use crate::store::exchange;
 pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let zone = ctx.calendar()?.zone;
-    // Only what sorting needs, and the custom fields' names for the CSV header, are kept; each
+    // Only what sorting needs, and for CSV the custom fields' names of its header, are kept; each
     // complaint is read again when its turn to be written comes.
+    let csv_header = args.format == ExportFormat::Csv;
     let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
         let c = &loaded.complaint;
-        let fields: Vec<String> = c.fields.keys().cloned().collect();
+        let fields: Vec<String> = match csv_header {
+            true => c.fields.keys().cloned().collect(),
+            false => Vec::new(),
+        };
         Some(((c.opened.instant(&zone), c.id.clone()), loaded.path, fields))
     })?;
     selection.items.sort_by(|a, b| a.0.cmp(&b.0));
