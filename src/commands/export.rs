@@ -15,6 +15,7 @@ use std::path::Path;
 
 use super::in_order;
 use super::select;
+use super::stream_json;
 use crate::cli::ExportArgs;
 use crate::cli::ExportFormat;
 use crate::commands::context::Ctx;
@@ -48,33 +49,22 @@ pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         .map(|(_, p, _)| p.as_path())
         .collect();
     match args.format {
-        ExportFormat::Jsonl => in_order(
-            store,
-            &paths,
-            &selection.unreadable_now,
-            |loaded| serde_json::to_vec(&exchange::to_json(&loaded.complaint)),
-            |line| {
-                out.write_all(&line.expect("values serialize"))?;
-                out.write_all(b"\n")
-            },
-        )
-        .map_err(Error::Output)?,
-        ExportFormat::Json => json::write_array(
-            out,
-            exchange::SCHEMA,
-            paths.len(),
-            "complaints",
-            |element| {
-                in_order(
-                    store,
-                    &paths,
-                    &selection.unreadable_now,
-                    |loaded| json::pretty(&exchange::to_json(&loaded.complaint)),
-                    |item| element(&item),
-                )
-            },
-        )
-        .map_err(Error::Output)?,
+        ExportFormat::Jsonl | ExportFormat::Json => {
+            let shape = match args.format {
+                ExportFormat::Json => json::Shape::Document {
+                    schema: exchange::SCHEMA,
+                },
+                _ => json::Shape::Lines,
+            };
+            stream_json(
+                out,
+                shape,
+                store,
+                &paths,
+                &selection.unreadable_now,
+                |loaded, shape| shape.encode(&exchange::to_json(&loaded.complaint)),
+            )?;
+        }
         ExportFormat::Csv => {
             let fields: BTreeSet<&String> =
                 selection.items.iter().flat_map(|(_, _, f)| f).collect();

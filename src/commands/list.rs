@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::emit;
 use super::in_order;
 use super::select;
+use super::stream_json;
 use crate::analysis::report::actions;
 use crate::analysis::sla::Clock;
 use crate::analysis::sla::ClockState;
@@ -246,38 +247,25 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     let paths: Vec<&Path> = items.iter().map(|(_, p, _)| p.as_path()).collect();
     let short = |loaded: &Loaded| short_ids.get(&loaded.complaint.id).to_string();
     match args.format {
-        Format::Json => {
-            json::write_array(out, "gripe.list/1", paths.len(), "complaints", |element| {
-                in_order(
-                    store,
-                    &paths,
-                    &selection.unreadable_now,
-                    |loaded| {
-                        json::pretty(&ComplaintJson::new(
-                            &Listed::new(&loaded, &store.config, &calendar, &now),
-                            &short(&loaded),
-                            &zone,
-                        ))
-                    },
-                    |item| element(&item),
-                )
-            })
-            .map_err(Error::Output)?
+        Format::Json | Format::Jsonl => {
+            let shape = match args.format {
+                Format::Json => json::Shape::Document {
+                    schema: "gripe.list/1",
+                },
+                _ => json::Shape::Lines,
+            };
+            stream_json(
+                out,
+                shape,
+                store,
+                &paths,
+                &selection.unreadable_now,
+                |loaded, shape| {
+                    let listed = Listed::new(&loaded, &store.config, &calendar, &now);
+                    shape.encode(&ComplaintJson::new(&listed, &short(&loaded), &zone))
+                },
+            )?;
         }
-        Format::Jsonl => in_order(
-            store,
-            &paths,
-            &selection.unreadable_now,
-            |loaded| {
-                let listed = Listed::new(&loaded, &store.config, &calendar, &now);
-                serde_json::to_vec(&ComplaintJson::new(&listed, &short(&loaded), &zone))
-            },
-            |line| {
-                out.write_all(&line.expect("values serialize"))?;
-                out.write_all(b"\n")
-            },
-        )
-        .map_err(Error::Output)?,
         Format::Csv => {
             let mut csv = csv::Stream::new(out);
             csv.row(&DATA_HEADERS.map(String::from))

@@ -291,6 +291,31 @@ pub(crate) fn in_order<T: Send, E>(
     Ok(())
 }
 
+/// Writes the complaints at `paths`, read again in order ([`in_order`]), as JSON of `shape`;
+/// `record` gives each complaint's item, encoded with [`json::Shape::encode`].
+pub(crate) fn stream_json(
+    out: &mut dyn Write,
+    shape: json::Shape<'_>,
+    store: &Store,
+    paths: &[&Path],
+    unreadable: &Cell<usize>,
+    record: impl Fn(Loaded, json::Shape<'_>) -> Vec<u8> + Sync,
+) -> Result<()> {
+    let make = |loaded| record(loaded, shape);
+    match shape {
+        json::Shape::Lines => in_order(store, paths, unreadable, make, |line| {
+            out.write_all(&line)?;
+            out.write_all(b"\n")
+        }),
+        json::Shape::Document { schema } => {
+            json::write_array(out, schema, paths.len(), "complaints", |element| {
+                in_order(store, paths, unreadable, make, |item| element(&item))
+            })
+        }
+    }
+    .map_err(Error::Output)
+}
+
 impl<T> Selection<T> {
     /// The shortest unique prefix of every id in the folder, not only of those selected.
     pub(crate) fn short_ids(&self) -> ShortIds {

@@ -62,6 +62,24 @@ pub(crate) fn pretty<T: Serialize>(item: &T) -> Vec<u8> {
     serde_json::to_vec_pretty(item).expect("values serialize")
 }
 
+/// The two JSON outputs of a listing: one compact document per line (`jsonl`), or one pretty
+/// document, `{"schema": ..., "count": N, "complaints": [...]}` (`json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape<'s> {
+    Lines,
+    Document { schema: &'s str },
+}
+
+impl Shape<'_> {
+    /// One item as this shape writes it.
+    pub(crate) fn encode<T: Serialize>(self, item: &T) -> Vec<u8> {
+        match self {
+            Shape::Lines => serde_json::to_vec(item).expect("values serialize"),
+            Shape::Document { .. } => pretty(item),
+        }
+    }
+}
+
 /// One compact JSON document per line.
 pub(crate) fn lines<T: Serialize>(items: impl IntoIterator<Item = T>) -> String {
     items
