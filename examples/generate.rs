@@ -9,6 +9,14 @@
 //! stage, with the events of their service recovery (acknowledged, investigated, resolved,
 //! followed up, closed), notes, follow-ups, promises, custom fields and repeat customers. The
 //! same `--seed` gives the same files.
+//!
+//! `--open-share 0.8` leaves that share of the complaints open (not closed), in any stage before
+//! `closed`, as in a team with a large backlog; without it, complaints older than a month are
+//! closed. `--hand-written 1.0` writes that share of the files the way a person edits them
+//! (DESIGN.md section 3: "readers also accept quoted strings and local dates", comments and
+//! spacing kept): a comment at the top and after some values, padded `=`, quoted datetimes,
+//! literal strings, the customer as an inline table and indented event keys. gripe reads both
+//! the same; hand-written files take the general TOML path of the reader.
 
 use std::path::PathBuf;
 
@@ -106,6 +114,8 @@ struct Args {
     out: PathBuf,
     seed: u64,
     end: DateTime<FixedOffset>,
+    open_share: Option<f64>,
+    hand_written: f64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -114,6 +124,8 @@ fn parse_args() -> Result<Args, String> {
         out: PathBuf::from("complaints"),
         seed: 42,
         end: DateTime::parse_from_rfc3339("2026-11-26T09:00:00+00:00").expect("valid"),
+        open_share: None,
+        hand_written: 0.0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -126,15 +138,26 @@ fn parse_args() -> Result<Args, String> {
                 args.end =
                     DateTime::parse_from_rfc3339(&value()?).map_err(|e| format!("--end: {e}"))?
             }
+            "--open-share" => args.open_share = Some(share(&flag, &value()?)?),
+            "--hand-written" => args.hand_written = share(&flag, &value()?)?,
             "-h" | "--help" => {
                 return Err(
-                    "usage: generate [--count N] [--out DIR] [--seed N] [--end RFC3339]".into(),
+                    "usage: generate [--count N] [--out DIR] [--seed N] [--end RFC3339] \
+                     [--open-share 0..1] [--hand-written 0..1]"
+                        .into(),
                 );
             }
             other => return Err(format!("unknown flag {other}")),
         }
     }
     Ok(args)
+}
+
+fn share(flag: &str, value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("{flag}: {value:?} is not a share between 0 and 1")),
+    }
 }
 
 fn pick<'a>(rng: &mut fastrand::Rng, weighted: &[(&'a str, u32)]) -> &'a str {
@@ -161,6 +184,7 @@ fn complaint(
     n: usize,
     customers: usize,
     end: DateTime<FixedOffset>,
+    open_share: Option<f64>,
 ) -> Complaint {
     // Opened within two years before `end`, mostly in business hours.
     let day = rng.i64(0..730);
@@ -195,8 +219,13 @@ fn complaint(
     let mut stage = "new";
     let mut resolution = Resolution::default();
     let mut followups = Vec::new();
-    // How far along this complaint got: older ones further.
-    let reach = if day > 30 { 6 } else { rng.u8(1..7) };
+    // How far along this complaint got: older ones further, unless a share is to stay open.
+    let reach = match open_share {
+        Some(share) if rng.f64() < share => rng.u8(1..6),
+        Some(_) => 6,
+        None if day > 30 => 6,
+        None => rng.u8(1..7),
+    };
     let step = |rng: &mut fastrand::Rng, at: &mut DateTime<FixedOffset>, max_minutes: i64| {
         *at = (*at + Duration::minutes(rng.i64(5..max_minutes))).min(end);
         *at
@@ -319,6 +348,73 @@ fn complaint(
     }
 }
 
+/// The same complaint as a person would type it: every rewrite is one DESIGN.md allows a
+/// reader to meet (comments, spacing, quoted datetimes, literal strings, inline tables).
+fn by_hand(rng: &mut fastrand::Rng, text: &str) -> String {
+    const REMARKS: [&str; 4] = [
+        "# typed in after the call",
+        "# checked with the team lead",
+        "# see the order system",
+        "# per the customer's email",
+    ];
+    let mut out = String::with_capacity(text.len() + 256);
+    out.push_str("# Complaint file, kept by hand as well as by gripe.\n");
+    let mut lines = text.lines().peekable();
+    let mut in_event = false;
+    let mut in_text = false;
+    while let Some(line) = lines.next() {
+        if in_text {
+            // The inside of a multi-line string is the person's words: left as it is.
+            in_text = !line.ends_with("\"\"\"");
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        if line == "[customer]" {
+            // `[customer]` and its keys become one inline table.
+            let mut pairs = Vec::new();
+            while let Some(next) = lines.next_if(|l| !l.is_empty() && !l.starts_with('[')) {
+                pairs.push(next.to_string());
+            }
+            out.push_str(&format!("customer = {{ {} }}\n", pairs.join(", ")));
+            continue;
+        }
+        if line.starts_with('[') {
+            in_event = line == "[[event]]";
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let Some((key, value)) = line.split_once(" = ") else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let value = if value.len() >= 19 && value.as_bytes()[4] == b'-' && value.contains('T') {
+            format!("\"{value}\"")
+        } else if value.starts_with('"')
+            && !value.starts_with("\"\"\"")
+            && !value.contains(['\\', '\''])
+            && rng.u8(0..2) == 0
+        {
+            format!("'{}'", &value[1..value.len() - 1])
+        } else {
+            value.to_string()
+        };
+        in_text =
+            value == "\"\"\"" || (value.starts_with("\"\"\"") && !value[3..].ends_with("\"\"\""));
+        let indent = if in_event { "  " } else { "" };
+        let pad = " ".repeat(rng.usize(1..4));
+        out.push_str(&format!("{indent}{key}{pad}= {value}"));
+        if !value.starts_with("\"\"\"") && rng.u8(0..6) == 0 {
+            out.push_str("   ");
+            out.push_str(REMARKS[rng.usize(0..REMARKS.len())]);
+        }
+        out.push('\n');
+    }
+    out
+}
+
 fn main() {
     let args = match parse_args() {
         Ok(args) => args,
@@ -330,7 +426,7 @@ fn main() {
     let mut rng = fastrand::Rng::with_seed(args.seed);
     let customers = (args.count * 7 / 10).max(1);
     for n in 0..args.count {
-        let c = complaint(&mut rng, n, customers, args.end);
+        let c = complaint(&mut rng, n, customers, args.end, args.open_share);
         let date = match c.opened {
             When::Zoned(t) => t.date_naive(),
             _ => unreachable!("generated complaints have times"),
@@ -341,6 +437,11 @@ fn main() {
             .join(date.format("%m").to_string())
             .join(format!("{}.toml", c.id));
         let text = ComplaintDoc::render_new(&c);
+        let text = if rng.f64() < args.hand_written {
+            by_hand(&mut rng, &text)
+        } else {
+            text
+        };
         // Benchmark data, not a team's records: plain writes, no fsync.
         let written = std::fs::create_dir_all(path.parent().expect("a folder"))
             .and_then(|()| std::fs::write(&path, text));

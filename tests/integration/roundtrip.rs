@@ -274,6 +274,10 @@ enum HandEdit {
     Literal,
     Duplicate,
     Insert(usize, char),
+    /// A `[customer]`, `[resolution]` or `[fields]` table written as `name = { … }`.
+    Inline,
+    /// The same table written as dotted keys, `name.key = …`.
+    Dotted,
 }
 
 fn hand_edit() -> impl Strategy<Value = (usize, HandEdit)> {
@@ -286,6 +290,8 @@ fn hand_edit() -> impl Strategy<Value = (usize, HandEdit)> {
         Just(HandEdit::BlankLineBefore),
         Just(HandEdit::Literal),
         Just(HandEdit::Duplicate),
+        Just(HandEdit::Inline),
+        Just(HandEdit::Dotted),
         (
             any::<usize>(),
             prop::sample::select("\"'[]=#\\\r\n., {}0e+:_".chars().collect::<Vec<_>>())
@@ -295,12 +301,48 @@ fn hand_edit() -> impl Strategy<Value = (usize, HandEdit)> {
     (any::<usize>(), edit)
 }
 
+/// The name of a `[name]` header line.
+fn table_name(line: &str) -> Option<String> {
+    let name = line.strip_prefix('[')?.strip_suffix(']')?;
+    (!name.starts_with('[')).then(|| name.to_string())
+}
+
+/// Replaces the header at `lines[at]` and the keys under it (up to a blank line or the next
+/// header) by one inline table or by dotted keys, as people write them.
+fn table_without_header(lines: &mut [String], at: usize, name: String, inline: bool) {
+    let mut pairs: Vec<String> = Vec::new();
+    let mut open_string = false;
+    for line in lines.iter_mut().skip(at + 1) {
+        if !open_string && (line.trim().is_empty() || line.starts_with('[')) {
+            break;
+        }
+        let body = std::mem::take(line);
+        let quotes = body.matches("\"\"\"").count();
+        match pairs.last_mut() {
+            Some(last) if open_string => last.push_str(&body),
+            _ => pairs.push(body),
+        }
+        open_string ^= quotes % 2 == 1;
+    }
+    let pairs: Vec<&str> = pairs.iter().map(|p| p.trim_end_matches('\n')).collect();
+    lines[at] = if inline {
+        format!("{name} = {{ {} }}\n", pairs.join(", "))
+    } else {
+        pairs.iter().map(|p| format!("{name}.{p}\n")).collect()
+    };
+}
+
 /// `text` with `edits` made to its lines.
 fn edited(text: &str, edits: &[(usize, HandEdit)]) -> String {
     let mut lines: Vec<String> = text.lines().map(|l| format!("{l}\n")).collect();
     for (at, edit) in edits {
         let i = at % lines.len();
         let body = lines[i].trim_end_matches('\n').to_string();
+        if let (HandEdit::Inline | HandEdit::Dotted, Some(name)) = (edit, table_name(&body)) {
+            let inline = matches!(edit, HandEdit::Inline);
+            table_without_header(&mut lines, i, name, inline);
+            continue;
+        }
         lines[i] = match edit {
             HandEdit::Indent => format!(" \t{body}\n"),
             HandEdit::SpacedEquals => format!("{}\n", body.replacen(" = ", "\t=  ", 1)),
@@ -323,6 +365,8 @@ fn edited(text: &str, edits: &[(usize, HandEdit)]) -> String {
                 chars.insert(at % (chars.len() + 1), *ch);
                 format!("{}\n", chars.into_iter().collect::<String>())
             }
+            // Not on a table's header line: the line stays as it is.
+            HandEdit::Inline | HandEdit::Dotted => format!("{body}\n"),
         };
     }
     lines.concat()

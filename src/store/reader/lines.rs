@@ -3,9 +3,12 @@
 //! Each line must be blank, a comment, a `[name]` or `[[name]]` header with a bare name, or
 //! `key = value` with a bare key and a value that ends on the same line: a basic string
 //! (TOML 1.0 escapes), a literal string, a decimal integer, a boolean, a date or date-time in
-//! the forms [`When::parse_canonical`] reads, or a one-line array of those. Lines end in `\n` or
-//! `\r\n`. Anything else (a multi-line string or array, a dotted or quoted key, an inline table,
-//! a float, an escape of TOML 1.1, a space inside brackets) makes it step aside, so whatever it
+//! the forms [`When::parse_canonical`] reads, or a one-line array of those. People also write
+//! the tables gripe knows inside the top-level table, and it reads those too: a one-line inline
+//! table (`customer = { name = "A", contact = "a@b" }`) or dotted keys (`customer.name = "A"`).
+//! Lines end in `\n` or `\r\n`. Anything else (a multi-line array, a quoted key, a key of
+//! three parts, an inline table nested or spanning lines, a float, an escape of TOML 1.1, a
+//! space inside brackets or around a dot) makes it step aside, so whatever it
 //! accepts is TOML with exactly the meaning it gives it; the [`events`](super::events) reader
 //! then decides.
 
@@ -47,17 +50,66 @@ fn read_line<'i>(builder: &mut Builder<'i>, c: &mut Cursor<'i>) -> Option<()> {
         }
         Some(_) => {
             let key = c.bare();
-            c.skip_blanks();
-            if key.is_empty() || !c.eat("=") {
+            if key.is_empty() {
                 return None;
             }
-            c.skip_blanks();
-            let value = value(c)?;
-            builder.assign(Cow::Borrowed(key), value);
+            if c.eat(".") {
+                let (sub, value) = pair_after(c.bare(), c)?;
+                builder.begin_within(key, false);
+                builder.assign(Cow::Borrowed(sub), value);
+                builder.end_within();
+            } else {
+                c.skip_blanks();
+                if !c.eat("=") {
+                    return None;
+                }
+                c.skip_blanks();
+                if c.peek() == Some(b'{') {
+                    inline_table(builder, key, c)?;
+                } else {
+                    builder.assign(Cow::Borrowed(key), value(c)?);
+                }
+            }
         }
     }
     c.skip_blanks();
     c.line_end()
+}
+
+/// The ` = value` after a bare `key` already read.
+fn pair_after<'i>(key: &'i str, c: &mut Cursor<'i>) -> Option<(&'i str, Value<'i>)> {
+    c.skip_blanks();
+    if key.is_empty() || !c.eat("=") {
+        return None;
+    }
+    c.skip_blanks();
+    Some((key, value(c)?))
+}
+
+/// `{ key = value, … }` on one line, the value of `name` in the top-level table: TOML 1.0's
+/// form, with no trailing comma and no table inside.
+fn inline_table<'i>(builder: &mut Builder<'i>, name: &'i str, c: &mut Cursor<'i>) -> Option<()> {
+    let start = c.0;
+    c.eat("{");
+    builder.begin_within(name, true);
+    c.skip_blanks();
+    if !c.eat("}") {
+        loop {
+            c.skip_blanks();
+            let (key, value) = pair_after(c.bare(), c)?;
+            builder.assign(Cow::Borrowed(key), value);
+            c.skip_blanks();
+            if c.eat("}") {
+                break;
+            }
+            if !c.eat(",") {
+                return None;
+            }
+        }
+    }
+    builder.end_within();
+    let taken = &start.as_bytes()[..start.len() - c.0.len()];
+    (!taken.contains(&b'\n')).then_some(())
 }
 
 /// A value: a string, an array, or a bare word (boolean, number, date).
@@ -377,6 +429,8 @@ mod tests {
             "x = [1,\n2]",
             "x = [[1]]",
             "x = { a = 1 }",
+            "x.y.z = 1",
+            "x . y = 1",
             "x = 2026-11-02 10:00:00Z",
             "x = 2026-11-02T10:00:00.5Z",
             "x = 2026-02-30",

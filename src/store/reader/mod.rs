@@ -10,7 +10,9 @@
 //!   the `toml` crate itself is built on).
 //!
 //! Each gives up on what it does not expect (the line reader on any line outside its layout;
-//! both on a dotted key, an inline table, a table defined twice, a key given twice, a value of
+//! the event reader on a dotted key or an inline table, which the line reader takes for the
+//! tables gripe knows, on one line: `customer = { name = "A" }`, `customer.name = "A"`; both on
+//! a table defined twice, a key given twice, a value of
 //! the wrong type, a syntax error, a missing required key). The line reader then hands the file
 //! to the event reader, and that one to serde, which gives the same complaint or the precise
 //! error. Tests and the `read` fuzz target check that every reader agrees with serde.
@@ -120,6 +122,20 @@ enum Table {
     Other,
 }
 
+impl Table {
+    /// The table of a `[name]` (or, with `array`, `[[name]]`) header.
+    fn named(array: bool, name: &str) -> Table {
+        match (array, name) {
+            (false, "customer") => Table::Customer,
+            (false, "resolution") => Table::Resolution,
+            (false, "fields") => Table::Fields,
+            (true, "followup") => Table::Followup,
+            (true, "event") => Table::Event,
+            _ => Table::Other,
+        }
+    }
+}
+
 /// The builder: the parts of a complaint as they are read.
 #[derive(Default)]
 struct Parts {
@@ -170,8 +186,14 @@ struct PartialEvent {
 struct Builder<'i> {
     failed: bool,
     table: Table,
-    /// The names of the table headers seen, to refuse one defined twice.
+    /// The tables defined so far by a header or an inline table, to refuse one defined twice.
     tables_seen: Vec<Table>,
+    /// The tables given keys by dotted keys (`customer.name = …`) in the top-level table: more
+    /// dotted keys may add to them, a header or an inline table may not define them again.
+    dotted: Vec<Table>,
+    /// While the keys of `name = { … }` or `name.key = …` are stored: how many keys gripe does
+    /// not read had been seen before (such a key there is for the exact reader).
+    within: Option<usize>,
     /// The keys of the current table that gripe does not read, to refuse one given twice (a key
     /// it reads is refused twice by its filled slot).
     keys_seen: Vec<Cow<'i, str>>,
@@ -183,31 +205,55 @@ impl<'i> Builder<'i> {
     /// knows has a one-part name; give "" for any other.
     fn table(&mut self, array: bool, name: &str) {
         self.keys_seen.clear();
-        self.table = match (array, name) {
-            (false, "customer") => Table::Customer,
-            (false, "resolution") => Table::Resolution,
-            (false, "fields") => Table::Fields,
-            (true, "followup") => {
-                self.parts.followups.push(PartialFollowup::default());
-                Table::Followup
-            }
-            (true, "event") => {
+        self.table = Table::named(array, name);
+        match self.table {
+            Table::Followup => self.parts.followups.push(PartialFollowup::default()),
+            Table::Event => {
                 // Room for a typical history at once, rather than growing (and copying) the
                 // vector three times on the way.
                 if self.parts.events.capacity() == 0 {
                     self.parts.events.reserve(16);
                 }
                 self.parts.events.push(PartialEvent::default());
-                Table::Event
             }
-            _ => Table::Other,
-        };
+            _ => {}
+        }
         // Tables gripe does not know, and known ones defined twice, are for the exact reader.
-        if self.table == Table::Other || (!array && self.tables_seen.contains(&self.table)) {
+        let again = self.tables_seen.contains(&self.table) || self.dotted.contains(&self.table);
+        if self.table == Table::Other || (!array && again) {
             self.failed = true;
         }
         if !array {
             self.tables_seen.push(self.table);
+        }
+    }
+
+    /// Starts the keys of the table `name` given in the top-level table without its header:
+    /// as an inline table (`name = { … }`, which defines the whole table) or, with `inline`
+    /// false, one dotted key (`name.key = …`; several may add to the same table). The keys
+    /// then go through [`assign`](Self::assign) as usual, up to [`end_within`](Self::end_within).
+    fn begin_within(&mut self, name: &str, inline: bool) {
+        let table = Table::named(false, name);
+        let known = matches!(table, Table::Customer | Table::Resolution | Table::Fields);
+        let defined = self.tables_seen.contains(&table) || (inline && self.dotted.contains(&table));
+        if self.table != Table::Root || self.within.is_some() || !known || defined {
+            self.failed = true;
+            return;
+        }
+        if inline {
+            self.tables_seen.push(table);
+        } else if !self.dotted.contains(&table) {
+            self.dotted.push(table);
+        }
+        self.table = table;
+        self.within = Some(self.keys_seen.len());
+    }
+
+    /// Back to the top-level table after [`begin_within`](Self::begin_within).
+    fn end_within(&mut self) {
+        if let Some(before) = self.within.take() {
+            self.failed |= self.keys_seen.len() != before;
+            self.table = Table::Root;
         }
     }
 
@@ -391,11 +437,29 @@ mod tests {
         let head =
             "id = \"aaaa000000000000\"\ntitle = \"t\"\nopened = 2026-11-02\nstage = \"new\"\n";
         assert!(matches!(read(head), Outcome::Read(_)));
+        for by_hand in [
+            "customer = { name = \"x\", contact = 'y' }\n[fields]\nn = 1\n",
+            "customer.name = \"x\"\nfields.n = 1\ncustomer.contact = \"y\"\n",
+            "resolution = {}\n",
+        ] {
+            let text = format!("{head}{by_hand}");
+            let exact: Complaint = toml::from_str(&text).unwrap();
+            match read(&text) {
+                Outcome::Read(fast) => assert_eq!(*fast, exact, "{by_hand}"),
+                other => panic!("{by_hand}: {other:?}"),
+            }
+        }
         for surprise in [
-            "customer.name = \"x\"\n",
             "title = \"again\"\n",
             "[customer]\nname = \"a\"\n[customer]\ncontact = \"b\"\n",
-            "customer = { name = \"x\" }\n",
+            "customer.name = \"x\"\n[customer]\ncontact = \"y\"\n",
+            "customer = { name = \"x\" }\ncustomer.contact = \"y\"\n",
+            "customer = { name = \"x\", extra = 1 }\n",
+            "customer = { name = { first = \"x\" } }\n",
+            "customer = { name = \"x\", }\n",
+            "customer = { name = \'\'\'a\nb\'\'\' }\n",
+            "event.at = 2026-11-02\n",
+            "[resolution]\ncustomer.name = \"x\"\n",
             "[fields]\nn = 0x10\n",
             "severity = \"High\"\n",
             "[[event]]\nkind = \"note\"\n",
