@@ -26,6 +26,7 @@ use crate::output::csv;
 use crate::output::json;
 use crate::output::table;
 use crate::output::truncate;
+use crate::store::Depth;
 use crate::time::duration::Span;
 use crate::time::when::When;
 use crate::time::when::Zone;
@@ -42,7 +43,7 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
     let me = args.mine.then(|| ctx.author(None));
     let workflow = &store.config.workflow;
     // Only complaints that can have something due: open ones, and any with a follow-up not done.
-    let selection = select(ctx, &args.filter.to_input(), |loaded| {
+    let selection = select(ctx, &args.filter.to_input(), Depth::Full, |loaded| {
         let c = &loaded.complaint;
         let mine = me.as_ref().is_none_or(|me| c.assignee.as_ref() == Some(me));
         let pending = !workflow.is_closed(&c.stage) || c.followups.iter().any(|f| f.done.is_none());

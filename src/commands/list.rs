@@ -33,6 +33,7 @@ use crate::output::json;
 use crate::output::markdown;
 use crate::output::table;
 use crate::output::truncate;
+use crate::store::Depth;
 use crate::store::Loaded;
 use crate::time::calendar::Calendar;
 use crate::time::when::Timestamp;
@@ -211,7 +212,12 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     // A table needs every row for its column widths; the data formats are written as they go,
     // so for them only the sort key and the path are kept, and each file read again in turn.
     let streamed = matches!(args.format, Format::Csv | Format::Json | Format::Jsonl);
-    let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
+    // A streamed list keeps only each complaint's sort key, from its top-level keys.
+    let depth = match args.needs_action || !streamed {
+        true => Depth::Full,
+        false => Depth::Top,
+    };
+    let mut selection = select(ctx, &args.filter.to_input(), depth, |loaded| {
         // A complaint's status is worked out here only when it is needed now; a streamed one
         // gets it when it is read again to be written.
         let listed = (args.needs_action || !streamed)

@@ -209,10 +209,13 @@ pub(crate) struct Selection<T> {
 
 /// Reads every complaint in parallel and keeps `keep(complaint)` of those that pass `filter`
 /// (`None` from `keep` drops it too). Only what `keep` returns is held, so memory follows what
-/// the command shows, not how many files there are.
+/// the command shows, not how many files there are. `depth` is how much of each file `keep`
+/// looks at: a command that reads its complaints again to write them asks only for its sort
+/// key, and the scan then reads no more of each file than that and the filter need.
 pub(crate) fn select<T: Send>(
     ctx: &Ctx,
     filter: &FilterInput,
+    depth: Depth,
     keep: impl Fn(Loaded) -> Option<T> + Sync + Send,
 ) -> Result<Selection<T>> {
     let store = ctx.store()?;
@@ -223,10 +226,11 @@ pub(crate) fn select<T: Send>(
     // read whole.
     let wanted = |c: &Complaint| filter.matches(c, workflow, &calendar);
     let reading = Reading {
-        depth: Depth::Full,
+        depth: depth.max(filter.depth()),
         first_look: filter
             .first_look()
-            .map(|depth| (depth, &wanted as Wanted<'_>)),
+            .filter(|first| *first < depth)
+            .map(|first| (first, &wanted as Wanted<'_>)),
     };
     let ((items, all_ids), bad_files) = gather(
         store,
@@ -259,9 +263,10 @@ pub(crate) fn select<T: Send>(
 const CHUNK: usize = 256;
 
 /// Reads the complaints at `paths` again, [`CHUNK`] at a time in parallel, makes each into what
-/// the command writes (`make`), and hands them to `write` in the order of `paths`. Only one
-/// chunk is held at a time; the first error of `write` (a closed pipe) stops the reading. A file
-/// that cannot be read now is named on stderr, left out and counted in `unreadable`.
+/// the command writes (`make`), and hands them to `write` in the order of `paths`. The next
+/// chunk is read while the one before is written, so at most two chunks are held; the first
+/// error of `write` (a closed pipe) stops the reading. A file that cannot be read now is named
+/// on stderr, left out and counted in `unreadable`.
 pub(crate) fn in_order<T: Send, E>(
     store: &Store,
     paths: &[&Path],
@@ -270,8 +275,8 @@ pub(crate) fn in_order<T: Send, E>(
     mut write: impl FnMut(T) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     use rayon::prelude::*;
-    for chunk in paths.chunks(CHUNK) {
-        let made: Vec<Option<T>> = chunk
+    let read_chunk = |chunk: &[&Path]| -> Vec<Option<T>> {
+        chunk
             .par_iter()
             .map(|path| match store.load(path) {
                 Ok(loaded) => Some(make(loaded)),
@@ -280,8 +285,10 @@ pub(crate) fn in_order<T: Send, E>(
                     None
                 }
             })
-            .collect();
-        for item in made {
+            .collect()
+    };
+    for chunk in paths.chunks(CHUNK) {
+        for item in read_chunk(chunk) {
             match item {
                 Some(item) => write(item)?,
                 None => unreadable.set(unreadable.get() + 1),

@@ -25,7 +25,7 @@ pub(crate) fn write<T: Serialize>(out: &mut dyn Write, schema: &str, body: &T) -
 /// Writes `{"schema": schema, "count": count, "<key>": [...]}` as [`write`] would, with the
 /// array's elements handed over one by one while it is written, so a document of any length
 /// is never held whole. `fill` gets the function that writes one element, already pretty JSON
-/// ([`pretty`]); it must give `count` of them.
+/// indented for its place ([`pretty`]); it must give `count` of them.
 pub(crate) fn write_array<E: From<io::Error>>(
     out: &mut dyn Write,
     schema: &str,
@@ -44,22 +44,27 @@ pub(crate) fn write_array<E: From<io::Error>>(
     fill(&mut |element: &[u8]| {
         out.write_all(if first { b"\n    " } else { b",\n    " })?;
         first = false;
-        // Strings in JSON never hold a raw line break, so every one is the formatter's.
-        for (i, line) in element.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                out.write_all(b"\n    ")?;
-            }
-            out.write_all(line)?;
-        }
+        out.write_all(element)?;
         Ok(())
     })?;
     out.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
     Ok(())
 }
 
-/// `item` as pretty JSON, as [`write`] indents it at the top level.
+/// `item` as pretty JSON, indented as an element of [`write_array`]'s array (as [`write`]
+/// would indent it there). Made apart from the writing, so streaming commands make their
+/// elements in parallel.
 pub(crate) fn pretty<T: Serialize>(item: &T) -> Vec<u8> {
-    serde_json::to_vec_pretty(item).expect("values serialize")
+    let flat = serde_json::to_vec_pretty(item).expect("values serialize");
+    let mut indented = Vec::with_capacity(flat.len() + flat.len() / 8);
+    // Strings in JSON never hold a raw line break, so every one is the formatter's.
+    for (i, line) in flat.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            indented.extend_from_slice(b"\n    ");
+        }
+        indented.extend_from_slice(line);
+    }
+    indented
 }
 
 /// The two JSON outputs of a listing: one compact document per line (`jsonl`), or one pretty

@@ -61,7 +61,7 @@ pub(crate) struct Loaded {
 }
 
 /// How much of each file a scan reads into the complaint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Depth {
     /// The top-level keys only: not the customer, resolution, custom fields or history.
     Top,
@@ -138,6 +138,9 @@ impl From<Depth> for Reading<'_> {
 /// (`max_file_size`) and UTF-8, or an error naming the file and where it goes wrong.
 fn read_into<'b>(path: &Path, buffer: &'b mut Vec<u8>, limit: u64) -> Result<&'b str> {
     buffer.clear();
+    // Room for a typical file at once: read_to_end then takes one read and one at the end,
+    // not a run of small probing reads as the buffer grows (five per file with a new buffer).
+    buffer.reserve(16 * 1024);
     fs::File::open(path)
         .and_then(|f| f.take(limit + 1).read_to_end(buffer))
         .map_err(|source| Error::Read {
@@ -301,10 +304,12 @@ impl Store {
     }
 
     pub(crate) fn load(&self, path: &Path) -> Result<Loaded> {
-        let text = self.read_text(path)?;
+        let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let mut buffer = Vec::new();
+        let text = self.read_checked(path, link, &mut buffer)?;
         Ok(Loaded {
             path: path.to_path_buf(),
-            complaint: read_complaint(path, &text)?,
+            complaint: read_complaint(path, text)?,
         })
     }
 
