@@ -72,33 +72,49 @@ impl Item<'_> {
     pub(crate) fn complaint(&self) -> &Complaint {
         &self.loaded.complaint
     }
+
+    /// Where the item goes in the agenda (with its complaint's id, then its place among that
+    /// complaint's items): overdue first, then today's, then upcoming, soonest first in each.
+    pub(crate) fn order(&self) -> (Group, Timestamp) {
+        (self.group, self.deadline)
+    }
 }
 
-/// Everything due by `now + within` (and everything already late), soonest first.
-pub(crate) fn agenda<'a>(
-    complaints: &'a [Loaded],
-    config: &Config,
-    calendar: &Calendar,
-    now: &Timestamp,
-    within: Duration,
-) -> Vec<Item<'a>> {
-    let zone = &calendar.zone;
-    let today = zone.local(now).date();
-    let horizon = *now + within;
-    let group = |deadline: &Timestamp| {
-        if deadline < now {
-            Some(Group::Overdue)
-        } else if zone.local(deadline).date() == today {
-            Some(Group::Today)
-        } else if *deadline <= horizon {
-            Some(Group::Upcoming)
-        } else {
-            None
-        }
-    };
-    let mut items = Vec::new();
-    for loaded in complaints {
+/// The agenda as of `now`: what is due by `now + within`, and what is already late.
+#[derive(Clone, Copy)]
+pub(crate) struct Agenda<'c> {
+    pub(crate) config: &'c Config,
+    pub(crate) calendar: &'c Calendar,
+    pub(crate) now: &'c Timestamp,
+    pub(crate) within: Duration,
+}
+
+impl Agenda<'_> {
+    /// What one complaint has on the agenda, in a fixed order: follow-ups, the promise, the SLA
+    /// clocks. [`Item::order`] sorts the agenda of many.
+    pub(crate) fn of<'a>(&self, loaded: &'a Loaded) -> Vec<Item<'a>> {
+        let Agenda {
+            config,
+            calendar,
+            now,
+            within,
+        } = *self;
+        let zone = &calendar.zone;
+        let today = zone.local(now).date();
+        let horizon = *now + within;
+        let group = |deadline: &Timestamp| {
+            if deadline < now {
+                Some(Group::Overdue)
+            } else if zone.local(deadline).date() == today {
+                Some(Group::Today)
+            } else if *deadline <= horizon {
+                Some(Group::Upcoming)
+            } else {
+                None
+            }
+        };
         let c = &loaded.complaint;
+        let mut items = Vec::new();
         let status = Status::new(c, config, calendar, now);
         let mut push = |kind, due: When, deadline: Timestamp, followup, text| {
             if let Some(group) = group(&deadline) {
@@ -148,9 +164,6 @@ pub(crate) fn agenda<'a>(
                 );
             }
         }
+        items
     }
-    items.sort_by(|a, b| {
-        (a.group, a.deadline, &a.complaint().id).cmp(&(b.group, b.deadline, &b.complaint().id))
-    });
-    items
 }

@@ -2,6 +2,8 @@
 //! promises and SLA deadlines, as a table, JSON, CSV or an iCalendar feed.
 
 use std::io::Write;
+use std::path::Path;
+use std::path::PathBuf;
 
 use chrono::Utc;
 use icalendar::Component as _;
@@ -9,11 +11,12 @@ use icalendar::EventLike as _;
 use serde::Serialize;
 
 use super::emit;
-use super::emit_json;
+use super::in_order;
 use super::select;
+use crate::analysis::agenda::Agenda;
 use crate::analysis::agenda::Group;
 use crate::analysis::agenda::Item;
-use crate::analysis::agenda::agenda;
+use crate::analysis::agenda::ItemKind;
 use crate::cli::DueArgs;
 use crate::cli::DueFormat;
 use crate::commands::context::Ctx;
@@ -21,13 +24,14 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::model::id::ShortIds;
 use crate::output::Painter;
-use crate::output::Rows;
 use crate::output::csv;
 use crate::output::json;
 use crate::output::table;
 use crate::output::truncate;
 use crate::store::Depth;
+use crate::store::Loaded;
 use crate::time::duration::Span;
+use crate::time::when::Timestamp;
 use crate::time::when::When;
 use crate::time::when::Zone;
 use crate::time::when::format_timestamp;
@@ -39,48 +43,177 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         .within
         .parse()
         .map_err(|e| Error::usage(format!("--within {e}")))?;
-    let within = calendar.add(&ctx.now, &span) - ctx.now;
+    let agenda = Agenda {
+        config: &store.config,
+        calendar: &calendar,
+        now: &ctx.now,
+        within: calendar.add(&ctx.now, &span) - ctx.now,
+    };
     let me = args.mine.then(|| ctx.author(None));
     let workflow = &store.config.workflow;
-    // Only complaints that can have something due: open ones, and any with a follow-up not done.
+    // Only complaints that can have something due (open ones, and any with a follow-up not
+    // done), and of those only each item's place in the agenda and the file: a complaint is
+    // read again when its items' turn to be written comes.
     let selection = select(ctx, &args.filter.to_input(), Depth::Full, |loaded| {
         let c = &loaded.complaint;
         let mine = me.as_ref().is_none_or(|me| c.assignee.as_ref() == Some(me));
         let pending = !workflow.is_closed(&c.stage) || c.followups.iter().any(|f| f.done.is_none());
-        (mine && pending).then_some(loaded)
+        if !(mine && pending) {
+            return None;
+        }
+        let places: Vec<_> = agenda.of(&loaded).iter().map(Item::order).collect();
+        (!places.is_empty()).then(|| (c.id.clone(), loaded.path, places))
     })?;
     let short_ids = selection.short_ids();
-    let items = agenda(&selection.items, &store.config, &calendar, &ctx.now, within);
+    let entries = Entries::new(&selection.items);
     let zone = calendar.zone;
-    let text = match args.format {
-        DueFormat::Table => render_table(&items, &short_ids, &zone, ctx.painter, &span),
-        DueFormat::Csv => csv::render(&rows(&items, &short_ids, &zone, false)),
-        DueFormat::Json => {
-            let body = Agenda {
-                as_of: format_timestamp(&ctx.now),
-                within: span.to_string(),
-                items: items.iter().map(|i| ItemJson::new(i, &short_ids)).collect(),
-            };
-            return emit_json(out, "gripe.due/1", &body).and_then(|()| selection.finish());
+    let now = ctx.now;
+    let unreadable = &selection.unreadable_now;
+    match args.format {
+        DueFormat::Table => {
+            if entries.places.is_empty() {
+                emit(out, &format!("Nothing due within {span}.\n"))?;
+                return selection.finish();
+            }
+            for (n, group) in entries.groups().into_iter().enumerate() {
+                let title = group_title(group.places[0].0, group.places.len(), ctx.painter, &span);
+                let mut table =
+                    table::Stream::new(&PEOPLE_HEADERS.map(String::from), ctx.painter, &[]);
+                let separator = if n > 0 { "\n" } else { "" };
+                writeln!(out, "{separator}{title}")
+                    .and_then(|()| {
+                        in_order(
+                            store,
+                            &group.paths(),
+                            unreadable,
+                            |loaded, at| {
+                                group.item(&agenda, &loaded, at, |item| {
+                                    people_row(item, &short_ids, &zone)
+                                })
+                            },
+                            |row| row.map_or(Ok(()), |row| table.push(&row, |_| None)),
+                        )
+                    })
+                    .and_then(|()| table.write(out))
+                    .map_err(Error::Output)?;
+            }
         }
-        DueFormat::Ics => ics(&items, &short_ids, &ctx.now),
-    };
-    emit(out, &text)?;
+        DueFormat::Csv => {
+            let mut csv = csv::Stream::new(out);
+            csv.row(&DATA_HEADERS.map(String::from))
+                .map_err(Error::Output)?;
+            in_order(
+                store,
+                &entries.paths(),
+                unreadable,
+                |loaded, at| entries.item(&agenda, &loaded, at, data_row),
+                |row| row.map_or(Ok(()), |row| csv.row(&row)),
+            )
+            .map_err(Error::Output)?;
+            csv.finish().map_err(Error::Output)?;
+        }
+        DueFormat::Json => {
+            let head = [
+                ("as_of", format_timestamp(&ctx.now).into()),
+                ("within", span.to_string().into()),
+            ];
+            json::write_array(out, "gripe.due/1", &head, "items", |element| {
+                in_order(
+                    store,
+                    &entries.paths(),
+                    unreadable,
+                    |loaded, at| {
+                        entries.item(&agenda, &loaded, at, |item| {
+                            json::pretty(&ItemJson::new(item, &short_ids))
+                        })
+                    },
+                    |item| item.map_or(Ok(()), |item| element(&item)),
+                )
+            })
+            .map_err(Error::Output)?;
+        }
+        DueFormat::Ics => {
+            let (head, tail) = ics_frame();
+            out.write_all(head.as_bytes())
+                .and_then(|()| {
+                    in_order(
+                        store,
+                        &entries.paths(),
+                        unreadable,
+                        |loaded, at| {
+                            entries.item(&agenda, &loaded, at, |item| {
+                                ics_event(item, &short_ids, &now)
+                            })
+                        },
+                        |event| event.map_or(Ok(()), |event| out.write_all(event.as_bytes())),
+                    )
+                })
+                .and_then(|()| out.write_all(tail.as_bytes()))
+                .map_err(Error::Output)?;
+        }
+    }
     selection.finish()
 }
 
-/// The body of `gripe.due/1`.
-#[derive(Serialize)]
-struct Agenda<'a> {
-    as_of: String,
-    within: String,
-    items: Vec<ItemJson<'a>>,
+/// Where each item of the agenda goes: its group and deadline, its complaint's id and file, and
+/// its place among that complaint's items (what [`Agenda::of`] gives when the file is read
+/// again). Sorted, they are the agenda's order.
+struct Entries<'s> {
+    places: Vec<(Group, Timestamp, &'s str, usize, &'s Path)>,
+}
+
+/// One complaint kept by the scan: its id, its file and its items' places.
+type Kept = (String, PathBuf, Vec<(Group, Timestamp)>);
+
+impl<'s> Entries<'s> {
+    fn new(kept: &'s [Kept]) -> Entries<'s> {
+        let mut places = Vec::new();
+        for (id, path, items) in kept {
+            for (n, (group, deadline)) in items.iter().enumerate() {
+                places.push((*group, *deadline, id.as_str(), n, path.as_path()));
+            }
+        }
+        places.sort_unstable();
+        Entries { places }
+    }
+
+    fn paths(&self) -> Vec<&'s Path> {
+        self.places.iter().map(|p| p.4).collect()
+    }
+
+    /// The entries of each group in turn, in the agenda's order.
+    fn groups(&self) -> Vec<Entries<'s>> {
+        [Group::Overdue, Group::Today, Group::Upcoming]
+            .into_iter()
+            .map(|group| Entries {
+                places: self
+                    .places
+                    .iter()
+                    .filter(|p| p.0 == group)
+                    .copied()
+                    .collect(),
+            })
+            .filter(|entries| !entries.places.is_empty())
+            .collect()
+    }
+
+    /// What `make` makes of entry `at`, from its complaint read again (nothing if the file no
+    /// longer has that item).
+    fn item<T>(
+        &self,
+        agenda: &Agenda<'_>,
+        loaded: &Loaded,
+        at: usize,
+        make: impl Fn(&Item<'_>) -> T,
+    ) -> Option<T> {
+        agenda.of(loaded).get(self.places[at].3).map(make)
+    }
 }
 
 #[derive(Serialize)]
 struct ItemJson<'a> {
     group: Group,
-    kind: crate::analysis::agenda::ItemKind,
+    kind: ItemKind,
     due: String,
     deadline: String,
     id: &'a str,
@@ -111,135 +244,109 @@ impl<'a> ItemJson<'a> {
     }
 }
 
-fn rows(items: &[Item<'_>], short_ids: &ShortIds, zone: &Zone, for_people: bool) -> Rows {
-    let mut rows = if for_people {
-        Rows::new(&["DUE", "KIND", "ID", "TITLE", "CUSTOMER", "ASSIGNEE", "NOTE"])
-    } else {
-        Rows::new(&[
-            "group", "kind", "due", "deadline", "id", "title", "customer", "assignee", "followup",
-            "text",
-        ])
-    };
-    for item in items {
-        let c = item.complaint();
-        let text = |v: Option<&str>| v.unwrap_or_default().to_string();
-        if for_people {
-            rows.push(vec![
-                item.due.human(zone),
-                item.kind.as_str().to_string(),
-                short_ids.get(&c.id).to_string(),
-                truncate(&c.title, 40),
-                truncate(c.customer.label().unwrap_or_default(), 20),
-                text(c.assignee.as_deref()),
-                truncate(item.text.as_deref().unwrap_or_default(), 50),
-            ]);
-        } else {
-            rows.push(vec![
-                json::name(&item.group),
-                item.kind.as_str().to_string(),
-                item.due.to_string(),
-                format_timestamp(&item.deadline),
-                c.id.clone(),
-                c.title.clone(),
-                text(c.customer.label()),
-                text(c.assignee.as_deref()),
-                text(item.followup),
-                text(item.text.as_deref()),
-            ]);
-        }
-    }
-    rows
+/// The columns of `due` for people.
+const PEOPLE_HEADERS: [&str; 7] = ["DUE", "KIND", "ID", "TITLE", "CUSTOMER", "ASSIGNEE", "NOTE"];
+
+/// The columns of `due --format csv`.
+const DATA_HEADERS: [&str; 10] = [
+    "group", "kind", "due", "deadline", "id", "title", "customer", "assignee", "followup", "text",
+];
+
+fn people_row(item: &Item<'_>, short_ids: &ShortIds, zone: &Zone) -> Vec<String> {
+    let c = item.complaint();
+    vec![
+        item.due.human(zone),
+        item.kind.as_str().to_string(),
+        short_ids.get(&c.id).to_string(),
+        truncate(&c.title, 40),
+        truncate(c.customer.label().unwrap_or_default(), 20),
+        c.assignee.clone().unwrap_or_default(),
+        truncate(item.text.as_deref().unwrap_or_default(), 50),
+    ]
 }
 
-fn render_table(
-    items: &[Item<'_>],
-    short_ids: &ShortIds,
-    zone: &Zone,
-    p: Painter,
-    span: &Span,
-) -> String {
-    if items.is_empty() {
-        return format!("Nothing due within {span}.\n");
-    }
-    let mut out = String::new();
-    for group in [Group::Overdue, Group::Today, Group::Upcoming] {
-        let in_group: Vec<Item<'_>> = items.iter().filter(|i| i.group == group).cloned().collect();
-        if in_group.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        let title = match group {
-            Group::Overdue => p.red(&format!("{} ({})", group.title(), in_group.len())),
-            Group::Today => p.yellow(&format!("{} ({})", group.title(), in_group.len())),
-            Group::Upcoming => p.bold(&format!(
-                "{} within {span} ({})",
-                group.title(),
-                in_group.len()
-            )),
-        };
-        out.push_str(&format!("{title}\n"));
-        out.push_str(&table::render(
-            &rows(&in_group, short_ids, zone, true),
-            p,
-            &[],
-        ));
-    }
-    out
+fn data_row(item: &Item<'_>) -> Vec<String> {
+    let c = item.complaint();
+    let text = |v: Option<&str>| v.unwrap_or_default().to_string();
+    vec![
+        json::name(&item.group),
+        item.kind.as_str().to_string(),
+        item.due.to_string(),
+        format_timestamp(&item.deadline),
+        c.id.clone(),
+        c.title.clone(),
+        text(c.customer.label()),
+        text(c.assignee.as_deref()),
+        text(item.followup),
+        text(item.text.as_deref()),
+    ]
 }
 
-/// An iCalendar feed: one event per item, all-day for dates, with stable UIDs so a calendar that
-/// subscribes updates items instead of duplicating them.
-fn ics(items: &[Item<'_>], short_ids: &ShortIds, now: &crate::time::when::Timestamp) -> String {
+/// The line above a group's table: `Overdue (3)`, `Upcoming within 7d (2)`.
+fn group_title(group: Group, count: usize, p: Painter, span: &Span) -> String {
+    match group {
+        Group::Overdue => p.red(&format!("{} ({count})", group.title())),
+        Group::Today => p.yellow(&format!("{} ({count})", group.title())),
+        Group::Upcoming => p.bold(&format!("{} within {span} ({count})", group.title())),
+    }
+}
+
+/// The iCalendar feed's text before its events and after them: a calendar of no events, cut
+/// where its events go.
+fn ics_frame() -> (String, String) {
     let mut calendar = icalendar::Calendar::new();
     calendar.name("gripe: follow-ups and deadlines");
-    let stamp = now.with_timezone(&Utc);
-    for item in items {
-        let c = item.complaint();
-        let short = short_ids.get(&c.id);
-        let what = match item.kind {
-            crate::analysis::agenda::ItemKind::Followup => "Follow up",
-            crate::analysis::agenda::ItemKind::Promise => "Promise due",
-            crate::analysis::agenda::ItemKind::Acknowledge => "SLA deadline to acknowledge",
-            crate::analysis::agenda::ItemKind::Resolve => "SLA deadline to resolve",
-        };
-        let uid = format!(
-            "{}-{}{}@gripe",
-            c.id,
-            item.kind.as_str(),
-            item.followup.map(|f| format!("-{f}")).unwrap_or_default()
-        );
-        let mut description = Vec::new();
-        if let Some(text) = &item.text {
-            description.push(text.clone());
-        }
-        if let Some(customer) = c.customer.label() {
-            description.push(format!("Customer: {customer}"));
-        }
-        if let Some(assignee) = &c.assignee {
-            description.push(format!("Assignee: {assignee}"));
-        }
-        description.push(format!("gripe show {short}"));
-        let mut event = icalendar::Event::new();
-        event
-            .uid(&uid)
-            .timestamp(stamp)
-            .summary(&format!("{what}: {} ({short})", c.title))
-            .description(&description.join("\n"))
-            .categories([item.kind.as_str()]);
-        match item.due {
-            When::Date(date) => {
-                event.starts(date).ends(date.succ_opt().unwrap_or(date));
-            }
-            _ => {
-                let start = item.deadline.with_timezone(&Utc);
-                event
-                    .starts(start)
-                    .ends(start + chrono::Duration::minutes(15));
-            }
-        }
-        calendar.push(event.done());
+    let text = calendar.done().to_string();
+    let end = text.rfind("END:VCALENDAR").unwrap_or(text.len());
+    let (head, tail) = text.split_at(end);
+    (head.to_string(), tail.to_string())
+}
+
+/// One item as an iCalendar event: all-day for dates, with a stable UID so a calendar that
+/// subscribes updates items instead of duplicating them.
+fn ics_event(item: &Item<'_>, short_ids: &ShortIds, now: &Timestamp) -> String {
+    let c = item.complaint();
+    let short = short_ids.get(&c.id);
+    let what = match item.kind {
+        ItemKind::Followup => "Follow up",
+        ItemKind::Promise => "Promise due",
+        ItemKind::Acknowledge => "SLA deadline to acknowledge",
+        ItemKind::Resolve => "SLA deadline to resolve",
+    };
+    let uid = format!(
+        "{}-{}{}@gripe",
+        c.id,
+        item.kind.as_str(),
+        item.followup.map(|f| format!("-{f}")).unwrap_or_default()
+    );
+    let mut description = Vec::new();
+    if let Some(text) = &item.text {
+        description.push(text.clone());
     }
-    calendar.done().to_string()
+    if let Some(customer) = c.customer.label() {
+        description.push(format!("Customer: {customer}"));
+    }
+    if let Some(assignee) = &c.assignee {
+        description.push(format!("Assignee: {assignee}"));
+    }
+    description.push(format!("gripe show {short}"));
+    let mut event = icalendar::Event::new();
+    event
+        .uid(&uid)
+        .timestamp(now.with_timezone(&Utc))
+        .summary(&format!("{what}: {} ({short})", c.title))
+        .description(&description.join("\n"))
+        .categories([item.kind.as_str()]);
+    match item.due {
+        When::Date(date) => {
+            event.starts(date).ends(date.succ_opt().unwrap_or(date));
+        }
+        _ => {
+            let start = item.deadline.with_timezone(&Utc);
+            event
+                .starts(start)
+                .ends(start + chrono::Duration::minutes(15));
+        }
+    }
+    event.done().to_string()
 }

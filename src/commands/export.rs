@@ -80,7 +80,7 @@ pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
                 store,
                 &paths,
                 &selection.unreadable_now,
-                |loaded| row(&loaded.complaint, &keys),
+                |loaded, _| row(&loaded.complaint, &keys),
                 |row| csv.row(&row),
             )
             .map_err(Error::Output)?;

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::emit;
 use super::in_order;
 use super::select;
 use super::stream_json;
@@ -25,6 +24,8 @@ use crate::model::complaint::Complaint;
 use crate::model::complaint::Severity;
 use crate::model::config::Config;
 use crate::model::id::ShortIds;
+use anstyle::Style;
+
 use crate::output::Format;
 use crate::output::Rows;
 use crate::output::colour;
@@ -209,40 +210,26 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     let calendar = ctx.calendar()?;
     let zone = calendar.zone;
     let now = ctx.now;
-    // A table needs every row for its column widths; the data formats are written as they go,
-    // so for them only the sort key and the path are kept, and each file read again in turn.
-    let streamed = matches!(args.format, Format::Csv | Format::Json | Format::Jsonl);
-    // A streamed list keeps only each complaint's sort key, from its top-level keys.
-    let depth = match args.needs_action || !streamed {
+    // Every format is written as it goes: only each complaint's sort key and path are kept,
+    // and each file is read again in turn when it is written. The sort key is in the top-level
+    // keys; `--needs-action` needs the whole complaint to decide.
+    let depth = match args.needs_action {
         true => Depth::Full,
         false => Depth::Top,
     };
     let mut selection = select(ctx, &args.filter.to_input(), depth, |loaded| {
-        // A complaint's status is worked out here only when it is needed now; a streamed one
-        // gets it when it is read again to be written.
-        let listed = (args.needs_action || !streamed)
-            .then(|| Listed::new(&loaded, &store.config, &calendar, &now));
-        if args.needs_action
-            && listed.as_ref().is_some_and(|listed| {
-                listed.status.closed
-                    || actions(
-                        &loaded.complaint,
-                        &listed.status,
-                        &store.config,
-                        &zone,
-                        &now,
-                    )
-                    .is_empty()
-            })
-        {
-            return None;
+        if args.needs_action {
+            let listed = Listed::new(&loaded, &store.config, &calendar, &now);
+            let c = &loaded.complaint;
+            if listed.status.closed
+                || actions(c, &listed.status, &store.config, &zone, &now).is_empty()
+            {
+                return None;
+            }
         }
-        let line = listed
-            .filter(|_| !streamed)
-            .map(|listed| Box::new(Line::new(&listed, &zone)));
         let c = &loaded.complaint;
         let key = (Reverse(c.opened.instant(&zone)), c.id.clone());
-        Some((key, loaded.path.clone(), line))
+        Some((key, loaded.path))
     })?;
     let short_ids = selection.short_ids();
     let items = &mut selection.items;
@@ -250,8 +237,11 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     if let Some(limit) = args.limit {
         items.truncate(limit);
     }
-    let paths: Vec<&Path> = items.iter().map(|(_, p, _)| p.as_path()).collect();
+    let paths: Vec<&Path> = items.iter().map(|(_, p)| p.as_path()).collect();
     let short = |loaded: &Loaded| short_ids.get(&loaded.complaint.id).to_string();
+    let line =
+        |loaded: &Loaded| Line::new(&Listed::new(loaded, &store.config, &calendar, &now), &zone);
+    let unreadable = &selection.unreadable_now;
     match args.format {
         Format::Json | Format::Jsonl => {
             let shape = match args.format {
@@ -260,17 +250,10 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
                 },
                 _ => json::Shape::Lines,
             };
-            stream_json(
-                out,
-                shape,
-                store,
-                &paths,
-                &selection.unreadable_now,
-                |loaded, shape| {
-                    let listed = Listed::new(&loaded, &store.config, &calendar, &now);
-                    shape.encode(&ComplaintJson::new(&listed, &short(&loaded), &zone))
-                },
-            )?;
+            stream_json(out, shape, store, &paths, unreadable, |loaded, shape| {
+                let listed = Listed::new(&loaded, &store.config, &calendar, &now);
+                shape.encode(&ComplaintJson::new(&listed, &short(&loaded), &zone))
+            })?;
         }
         Format::Csv => {
             let mut csv = csv::Stream::new(out);
@@ -279,33 +262,44 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             in_order(
                 store,
                 &paths,
-                &selection.unreadable_now,
-                |loaded| {
-                    Line::new(&Listed::new(&loaded, &store.config, &calendar, &now), &zone)
-                        .data_row()
-                },
+                unreadable,
+                |loaded, _| line(&loaded).data_row(),
                 |row| csv.row(&row),
             )
             .map_err(Error::Output)?;
             csv.finish().map_err(Error::Output)?;
         }
-        Format::Markdown | Format::Table => {
-            let lines: Vec<Line> = selection
-                .items
-                .drain(..)
-                .filter_map(|(_, _, l)| l.map(|l| *l))
-                .collect();
-            let text = match args.format {
-                Format::Markdown => {
-                    markdown::render(&rows(&lines, &short_ids, &zone, Layout::Document))
-                }
-                _ => table::render(
-                    &rows(&lines, &short_ids, &zone, Layout::Terminal),
-                    ctx.painter,
-                    &[],
-                ),
-            };
-            emit(out, &text)?;
+        Format::Markdown => {
+            out.write_all(markdown::header(&PEOPLE_HEADERS.map(String::from)).as_bytes())
+                .map_err(Error::Output)?;
+            in_order(
+                store,
+                &paths,
+                unreadable,
+                |loaded, _| {
+                    let (cells, _) = line(&loaded).cells(&short(&loaded), &zone, Layout::Document);
+                    markdown::row(&cells)
+                },
+                |row| out.write_all(row.as_bytes()),
+            )
+            .map_err(Error::Output)?;
+        }
+        Format::Table => {
+            let headers = PEOPLE_HEADERS.map(String::from);
+            let mut table = table::Stream::new(&headers, ctx.painter, &[]);
+            in_order(
+                store,
+                &paths,
+                unreadable,
+                |loaded, _| line(&loaded).cells(&short(&loaded), &zone, Layout::Terminal),
+                |(cells, styles): (Vec<String>, Vec<(usize, Style)>)| {
+                    table.push(&cells, |j| {
+                        styles.iter().find(|(c, _)| *c == j).map(|(_, s)| *s)
+                    })
+                },
+            )
+            .map_err(Error::Output)?;
+            table.write(out).map_err(Error::Output)?;
         }
     }
     selection.finish()
@@ -373,61 +367,79 @@ impl Line {
     }
 }
 
-pub(crate) fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: Layout) -> Rows {
-    let full = layout == Layout::Data;
-    let cut = |text: &str, max: usize| {
-        if layout == Layout::Terminal {
-            truncate(text, max)
-        } else {
-            text.to_string()
+/// The columns of `list` for people (a terminal or a document), in order.
+const PEOPLE_HEADERS: [&str; 12] = [
+    "ID", "OPENED", "STAGE", "SEV", "CATEGORY", "ASSIGNEE", "CUSTOMER", "TITLE", "NEXT", "PROMISE",
+    "SLA", "FLAGS",
+];
+
+impl Line {
+    /// The line under [`PEOPLE_HEADERS`], with `short` as its id, and the colours of its cells
+    /// by column: cut to fit a terminal line for [`Layout::Terminal`], whole for a document.
+    fn cells(
+        &self,
+        short: &str,
+        zone: &Zone,
+        layout: Layout,
+    ) -> (Vec<String>, Vec<(usize, Style)>) {
+        let cut = |text: &str, max: usize| match layout {
+            Layout::Terminal => truncate(text, max),
+            _ => text.to_string(),
+        };
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let severity = self.severity.map(|s| s.as_str()).unwrap_or_default();
+        let cells = vec![
+            short.to_string(),
+            self.opened.date(zone).to_string(),
+            self.stage.clone(),
+            severity.to_string(),
+            text(&self.category),
+            text(&self.assignee),
+            cut(&text(&self.customer), 20),
+            cut(&self.title, 40),
+            self.next
+                .map(|(due, _)| due.date(zone).to_string())
+                .unwrap_or_default(),
+            match (self.promised_by, self.promise) {
+                (Some(by), Some(state)) => format!("{} {}", by.date(zone), state.as_str()),
+                _ => String::new(),
+            },
+            format!(
+                "{} {}",
+                self.current_clock.0,
+                json::name(&self.current_clock.1)
+            ),
+            self.flags.join(","),
+        ];
+        let mut styles = vec![(0, colour::CYAN), (3, colour::severity(severity))];
+        if matches!(self.next, Some((_, FollowupState::Overdue))) {
+            styles.push((8, colour::RED));
         }
-    };
-    let mut rows = if full {
-        Rows::new(&DATA_HEADERS)
-    } else {
-        Rows::new(&[
-            "ID", "OPENED", "STAGE", "SEV", "CATEGORY", "ASSIGNEE", "CUSTOMER", "TITLE", "NEXT",
-            "PROMISE", "SLA", "FLAGS",
-        ])
-    };
-    for l in lines {
-        if full {
+        match self.promise {
+            Some(PromiseState::Broken) => styles.push((9, colour::RED)),
+            Some(PromiseState::AtRisk) => styles.push((9, colour::YELLOW)),
+            _ => {}
+        }
+        styles.push((11, colour::RED));
+        (cells, styles)
+    }
+}
+
+/// The rows of `list` for `layout` (`show` prints one complaint's).
+pub(crate) fn rows(lines: &[Line], short_ids: &ShortIds, zone: &Zone, layout: Layout) -> Rows {
+    if layout == Layout::Data {
+        let mut rows = Rows::new(&DATA_HEADERS);
+        for l in lines {
             rows.push(l.data_row());
-        } else {
-            let text = |v: &Option<String>| v.clone().unwrap_or_default();
-            let severity = l.severity.map(|s| s.as_str()).unwrap_or_default();
-            let customer = text(&l.customer);
-            let flags = l.flags.join(",");
-            rows.push(vec![
-                short_ids.get(&l.id).to_string(),
-                l.opened.date(zone).to_string(),
-                l.stage.clone(),
-                severity.to_string(),
-                text(&l.category),
-                text(&l.assignee),
-                cut(&customer, 20),
-                cut(&l.title, 40),
-                l.next
-                    .map(|(due, _)| due.date(zone).to_string())
-                    .unwrap_or_default(),
-                match (l.promised_by, l.promise) {
-                    (Some(by), Some(state)) => format!("{} {}", by.date(zone), state.as_str()),
-                    _ => String::new(),
-                },
-                format!("{} {}", l.current_clock.0, json::name(&l.current_clock.1)),
-                flags,
-            ]);
-            rows.paint(0, colour::CYAN);
-            rows.paint(3, colour::severity(severity));
-            if matches!(l.next, Some((_, FollowupState::Overdue))) {
-                rows.paint(8, colour::RED);
-            }
-            match l.promise {
-                Some(PromiseState::Broken) => rows.paint(9, colour::RED),
-                Some(PromiseState::AtRisk) => rows.paint(9, colour::YELLOW),
-                _ => {}
-            }
-            rows.paint(11, colour::RED);
+        }
+        return rows;
+    }
+    let mut rows = Rows::new(&PEOPLE_HEADERS);
+    for l in lines {
+        let (cells, styles) = l.cells(short_ids.get(&l.id), zone, layout);
+        rows.push(cells);
+        for (column, style) in styles {
+            rows.paint(column, style);
         }
     }
     rows

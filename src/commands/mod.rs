@@ -263,32 +263,32 @@ pub(crate) fn select<T: Send>(
 const CHUNK: usize = 256;
 
 /// Reads the complaints at `paths` again, [`CHUNK`] at a time in parallel, makes each into what
-/// the command writes (`make`), and hands them to `write` in the order of `paths`. The next
-/// chunk is read while the one before is written, so at most two chunks are held; the first
-/// error of `write` (a closed pipe) stops the reading. A file that cannot be read now is named
-/// on stderr, left out and counted in `unreadable`.
+/// the command writes (`make`, given the complaint and its place in `paths`), and hands them to
+/// `write` in the order of `paths`. Only one chunk is held at a time; the first error of
+/// `write` (a closed pipe) stops the reading. A file that cannot be read now is named on
+/// stderr, left out and counted in `unreadable`. (Reading the next chunk while writing one was
+/// tried: no faster on two cores, BENCHMARKS.md.)
 pub(crate) fn in_order<T: Send, E>(
     store: &Store,
     paths: &[&Path],
     unreadable: &Cell<usize>,
-    make: impl Fn(Loaded) -> T + Sync,
+    make: impl Fn(Loaded, usize) -> T + Sync,
     mut write: impl FnMut(T) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     use rayon::prelude::*;
-    let read_chunk = |chunk: &[&Path]| -> Vec<Option<T>> {
-        chunk
+    for (n, chunk) in paths.chunks(CHUNK).enumerate() {
+        let made: Vec<Option<T>> = chunk
             .par_iter()
-            .map(|path| match store.load(path) {
-                Ok(loaded) => Some(make(loaded)),
+            .enumerate()
+            .map(|(i, path)| match store.load(path) {
+                Ok(loaded) => Some(make(loaded, n * CHUNK + i)),
                 Err(error) => {
                     say(&format!("gripe: error: {error}"));
                     None
                 }
             })
-            .collect()
-    };
-    for chunk in paths.chunks(CHUNK) {
-        for item in read_chunk(chunk) {
+            .collect();
+        for item in made {
             match item {
                 Some(item) => write(item)?,
                 None => unreadable.set(unreadable.get() + 1),
@@ -308,14 +308,15 @@ pub(crate) fn stream_json(
     unreadable: &Cell<usize>,
     record: impl Fn(Loaded, json::Shape<'_>) -> Vec<u8> + Sync,
 ) -> Result<()> {
-    let make = |loaded| record(loaded, shape);
+    let make = |loaded, _| record(loaded, shape);
     match shape {
         json::Shape::Lines => in_order(store, paths, unreadable, make, |line| {
             out.write_all(&line)?;
             out.write_all(b"\n")
         }),
         json::Shape::Document { schema } => {
-            json::write_array(out, schema, paths.len(), "complaints", |element| {
+            let head = [("count", paths.len().into())];
+            json::write_array(out, schema, &head, "complaints", |element| {
                 in_order(store, paths, unreadable, make, |item| element(&item))
             })
         }

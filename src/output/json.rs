@@ -22,24 +22,24 @@ pub(crate) fn write<T: Serialize>(out: &mut dyn Write, schema: &str, body: &T) -
     out.write_all(b"\n")
 }
 
-/// Writes `{"schema": schema, "count": count, "<key>": [...]}` as [`write`] would, with the
+/// Writes `{"schema": schema, <head>, "<key>": [...]}` as [`write`] would (`head` holds the keys
+/// and scalar values before the array, such as `"count"`), with the
 /// array's elements handed over one by one while it is written, so a document of any length
 /// is never held whole. `fill` gets the function that writes one element, already pretty JSON
 /// indented for its place ([`pretty`]); it must give `count` of them.
 pub(crate) fn write_array<E: From<io::Error>>(
     out: &mut dyn Write,
     schema: &str,
-    count: usize,
+    head: &[(&str, Value)],
     key: &str,
     fill: impl FnOnce(&mut dyn FnMut(&[u8]) -> Result<(), E>) -> Result<(), E>,
 ) -> Result<(), E> {
     let quote = |text: &str| serde_json::to_string(text).expect("strings serialize");
-    write!(
-        out,
-        "{{\n  \"schema\": {},\n  \"count\": {count},\n  {}: [",
-        quote(schema),
-        quote(key)
-    )?;
+    write!(out, "{{\n  \"schema\": {}", quote(schema))?;
+    for (name, value) in head {
+        write!(out, ",\n  {}: {value}", quote(name))?;
+    }
+    write!(out, ",\n  {}: [", quote(key))?;
     let mut first = true;
     fill(&mut |element: &[u8]| {
         out.write_all(if first { b"\n    " } else { b",\n    " })?;
@@ -132,11 +132,17 @@ mod tests {
             )
             .unwrap();
             let mut streamed = Vec::new();
-            write_array::<io::Error>(&mut streamed, "t/1", n, "items", |element| {
-                items[..n]
-                    .iter()
-                    .try_for_each(|item| element(&pretty(item)))
-            })
+            write_array::<io::Error>(
+                &mut streamed,
+                "t/1",
+                &[("count", n.into())],
+                "items",
+                |element| {
+                    items[..n]
+                        .iter()
+                        .try_for_each(|item| element(&pretty(item)))
+                },
+            )
             .unwrap();
             assert_eq!(
                 String::from_utf8(streamed).unwrap(),
@@ -165,12 +171,18 @@ mod tests {
     #[test]
     fn a_writer_that_fails_mid_stream_stops_the_elements() {
         let mut made = 0;
-        let result = write_array::<io::Error>(&mut Failing(200), "t/1", 1000, "items", |element| {
-            (0..1000).try_for_each(|i| {
-                made += 1;
-                element(&pretty(&serde_json::json!({ "i": i })))
-            })
-        });
+        let result = write_array::<io::Error>(
+            &mut Failing(200),
+            "t/1",
+            &[("count", 1000.into())],
+            "items",
+            |element| {
+                (0..1000).try_for_each(|i| {
+                    made += 1;
+                    element(&pretty(&serde_json::json!({ "i": i })))
+                })
+            },
+        );
         assert_eq!(result.unwrap_err().kind(), io::ErrorKind::BrokenPipe);
         assert!(made < 20, "{made} elements made after the writer failed");
     }

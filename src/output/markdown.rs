@@ -3,16 +3,22 @@
 use super::Rows;
 
 pub(crate) fn render(rows: &Rows) -> String {
-    let line = |cells: &[String]| {
-        let cells: Vec<String> = cells.iter().map(|c| escape(c)).collect();
-        format!("| {} |\n", cells.join(" | "))
-    };
-    let mut text = line(&rows.headers);
-    text.push_str(&format!("|{}\n", "---|".repeat(rows.headers.len())));
-    for row in &rows.rows {
-        text.push_str(&line(row));
+    let mut text = header(&rows.headers);
+    for cells in &rows.rows {
+        text.push_str(&row(cells));
     }
     text
+}
+
+/// A table's header row and the line under it; the rows may follow one by one ([`row`]).
+pub(crate) fn header(headers: &[String]) -> String {
+    format!("{}|{}\n", row(headers), "---|".repeat(headers.len()))
+}
+
+/// One row of a table.
+pub(crate) fn row(cells: &[String]) -> String {
+    let cells: Vec<String> = cells.iter().map(|c| escape(c)).collect();
+    format!("| {} |\n", cells.join(" | "))
 }
 
 /// A cell on one line, with the characters markdown would read as table syntax escaped, and

@@ -21,4 +21,5 @@ mod samples;
 mod setup;
 mod shell;
 mod snapshots;
+mod streaming;
 mod workflow;
