@@ -54,7 +54,7 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
     // Only complaints that can have something due (open ones, and any with a follow-up not
     // done), and of those only each item's place in the agenda and the file: a complaint is
     // read again when its items' turn to be written comes.
-    let selection = select(ctx, &args.filter.to_input(), Depth::Full, |loaded| {
+    let mut selection = select(ctx, &args.filter.to_input(), Depth::Full, |loaded| {
         let c = &loaded.complaint;
         let mine = me.as_ref().is_none_or(|me| c.assignee.as_ref() == Some(me));
         let pending = !workflow.is_closed(&c.stage) || c.followups.iter().any(|f| f.done.is_none());

@@ -325,9 +325,10 @@ pub(crate) fn stream_json(
 }
 
 impl<T> Selection<T> {
-    /// The shortest unique prefix of every id in the folder, not only of those selected.
-    pub(crate) fn short_ids(&self) -> ShortIds {
-        ShortIds::new(self.all_ids.iter().map(String::as_str))
+    /// The shortest unique prefix of every id in the folder, not only of those selected. The
+    /// ids are moved into it.
+    pub(crate) fn short_ids(&mut self) -> ShortIds {
+        ShortIds::new(std::mem::take(&mut self.all_ids))
     }
 
     /// Success, or the error for the bad files already reported.

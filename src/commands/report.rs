@@ -100,7 +100,7 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
             "hint: newest complaint {newest}: try --as-of {newest}"
         ));
     }
-    let short_ids = ShortIds::new(all_ids.iter().map(String::as_str));
+    let short_ids = ShortIds::new(all_ids);
     let mut report = finish(acc, &scope, &|id| short_ids.get(id).to_string());
     report.unreadable_files = bad as u64;
     let text = match args.format {

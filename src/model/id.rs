@@ -71,26 +71,29 @@ pub fn normalize_prefix(input: &str) -> Result<String> {
 
 /// The shortest unique prefix of every id in a folder, for display.
 pub(crate) struct ShortIds {
-    lengths: std::collections::HashMap<String, usize>,
+    /// Every id, sorted, beside the length of its shortest unique prefix: the ids are moved in,
+    /// not copied, and nothing else is kept (a million ids take what their text takes).
+    sorted: Vec<String>,
+    lengths: Vec<u16>,
 }
 
 impl ShortIds {
-    pub(crate) fn new<'a>(ids: impl IntoIterator<Item = &'a str>) -> ShortIds {
-        let mut sorted: Vec<&str> = ids.into_iter().collect();
+    pub(crate) fn new(ids: impl IntoIterator<Item = impl Into<String>>) -> ShortIds {
+        let mut sorted: Vec<String> = ids.into_iter().map(Into::into).collect();
         sorted.sort_unstable();
-        let lengths = unique_prefix_lengths(&sorted);
-        ShortIds {
-            lengths: sorted
-                .iter()
-                .zip(lengths)
-                .map(|(id, len)| ((*id).to_string(), len))
-                .collect(),
-        }
+        let lengths = unique_prefix_lengths(&sorted)
+            .into_iter()
+            .map(|len| u16::try_from(len).unwrap_or(u16::MAX))
+            .collect();
+        ShortIds { sorted, lengths }
     }
 
     /// The shortest unique prefix of `id` (at least [`MIN_PREFIX`] characters).
     pub(crate) fn get<'a>(&self, id: &'a str) -> &'a str {
-        let len = self.lengths.get(id).copied().unwrap_or(MIN_PREFIX);
+        let len = match self.sorted.binary_search_by(|s| s.as_str().cmp(id)) {
+            Ok(i) => usize::from(self.lengths[i]),
+            Err(_) => MIN_PREFIX,
+        };
         id.get(..len.min(id.len())).unwrap_or(id)
     }
 }
@@ -98,15 +101,19 @@ impl ShortIds {
 /// For each id in `sorted` (sorted ascending, may hold duplicates), the length of its shortest
 /// unique prefix, at least [`MIN_PREFIX`]: one more than the longest prefix it shares with a
 /// neighbour.
-fn unique_prefix_lengths(sorted: &[&str]) -> Vec<usize> {
+fn unique_prefix_lengths(sorted: &[impl AsRef<str>]) -> Vec<usize> {
     let common = |a: &str, b: &str| a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
     (0..sorted.len())
         .map(|i| {
-            let before = i.checked_sub(1).map_or(0, |j| common(sorted[j], sorted[i]));
-            let after = sorted.get(i + 1).map_or(0, |next| common(sorted[i], next));
+            let before = i
+                .checked_sub(1)
+                .map_or(0, |j| common(sorted[j].as_ref(), sorted[i].as_ref()));
+            let after = sorted
+                .get(i + 1)
+                .map_or(0, |next| common(sorted[i].as_ref(), next.as_ref()));
             (before.max(after) + 1)
                 .max(MIN_PREFIX)
-                .min(sorted[i].len().max(MIN_PREFIX))
+                .min(sorted[i].as_ref().len().max(MIN_PREFIX))
         })
         .collect()
 }

@@ -80,6 +80,9 @@ struct Walk {
 
 /// Walks `dir` and its subfolders (in parallel), skipping hidden entries and following no
 /// links, and keeps what `keep` makes of each entry that is not a folder (given its name).
+/// `walkdir`, which walks one folder after another, was measured in its place: 4% slower for a
+/// scan and twice as slow for finding one complaint by prefix (BENCHMARKS.md), so the walk
+/// stays gripe's own.
 fn visit<T, F>(dir: &Path, keep: &F) -> Vec<T>
 where
     T: Send,
