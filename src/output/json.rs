@@ -151,25 +151,9 @@ mod tests {
         }
     }
 
-    /// A writer that fails after a few bytes, as a closed pipe or a full disk does.
-    struct Failing(usize);
-
-    impl Write for Failing {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            if self.0 < buf.len() {
-                return Err(io::Error::from(io::ErrorKind::BrokenPipe));
-            }
-            self.0 -= buf.len();
-            Ok(buf.len())
-        }
-
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
     #[test]
     fn a_writer_that_fails_mid_stream_stops_the_elements() {
+        use crate::output::failing::Failing;
         let mut made = 0;
         let result = write_array::<io::Error>(
             &mut Failing(200),

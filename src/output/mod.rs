@@ -256,3 +256,27 @@ mod tests {
         assert_eq!(printable("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\nc");
     }
 }
+
+/// A writer for tests of the streaming writers.
+#[cfg(test)]
+pub(crate) mod failing {
+    use std::io;
+    use std::io::Write;
+
+    /// A writer that fails after a few bytes, as a closed pipe or a full disk does.
+    pub(crate) struct Failing(pub(crate) usize);
+
+    impl Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.0 < buf.len() {
+                return Err(io::Error::from(io::ErrorKind::BrokenPipe));
+            }
+            self.0 -= buf.len();
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+}

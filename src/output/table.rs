@@ -276,4 +276,35 @@ mod tests {
         assert_eq!(lines[SLICE + 2], "1025  日本語");
         assert_eq!(text.matches("TITLE").count(), 1);
     }
+
+    /// Rows past the memory limit go to a temporary file and come back in order; a writer that
+    /// fails part way (a closed pipe) ends the writing with its error.
+    #[test]
+    fn a_table_past_its_memory_limit_reads_back_in_order_and_stops_on_a_failing_writer() {
+        let long = "y".repeat(1000);
+        let rows = IN_MEMORY / 1000 + SLICE;
+        let fill = || {
+            let mut table =
+                Stream::new(&["N".into(), "TEXT".into()], Painter { color: false }, &[0]);
+            for n in 0..rows {
+                table
+                    .push(&[n.to_string(), long.clone()], |_| None)
+                    .unwrap();
+            }
+            table
+        };
+        let table = fill();
+        assert!(matches!(table.rows, Kept::File(_)), "spilled to a file");
+        let mut out = Vec::new();
+        table.write(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let numbers: Vec<usize> = text
+            .lines()
+            .skip(1)
+            .map(|l| l.split_whitespace().next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(numbers, (0..rows).collect::<Vec<_>>());
+        let failed = fill().write(&mut crate::output::failing::Failing(5000));
+        assert_eq!(failed.unwrap_err().kind(), io::ErrorKind::BrokenPipe);
+    }
 }
