@@ -479,6 +479,11 @@ impl Accumulator {
     }
 
     /// Keeps the `top` most urgent actions once twice as many have gathered (all with 0).
+    /// The ids of the complaints whose actions are kept (the report shows some of them).
+    pub(crate) fn action_ids(&self) -> impl Iterator<Item = &str> {
+        self.actions.iter().map(|a| a.id.as_str())
+    }
+
     fn trim(&mut self, top: usize) {
         if top > 0 && self.actions.len() >= 2 * top {
             self.actions.sort_by(urgency);

@@ -161,8 +161,11 @@ pub(crate) fn gather<'f, A: Send>(
         },
         |(_, errors), error| errors.push(error),
     );
-    for error in &errors {
-        say(&format!("gripe: error: {error}"));
+    // In the order of their files: every message about a file starts with its path.
+    let mut messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    messages.sort_unstable();
+    for message in &messages {
+        say(&format!("gripe: error: {message}"));
     }
     (acc, errors.len())
 }
@@ -201,7 +204,7 @@ pub(crate) fn say(message: &str) {
 /// the caller finishes its output and then returns [`Selection::finish`]'s error.
 pub(crate) struct Selection<T> {
     pub(crate) items: Vec<T>,
-    pub(crate) all_ids: Vec<String>,
+    pub(crate) all_ids: Vec<Box<str>>,
     pub(crate) bad_files: usize,
     /// Files that could be read in the scan but not when read again to be written.
     pub(crate) unreadable_now: Cell<usize>,
@@ -237,7 +240,7 @@ pub(crate) fn select<T: Send>(
         reading,
         || (Vec::new(), Vec::new()),
         |(items, ids), loaded| {
-            ids.push(loaded.complaint.id.clone());
+            ids.push(Box::<str>::from(loaded.complaint.id.as_str()));
             if filter.matches(&loaded.complaint, workflow, &calendar)
                 && let Some(item) = keep(loaded)
             {

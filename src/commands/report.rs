@@ -23,7 +23,6 @@ use crate::commands::context::Ctx;
 use crate::error::Error;
 use crate::error::Result;
 use crate::model::complaint::Complaint;
-use crate::model::id::ShortIds;
 use crate::output;
 use crate::output::html;
 use crate::store::Depth;
@@ -65,13 +64,11 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
             .filter(|_| !replaying)
             .map(|depth| (depth, &wanted as Wanted<'_>)),
     };
-    // Short ids are unique among every complaint, not only the ones counted.
-    let ((acc, all_ids, newest), bad) = gather(
+    let ((acc, newest), bad) = gather(
         store,
         reading,
-        || (Accumulator::default(), Vec::new(), None),
-        |(acc, all_ids, newest), loaded| {
-            all_ids.push(loaded.complaint.id.clone());
+        || (Accumulator::default(), None),
+        |(acc, newest), loaded| {
             *newest = (*newest).max(Some(loaded.complaint.opened.date(&calendar.zone)));
             let past;
             let complaint = if replaying {
@@ -89,10 +86,7 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
                 acc.add(complaint, &scope);
             }
         },
-        |(a, mut ids, newest), (b, more, newer)| {
-            ids.extend(more);
-            (a.merge(b), ids, newest.max(newer))
-        },
+        |(a, newest), (b, newer)| (a.merge(b), newest.max(newer)),
     );
     let period_start = calendar.zone.local(&report_time).date() - Duration::days(TOP_DAYS);
     if let Some(newest) = newest.filter(|n| *n < period_start) {
@@ -100,7 +94,8 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
             "hint: newest complaint {newest}: try --as-of {newest}"
         ));
     }
-    let short_ids = ShortIds::new(all_ids);
+    // Short ids are unique among every complaint, not only the ones counted.
+    let short_ids = store.short_ids_for(acc.action_ids());
     let mut report = finish(acc, &scope, &|id| short_ids.get(id).to_string());
     report.unreadable_files = bad as u64;
     let text = match args.format {

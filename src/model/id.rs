@@ -73,13 +73,13 @@ pub fn normalize_prefix(input: &str) -> Result<String> {
 pub(crate) struct ShortIds {
     /// Every id, sorted, beside the length of its shortest unique prefix: the ids are moved in,
     /// not copied, and nothing else is kept (a million ids take what their text takes).
-    sorted: Vec<String>,
+    sorted: Vec<Box<str>>,
     lengths: Vec<u16>,
 }
 
 impl ShortIds {
-    pub(crate) fn new(ids: impl IntoIterator<Item = impl Into<String>>) -> ShortIds {
-        let mut sorted: Vec<String> = ids.into_iter().map(Into::into).collect();
+    pub(crate) fn new(ids: impl IntoIterator<Item = impl Into<Box<str>>>) -> ShortIds {
+        let mut sorted: Vec<Box<str>> = ids.into_iter().map(Into::into).collect();
         sorted.sort_unstable();
         let lengths = unique_prefix_lengths(&sorted)
             .into_iter()
@@ -90,7 +90,7 @@ impl ShortIds {
 
     /// The shortest unique prefix of `id` (at least [`MIN_PREFIX`] characters).
     pub(crate) fn get<'a>(&self, id: &'a str) -> &'a str {
-        let len = match self.sorted.binary_search_by(|s| s.as_str().cmp(id)) {
+        let len = match self.sorted.binary_search_by(|s| s.as_ref().cmp(id)) {
             Ok(i) => usize::from(self.lengths[i]),
             Err(_) => MIN_PREFIX,
         };
