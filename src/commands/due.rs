@@ -54,7 +54,7 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
     // Only complaints that can have something due (open ones, and any with a follow-up not
     // done), and of those only each item's place in the agenda and the file: a complaint is
     // read again when its items' turn to be written comes.
-    let mut selection = select(ctx, &args.filter.to_input(), Depth::Full, |loaded| {
+    let selection = select(ctx, &args.filter.to_input(), Depth::Full, |loaded| {
         let c = &loaded.complaint;
         let mine = me.as_ref().is_none_or(|me| c.assignee.as_ref() == Some(me));
         let pending = !workflow.is_closed(&c.stage) || c.followups.iter().any(|f| f.done.is_none());
@@ -64,7 +64,8 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         let places: Vec<_> = agenda.of(&loaded).iter().map(Item::order).collect();
         (!places.is_empty()).then(|| (c.id.clone(), loaded.path, places))
     })?;
-    let short_ids = selection.short_ids();
+    // Unique among every complaint in the folder, not only the ones due.
+    let short_ids = store.short_ids_for(selection.items.iter().map(|(id, _, _)| id.as_str()));
     let entries = Entries::new(&selection.items);
     let zone = calendar.zone;
     let now = ctx.now;

@@ -231,12 +231,16 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         let key = (Reverse(c.opened.instant(&zone)), c.id.clone());
         Some((key, loaded.path))
     })?;
-    let short_ids = selection.short_ids();
     let items = &mut selection.items;
     items.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(limit) = args.limit {
         items.truncate(limit);
     }
+    // Unique among every complaint in the folder, not only the ones listed; CSV shows whole ids.
+    let short_ids = match args.format {
+        Format::Csv => ShortIds::new(Vec::<String>::new()),
+        _ => store.short_ids_for(items.iter().map(|((_, id), _)| id.as_str())),
+    };
     let paths: Vec<&Path> = items.iter().map(|(_, p)| p.as_path()).collect();
     let short = |loaded: &Loaded| short_ids.get(&loaded.complaint.id).to_string();
     let line =

@@ -37,7 +37,6 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::git::Repo;
 use crate::model::complaint::Complaint;
-use crate::model::id::ShortIds;
 use crate::output::json;
 use crate::output::printable;
 use crate::output::truncate;
@@ -199,12 +198,12 @@ pub(crate) fn say(message: &str) {
     let _ = writeln!(std::io::stderr(), "{}", printable(message));
 }
 
-/// What a command keeps of the complaints that pass its filter, plus the ids of all
-/// complaints (for short ids). Files that cannot be read are reported on stderr and counted;
+/// What a command keeps of the complaints that pass its filter (short ids come from
+/// [`Store::short_ids_for`] once the command knows what it shows). Files that cannot be read
+/// are reported on stderr and counted;
 /// the caller finishes its output and then returns [`Selection::finish`]'s error.
 pub(crate) struct Selection<T> {
     pub(crate) items: Vec<T>,
-    pub(crate) all_ids: Vec<Box<str>>,
     pub(crate) bad_files: usize,
     /// Files that could be read in the scan but not when read again to be written.
     pub(crate) unreadable_now: Cell<usize>,
@@ -235,27 +234,24 @@ pub(crate) fn select<T: Send>(
             .filter(|first| *first < depth)
             .map(|first| (first, &wanted as Wanted<'_>)),
     };
-    let ((items, all_ids), bad_files) = gather(
+    let (items, bad_files) = gather(
         store,
         reading,
-        || (Vec::new(), Vec::new()),
-        |(items, ids), loaded| {
-            ids.push(Box::<str>::from(loaded.complaint.id.as_str()));
+        Vec::new,
+        |items, loaded| {
             if filter.matches(&loaded.complaint, workflow, &calendar)
                 && let Some(item) = keep(loaded)
             {
                 items.push(item);
             }
         },
-        |(mut items, mut ids), (more_items, more_ids)| {
-            items.extend(more_items);
-            ids.extend(more_ids);
-            (items, ids)
+        |mut items, more| {
+            items.extend(more);
+            items
         },
     );
     Ok(Selection {
         items,
-        all_ids,
         bad_files,
         unreadable_now: Cell::new(0),
     })
@@ -328,12 +324,6 @@ pub(crate) fn stream_json(
 }
 
 impl<T> Selection<T> {
-    /// The shortest unique prefix of every id in the folder, not only of those selected. The
-    /// ids are moved into it.
-    pub(crate) fn short_ids(&mut self) -> ShortIds {
-        ShortIds::new(std::mem::take(&mut self.all_ids))
-    }
-
     /// Success, or the error for the bad files already reported.
     pub(crate) fn finish(&self) -> Result<()> {
         bad_files(self.bad_files + self.unreadable_now.get())

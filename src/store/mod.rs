@@ -393,7 +393,9 @@ impl Store {
     /// commands ask for the ids that share the first [`id::MIN_PREFIX`] characters of theirs,
     /// which is all that decides a match and a shortest unique prefix.
     pub(crate) fn ids_starting_with(&self, start: &str) -> Vec<(String, PathBuf)> {
-        let mut ids = self.names(&self.dir, &|id| id.starts_with(start));
+        let mut ids = self.names(&self.dir, &|id| id.starts_with(start), &|id, path| {
+            (id, path())
+        });
         ids.sort();
         ids
     }
@@ -407,25 +409,30 @@ impl Store {
             .into_iter()
             .map(|id| id.get(..id::MIN_PREFIX).unwrap_or(id))
             .collect();
-        let near = self.names(&self.dir, &|id| {
-            starts.contains(id.get(..id::MIN_PREFIX).unwrap_or(id))
-        });
-        ShortIds::new(near.into_iter().map(|(id, _)| id))
+        let wanted = |id: &str| starts.contains(id.get(..id::MIN_PREFIX).unwrap_or(id));
+        ShortIds::new(self.names(&self.dir, &wanted, &|id, _| id))
     }
 
-    /// The complaints whose ids are `wanted`: file names are compared before anything is
-    /// allocated for them; a file not named after its id is read for it.
-    fn names(&self, dir: &Path, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Vec<(String, PathBuf)> {
+    /// What `keep` makes of the id (and the file, if it asks for it) of each complaint whose id
+    /// is `wanted`: file names are compared before anything is allocated for them; a file not
+    /// named after its id is read for it.
+    fn names<T: Send>(
+        &self,
+        dir: &Path,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        keep: &(dyn Fn(String, &dyn Fn() -> PathBuf) -> T + Sync),
+    ) -> Vec<T> {
         visit(dir, &|entry, name, kind| {
             let stem = std::str::from_utf8(name.strip_suffix(b".toml")?).ok()?;
             if !(kind.is_file() || kind.is_symlink()) {
                 return None;
             }
             if id::is_canonical(stem) && stem.len() >= id::MIN_PREFIX {
-                return wanted(stem).then(|| (stem.to_string(), entry.path()));
+                return wanted(stem).then(|| keep(stem.to_string(), &|| entry.path()));
             }
             let loaded = self.load(&entry.path()).ok()?;
-            wanted(&loaded.complaint.id).then_some((loaded.complaint.id, loaded.path))
+            let path = loaded.path;
+            wanted(&loaded.complaint.id).then(|| keep(loaded.complaint.id, &|| path.clone()))
         })
     }
 
