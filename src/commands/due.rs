@@ -3,7 +3,6 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::path::PathBuf;
 
 use chrono::Utc;
 use icalendar::Component as _;
@@ -61,12 +60,14 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
         if !(mine && pending) {
             return None;
         }
-        let places: Vec<_> = agenda.of(&loaded).iter().map(Item::order).collect();
-        (!places.is_empty()).then(|| (c.id.clone(), loaded.path, places))
+        let places: Box<[_]> = agenda.of(&loaded).iter().map(Item::order).collect();
+        let id = Box::<str>::from(c.id.as_str());
+        (!places.is_empty()).then(|| (id, loaded.path.into_boxed_path(), places))
     })?;
     // Unique among every complaint in the folder, not only the ones due.
-    let short_ids = store.short_ids_for(selection.items.iter().map(|(id, _, _)| id.as_str()));
-    let entries = Entries::new(&selection.items);
+    let short_ids = store.short_ids_for(selection.items.iter().map(|(id, _, _)| id.as_ref()));
+    let places = places(&selection.items);
+    let entries = Entries { places: &places };
     let zone = calendar.zone;
     let now = ctx.now;
     let unreadable = &selection.unreadable_now;
@@ -76,7 +77,7 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
                 emit(out, &format!("Nothing due within {span}.\n"))?;
                 return selection.finish();
             }
-            for (n, group) in entries.groups().into_iter().enumerate() {
+            for (n, group) in entries.groups().enumerate() {
                 let title = group_title(group.places[0].0, group.places.len(), ctx.painter, &span);
                 let mut table =
                     table::Stream::new(&PEOPLE_HEADERS.map(String::from), ctx.painter, &[]);
@@ -159,49 +160,47 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
 /// Where each item of the agenda goes: its group and deadline, its complaint's id and file, and
 /// its place among that complaint's items (what [`Agenda::of`] gives when the file is read
 /// again). Sorted, they are the agenda's order.
-struct Entries<'s> {
-    places: Vec<(Group, Timestamp, &'s str, usize, &'s Path)>,
+#[derive(Clone, Copy)]
+struct Entries<'e, 's> {
+    places: &'e [Place<'s>],
 }
 
-/// One complaint kept by the scan: its id, its file and its items' places.
-type Kept = (String, PathBuf, Vec<(Group, Timestamp)>);
+/// One item's place: group, deadline, id, its place among its complaint's items, file.
+type Place<'s> = (Group, Timestamp, &'s str, usize, &'s Path);
 
-impl<'s> Entries<'s> {
-    fn new(kept: &'s [Kept]) -> Entries<'s> {
-        let mut places = Vec::new();
-        for (id, path, items) in kept {
-            for (n, (group, deadline)) in items.iter().enumerate() {
-                places.push((*group, *deadline, id.as_str(), n, path.as_path()));
-            }
+/// One complaint kept by the scan: its id, its file and its items' places (boxed: no spare
+/// capacity kept for each of many complaints).
+type Kept = (Box<str>, Box<Path>, Box<[(Group, Timestamp)]>);
+
+/// The places of every item of the `kept` complaints, in the agenda's order.
+fn places(kept: &[Kept]) -> Vec<Place<'_>> {
+    let mut places = Vec::new();
+    for (id, path, items) in kept {
+        for (n, (group, deadline)) in items.iter().enumerate() {
+            places.push((*group, *deadline, id.as_ref(), n, path.as_ref()));
         }
-        places.sort_unstable();
-        Entries { places }
     }
+    places.sort_unstable();
+    places
+}
 
-    fn paths(&self) -> Vec<&'s Path> {
+impl<'e, 's> Entries<'e, 's> {
+    fn paths(self) -> Vec<&'s Path> {
         self.places.iter().map(|p| p.4).collect()
     }
 
-    /// The entries of each group in turn, in the agenda's order.
-    fn groups(&self) -> Vec<Entries<'s>> {
-        [Group::Overdue, Group::Today, Group::Upcoming]
-            .into_iter()
-            .map(|group| Entries {
-                places: self
-                    .places
-                    .iter()
-                    .filter(|p| p.0 == group)
-                    .copied()
-                    .collect(),
-            })
-            .filter(|entries| !entries.places.is_empty())
-            .collect()
+    /// The entries of each group in turn, in the agenda's order (the places are sorted by
+    /// group first).
+    fn groups(self) -> impl Iterator<Item = Entries<'e, 's>> {
+        self.places
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|places| Entries { places })
     }
 
     /// What `make` makes of entry `at`, from its complaint read again (nothing if the file no
     /// longer has that item).
     fn item<T>(
-        &self,
+        self,
         agenda: &Agenda<'_>,
         loaded: &Loaded,
         at: usize,

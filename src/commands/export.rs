@@ -41,18 +41,20 @@ pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     };
     let mut selection = select(ctx, &args.filter.to_input(), depth, |loaded| {
         let c = &loaded.complaint;
-        let fields: Vec<String> = match csv_header {
+        let fields: Box<[String]> = match csv_header {
             true => c.fields.keys().cloned().collect(),
-            false => Vec::new(),
+            false => Box::default(),
         };
-        Some(((c.opened.instant(&zone), c.id.clone()), loaded.path, fields))
+        // Boxed: no spare capacity kept for each of many complaints.
+        let id = Box::<str>::from(c.id.as_str());
+        Some((
+            (c.opened.instant(&zone), id),
+            loaded.path.into_boxed_path(),
+            fields,
+        ))
     })?;
     selection.items.sort_by(|a, b| a.0.cmp(&b.0));
-    let paths: Vec<&Path> = selection
-        .items
-        .iter()
-        .map(|(_, p, _)| p.as_path())
-        .collect();
+    let paths: Vec<&Path> = selection.items.iter().map(|(_, p, _)| p.as_ref()).collect();
     match args.format {
         ExportFormat::Jsonl | ExportFormat::Json => {
             let shape = match args.format {

@@ -228,8 +228,12 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             }
         }
         let c = &loaded.complaint;
-        let key = (Reverse(c.opened.instant(&zone)), c.id.clone());
-        Some((key, loaded.path))
+        // Boxed: no spare capacity kept for each of many complaints.
+        let key = (
+            Reverse(c.opened.instant(&zone)),
+            Box::<str>::from(c.id.as_str()),
+        );
+        Some((key, loaded.path.into_boxed_path()))
     })?;
     let items = &mut selection.items;
     items.sort_by(|a, b| a.0.cmp(&b.0));
@@ -239,9 +243,9 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     // Unique among every complaint in the folder, not only the ones listed; CSV shows whole ids.
     let short_ids = match args.format {
         Format::Csv => ShortIds::new(Vec::<String>::new()),
-        _ => store.short_ids_for(items.iter().map(|((_, id), _)| id.as_str())),
+        _ => store.short_ids_for(items.iter().map(|((_, id), _)| id.as_ref())),
     };
-    let paths: Vec<&Path> = items.iter().map(|(_, p)| p.as_path()).collect();
+    let paths: Vec<&Path> = items.iter().map(|(_, p)| p.as_ref()).collect();
     let short = |loaded: &Loaded| short_ids.get(&loaded.complaint.id).to_string();
     let line =
         |loaded: &Loaded| Line::new(&Listed::new(loaded, &store.config, &calendar, &now), &zone);
