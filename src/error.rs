@@ -195,6 +195,22 @@ pub enum Error {
 }
 
 impl Error {
+    /// The file an error is about, if it is about one.
+    pub(crate) fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Error::InvalidFile { location, .. }
+            | Error::ConflictMarkers { location }
+            | Error::Contradiction { location, .. } => Some(&location.path),
+            Error::Read { path, .. }
+            | Error::Write { path, .. }
+            | Error::Unmergeable { path, .. }
+            | Error::MergeConflicts { path, .. }
+            | Error::ChangedMeanwhile { path, .. }
+            | Error::Locked { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
     pub(crate) fn usage(message: impl Into<String>) -> Error {
         Error::Usage {
             message: message.into(),

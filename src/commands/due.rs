@@ -27,7 +27,6 @@ use crate::output::csv;
 use crate::output::json;
 use crate::output::table;
 use crate::output::truncate;
-use crate::store::Depth;
 use crate::store::Loaded;
 use crate::time::duration::Span;
 use crate::time::when::Timestamp;
@@ -53,7 +52,7 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
     // Only complaints that can have something due (open ones, and any with a follow-up not
     // done), and of those only each item's place in the agenda and the file: a complaint is
     // read again when its items' turn to be written comes.
-    let selection = select(ctx, &args.filter.to_input(), Depth::Full, |loaded| {
+    let selection = select(ctx, &args.filter.to_input(), |loaded| {
         let c = &loaded.complaint;
         let mine = me.as_ref().is_none_or(|me| c.assignee.as_ref() == Some(me));
         let pending = !workflow.is_closed(&c.stage) || c.followups.iter().any(|f| f.done.is_none());

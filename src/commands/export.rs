@@ -26,7 +26,6 @@ use crate::model::keys::KeyPath;
 use crate::model::keys::keys_with_fields;
 use crate::output::csv;
 use crate::output::json;
-use crate::store::Depth;
 use crate::store::exchange;
 
 pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
@@ -35,11 +34,7 @@ pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     // Only what sorting needs, and for CSV the custom fields' names of its header, are kept; each
     // complaint is read again when its turn to be written comes.
     let csv_header = args.format == ExportFormat::Csv;
-    let depth = match csv_header {
-        true => Depth::Header,
-        false => Depth::Top,
-    };
-    let mut selection = select(ctx, &args.filter.to_input(), depth, |loaded| {
+    let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
         let c = &loaded.complaint;
         let fields: Box<[String]> = match csv_header {
             true => c.fields.keys().cloned().collect(),

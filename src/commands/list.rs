@@ -34,7 +34,6 @@ use crate::output::json;
 use crate::output::markdown;
 use crate::output::table;
 use crate::output::truncate;
-use crate::store::Depth;
 use crate::store::Loaded;
 use crate::time::calendar::Calendar;
 use crate::time::when::Timestamp;
@@ -211,13 +210,8 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     let zone = calendar.zone;
     let now = ctx.now;
     // Every format is written as it goes: only each complaint's sort key and path are kept,
-    // and each file is read again in turn when it is written. The sort key is in the top-level
-    // keys; `--needs-action` needs the whole complaint to decide.
-    let depth = match args.needs_action {
-        true => Depth::Full,
-        false => Depth::Top,
-    };
-    let mut selection = select(ctx, &args.filter.to_input(), depth, |loaded| {
+    // and each file is read again in turn when it is written.
+    let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
         if args.needs_action {
             let listed = Listed::new(&loaded, &store.config, &calendar, &now);
             let c = &loaded.complaint;

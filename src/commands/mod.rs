@@ -160,11 +160,11 @@ pub(crate) fn gather<'f, A: Send>(
         },
         |(_, errors), error| errors.push(error),
     );
-    // In the order of their files: every message about a file starts with its path.
-    let mut messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    messages.sort_unstable();
-    for message in &messages {
-        say(&format!("gripe: error: {message}"));
+    // In the order of their files, whatever order the threads found them in.
+    let mut errors = errors;
+    errors.sort_by(|a, b| a.file().cmp(&b.file()));
+    for error in &errors {
+        say(&format!("gripe: error: {error}"));
     }
     (acc, errors.len())
 }
@@ -211,13 +211,13 @@ pub(crate) struct Selection<T> {
 
 /// Reads every complaint in parallel and keeps `keep(complaint)` of those that pass `filter`
 /// (`None` from `keep` drops it too). Only what `keep` returns is held, so memory follows what
-/// the command shows, not how many files there are. `depth` is how much of each file `keep`
-/// looks at: a command that reads its complaints again to write them asks only for its sort
-/// key, and the scan then reads no more of each file than that and the filter need.
+/// the command shows, not how many files there are. Files are read whole (after a first look
+/// at what the filter needs), so that a file broken anywhere is a bad file of the scan and
+/// never a selected complaint: a count or a `--limit` then holds when the complaints are read
+/// again to be written.
 pub(crate) fn select<T: Send>(
     ctx: &Ctx,
     filter: &FilterInput,
-    depth: Depth,
     keep: impl Fn(Loaded) -> Option<T> + Sync + Send,
 ) -> Result<Selection<T>> {
     let store = ctx.store()?;
@@ -228,11 +228,10 @@ pub(crate) fn select<T: Send>(
     // read whole.
     let wanted = |c: &Complaint| filter.matches(c, workflow, &calendar);
     let reading = Reading {
-        depth: depth.max(filter.depth()),
+        depth: Depth::Full,
         first_look: filter
             .first_look()
-            .filter(|first| *first < depth)
-            .map(|first| (first, &wanted as Wanted<'_>)),
+            .map(|depth| (depth, &wanted as Wanted<'_>)),
     };
     let (items, bad_files) = gather(
         store,

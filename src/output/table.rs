@@ -34,7 +34,7 @@ const IN_MEMORY: usize = 1 << 20;
 
 /// Between the cells of a kept row, and after each row. Cells are made
 /// [`printable`](super::printable) first, which shows every control character but line breaks
-/// and tabs as an escape, so no cell holds either.
+/// and tabs as an escape, so no cell holds either of these two bytes.
 const CELL_END: u8 = 0x1f;
 const ROW_END: u8 = 0x1e;
 

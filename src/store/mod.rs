@@ -61,7 +61,7 @@ pub(crate) struct Loaded {
 }
 
 /// How much of each file a scan reads into the complaint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Depth {
     /// The top-level keys only: not the customer, resolution, custom fields or history.
     Top,

@@ -42,3 +42,44 @@ fn every_listing_format_is_what_the_whole_output_writers_wrote() {
         assert!(expected.lines().count() > 3, "{name} shows something");
     }
 }
+
+/// A file whose header reads but whose history is broken is a bad file of the scan, never a
+/// listed complaint that goes missing when it is read again: `--limit` gives as many rows as
+/// it says, and the JSON count is the number of elements.
+#[test]
+fn a_file_broken_below_its_header_is_left_out_before_counting() {
+    let g = Gripe::new();
+    for title in ["one", "two", "three"] {
+        g.open(&[title, "--channel", "email"]);
+    }
+    g.write(
+        "complaints/2026/11/zzzzbroken000000.toml",
+        "id = \"zzzzbroken000000\"\ntitle = \"broken\"\nopened = 2026-11-26T12:00:00Z\n\
+         stage = \"new\"\n\n[[event]]\nkind = \"note\"\n",
+    );
+    let run = g.run(&["list", "--limit", "2", "--format", "csv"]);
+    assert_eq!(run.code, 4, "a bad file exits 4: {}", run.stderr);
+    assert_eq!(
+        run.stdout.lines().count(),
+        3,
+        "a header and two rows:\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("zzzzbroken000000.toml"),
+        "{}",
+        run.stderr
+    );
+    for command in [&["list"][..], &["export"][..]] {
+        let args: Vec<&str> = command
+            .iter()
+            .copied()
+            .chain(["--format", "json"])
+            .collect();
+        let run = g.run(&args);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let listed = doc["complaints"].as_array().unwrap().len();
+        assert_eq!(doc["count"], listed, "{command:?}");
+        assert_eq!(listed, 3, "{command:?}");
+    }
+}
