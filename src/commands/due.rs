@@ -1,6 +1,7 @@
 //! `gripe due`: the agenda across all complaints: overdue, today's and upcoming follow-ups,
 //! promises and SLA deadlines, as a table, JSON, CSV or an iCalendar feed.
 
+use std::cell::Cell;
 use std::io::Write;
 use std::path::Path;
 
@@ -27,7 +28,7 @@ use crate::output::csv;
 use crate::output::json;
 use crate::output::table;
 use crate::output::truncate;
-use crate::store::Loaded;
+use crate::store::Store;
 use crate::time::duration::Span;
 use crate::time::when::Timestamp;
 use crate::time::when::When;
@@ -83,16 +84,12 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
                 let separator = if n > 0 { "\n" } else { "" };
                 writeln!(out, "{separator}{title}")
                     .and_then(|()| {
-                        in_order(
+                        group.write_each(
                             store,
-                            &group.paths(),
+                            &agenda,
                             unreadable,
-                            |loaded, at| {
-                                group.item(&agenda, &loaded, at, |item| {
-                                    people_row(item, &short_ids, &zone)
-                                })
-                            },
-                            |row| row.map_or(Ok(()), |row| table.push(&row, |_| None)),
+                            |item| people_row(item, &short_ids, &zone),
+                            |row| table.push(&row, |_| None),
                         )
                     })
                     .and_then(|()| table.write(out))
@@ -103,14 +100,9 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
             let mut csv = csv::Stream::new(out);
             csv.row(&DATA_HEADERS.map(String::from))
                 .map_err(Error::Output)?;
-            in_order(
-                store,
-                &entries.paths(),
-                unreadable,
-                |loaded, at| entries.item(&agenda, &loaded, at, data_row),
-                |row| row.map_or(Ok(()), |row| csv.row(&row)),
-            )
-            .map_err(Error::Output)?;
+            entries
+                .write_each(store, &agenda, unreadable, data_row, |row| csv.row(&row))
+                .map_err(Error::Output)?;
             csv.finish().map_err(Error::Output)?;
         }
         DueFormat::Json => {
@@ -119,16 +111,12 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
                 ("within", span.to_string().into()),
             ];
             json::write_array(out, "gripe.due/1", &head, "items", |element| {
-                in_order(
+                entries.write_each(
                     store,
-                    &entries.paths(),
+                    &agenda,
                     unreadable,
-                    |loaded, at| {
-                        entries.item(&agenda, &loaded, at, |item| {
-                            json::pretty(&ItemJson::new(item, &short_ids))
-                        })
-                    },
-                    |item| item.map_or(Ok(()), |item| element(&item)),
+                    |item| json::pretty(&ItemJson::new(item, &short_ids)),
+                    |item| element(&item),
                 )
             })
             .map_err(Error::Output)?;
@@ -137,16 +125,12 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
             let (head, tail) = ics_frame();
             out.write_all(head.as_bytes())
                 .and_then(|()| {
-                    in_order(
+                    entries.write_each(
                         store,
-                        &entries.paths(),
+                        &agenda,
                         unreadable,
-                        |loaded, at| {
-                            entries.item(&agenda, &loaded, at, |item| {
-                                ics_event(item, &short_ids, &now)
-                            })
-                        },
-                        |event| event.map_or(Ok(()), |event| out.write_all(event.as_bytes())),
+                        |item| ics_event(item, &short_ids, &now),
+                        |event| out.write_all(event.as_bytes()),
                     )
                 })
                 .and_then(|()| out.write_all(tail.as_bytes()))
@@ -184,10 +168,6 @@ fn places(kept: &[Kept]) -> Vec<Place<'_>> {
 }
 
 impl<'e, 's> Entries<'e, 's> {
-    fn paths(self) -> Vec<&'s Path> {
-        self.places.iter().map(|p| p.4).collect()
-    }
-
     /// The entries of each group in turn, in the agenda's order (the places are sorted by
     /// group first).
     fn groups(self) -> impl Iterator<Item = Entries<'e, 's>> {
@@ -196,16 +176,24 @@ impl<'e, 's> Entries<'e, 's> {
             .map(|places| Entries { places })
     }
 
-    /// What `make` makes of entry `at`, from its complaint read again (nothing if the file no
-    /// longer has that item).
-    fn item<T>(
+    /// Reads the complaint of each entry again, in order ([`in_order`]), and writes what `make`
+    /// makes of its item (an item its file no longer has is left out).
+    fn write_each<T: Send, E>(
         self,
+        store: &Store,
         agenda: &Agenda<'_>,
-        loaded: &Loaded,
-        at: usize,
-        make: impl Fn(&Item<'_>) -> T,
-    ) -> Option<T> {
-        agenda.of(loaded).get(self.places[at].3).map(make)
+        unreadable: &Cell<usize>,
+        make: impl Fn(&Item<'_>) -> T + Sync,
+        mut write: impl FnMut(T) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let paths: Vec<&Path> = self.places.iter().map(|p| p.4).collect();
+        in_order(
+            store,
+            &paths,
+            unreadable,
+            |loaded, at| agenda.of(&loaded).get(self.places[at].3).map(&make),
+            |made| made.map_or(Ok(()), &mut write),
+        )
     }
 }
 
