@@ -39,12 +39,14 @@ const CELL_END: u8 = 0x1f;
 const ROW_END: u8 = 0x1e;
 
 /// Renders rows as aligned columns. Columns listed in `right` are right-aligned (numbers).
+/// The rows are in memory already, so the table keeps its copy there too, however long.
 pub(crate) fn render(rows: &Rows, painter: Painter, right: &[usize]) -> String {
     let mut table = Stream::new(&rows.headers, painter, right);
+    table.in_memory = usize::MAX;
     for (i, row) in rows.rows.iter().enumerate() {
         table
             .push(row, |j| rows.style(i, j))
-            .expect("rows this few stay in memory");
+            .expect("a table kept in memory writes no file");
     }
     let mut text = Vec::new();
     table.write(&mut text).expect("writing to memory succeeds");
@@ -59,6 +61,8 @@ pub(crate) struct Stream {
     /// The widest line of each column so far, in terminal columns.
     widths: Vec<usize>,
     rows: Kept,
+    /// How many bytes of rows stay in memory before they move to a temporary file.
+    in_memory: usize,
 }
 
 /// The rows of a [`Stream`]: each row's cells, printable and painted, each followed by
@@ -76,6 +80,7 @@ impl Stream {
             right: right.to_vec(),
             widths: headers.iter().map(|h| width(h)).collect(),
             rows: Kept::Memory(Vec::new()),
+            in_memory: IN_MEMORY,
         }
     }
 
@@ -101,7 +106,7 @@ impl Stream {
         }
         row.push(ROW_END);
         match &mut self.rows {
-            Kept::Memory(kept) if kept.len() + row.len() <= IN_MEMORY => {
+            Kept::Memory(kept) if kept.len() + row.len() <= self.in_memory => {
                 kept.extend_from_slice(&row);
             }
             Kept::Memory(kept) => {

@@ -323,18 +323,22 @@ impl Store {
         read_into(path, buffer, self.config.max_file_size)
     }
 
+    /// Reads one file found outside a walk (which would have said whether it is a link), with
+    /// the checks every read makes, into `buffer`.
+    fn read_one<'b>(&self, path: &Path, buffer: &'b mut Vec<u8>) -> Result<&'b str> {
+        let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        self.read_checked(path, link, buffer)
+    }
+
     /// Reads one file (the caller reads it again before writing).
     pub(crate) fn read_text(&self, path: &Path) -> Result<String> {
-        let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        let mut buffer = Vec::new();
-        self.read_checked(path, link, &mut buffer)
+        self.read_one(path, &mut Vec::new())
             .map(ToString::to_string)
     }
 
     pub(crate) fn load(&self, path: &Path) -> Result<Loaded> {
-        let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let mut buffer = Vec::new();
-        let text = self.read_checked(path, link, &mut buffer)?;
+        let text = self.read_one(path, &mut buffer)?;
         Ok(Loaded {
             path: path.to_path_buf(),
             complaint: read_complaint(path, text)?,
