@@ -11,11 +11,9 @@
 use std::io::Write;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
-use super::in_order;
-use super::select;
-use super::stream_json;
+use super::spool;
+use super::write_json;
 use crate::cli::ExportArgs;
 use crate::cli::ExportFormat;
 use crate::commands::context::Ctx;
@@ -27,64 +25,88 @@ use crate::model::keys::keys_with_fields;
 use crate::output::csv;
 use crate::output::json;
 use crate::store::exchange;
+use crate::time::when::Timestamp;
+
+/// What `export` keeps of each complaint beside its piece of output: its place (oldest first)
+/// and, for CSV, the names of its custom fields (the header has a column for each name any
+/// exported complaint has).
+struct Key {
+    opened: Timestamp,
+    id: Box<str>,
+    fields: Box<[String]>,
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        &self.id
+    }
+}
 
 pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-    let store = ctx.store()?;
     let zone = ctx.calendar()?.zone;
-    // Only what sorting needs, and for CSV the custom fields' names of its header, are kept; each
-    // complaint is read again when its turn to be written comes.
-    let csv_header = args.format == ExportFormat::Csv;
-    let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
+    let shape = match args.format {
+        ExportFormat::Json => json::Shape::Document {
+            schema: exchange::SCHEMA,
+        },
+        _ => json::Shape::Lines,
+    };
+    // Each complaint's piece is made as it is read; for CSV, its row under its own custom
+    // fields, put under the header's columns when it is written.
+    let mut spooled = spool(ctx, &args.filter.to_input(), |loaded, piece| {
         let c = &loaded.complaint;
-        let fields: Box<[String]> = match csv_header {
-            true => c.fields.keys().cloned().collect(),
-            false => Box::default(),
+        let fields: Box<[String]> = match args.format {
+            ExportFormat::Csv => {
+                let fields: BTreeSet<&String> = c.fields.keys().collect();
+                let row = row(c, &keys_with_fields(fields.clone()));
+                serde_json::to_writer(&mut *piece, &row).expect("strings serialize");
+                fields.into_iter().cloned().collect()
+            }
+            _ => {
+                piece.extend(shape.encode(&exchange::to_json(c)));
+                Box::default()
+            }
         };
-        // Boxed: no spare capacity kept for each of many complaints.
-        let id = Box::<str>::from(c.id.as_str());
-        Some((
-            (c.opened.instant(&zone), id),
-            loaded.path.into_boxed_path(),
+        Some(Key {
+            opened: c.opened.instant(&zone),
+            id: c.id.as_str().into(),
             fields,
-        ))
+        })
     })?;
-    selection.items.sort_by(|a, b| a.0.cmp(&b.0));
-    let paths: Vec<&Path> = selection.items.iter().map(|(_, p, _)| p.as_ref()).collect();
+    let pieces = &mut spooled.pieces;
+    pieces.sort_by(|a, b| (&a.opened, &a.id).cmp(&(&b.opened, &b.id)));
     match args.format {
-        ExportFormat::Jsonl | ExportFormat::Json => {
-            let shape = match args.format {
-                ExportFormat::Json => json::Shape::Document {
-                    schema: exchange::SCHEMA,
-                },
-                _ => json::Shape::Lines,
-            };
-            stream_json(
-                out,
-                shape,
-                store,
-                &paths,
-                &selection.unreadable_now,
-                |loaded, shape| shape.encode(&exchange::to_json(&loaded.complaint)),
-            )?;
-        }
+        ExportFormat::Jsonl | ExportFormat::Json => write_json(out, shape, pieces, None)?,
         ExportFormat::Csv => {
-            let fields: BTreeSet<&String> =
-                selection.items.iter().flat_map(|(_, _, f)| f).collect();
-            let keys = keys_with_fields(fields);
+            let fields: BTreeSet<&String> = pieces.keys().flat_map(|key| &key.fields).collect();
+            let keys = keys_with_fields(fields.clone());
             let mut csv = csv::Stream::new(out);
             csv.row(&headers(&keys)).map_err(Error::Output)?;
-            in_order(
-                store,
-                &paths,
-                &selection.unreadable_now,
-                |loaded, _| row(&loaded.complaint, &keys),
-                |row| csv.row(&row),
-            )
-            .map_err(Error::Output)?;
+            // Before the custom fields: the fixed columns (id, opened, opened_by, stage and
+            // the other keys); after them, the four counts.
+            let fixed = headers(&keys_with_fields(BTreeSet::new())).len() - 4;
+            let fields: Vec<&String> = fields.into_iter().collect();
+            pieces
+                .write_each(|key, piece| {
+                    let own: Vec<String> = serde_json::from_slice(piece)?;
+                    let (head, rest) = own.split_at(fixed);
+                    let (values, tail) = rest.split_at(key.fields.len());
+                    let mut row = head.to_vec();
+                    row.extend(
+                        fields
+                            .iter()
+                            .map(|name| match key.fields.binary_search(name) {
+                                Ok(at) => values[at].clone(),
+                                Err(_) => String::new(),
+                            }),
+                    );
+                    row.extend_from_slice(tail);
+                    csv.row(&row)
+                })
+                .map_err(Error::Output)?;
             csv.finish().map_err(Error::Output)?;
         }
     }
-    selection.finish()
+    spooled.finish()
 }
 
 /// The CSV header for `keys` (title first).

@@ -3,13 +3,12 @@
 
 use std::cmp::Reverse;
 use std::io::Write;
-use std::path::Path;
 
 use serde::Serialize;
 
-use super::in_order;
-use super::select;
-use super::stream_json;
+use super::spool;
+use super::with_short_id;
+use super::write_json;
 use crate::analysis::report::actions;
 use crate::analysis::sla::Clock;
 use crate::analysis::sla::ClockState;
@@ -204,107 +203,118 @@ impl Line {
     }
 }
 
+/// What `list` keeps of each complaint it lists, beside its piece of output: its place (newest
+/// first) and, for a terminal table, the widths of its cells.
+struct Key {
+    opened: Reverse<Timestamp>,
+    id: Box<str>,
+    widths: [u16; PEOPLE_HEADERS.len()],
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        &self.id
+    }
+}
+
 pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let zone = calendar.zone;
     let now = ctx.now;
-    // Every format is written as it goes: only each complaint's sort key and path are kept,
-    // and each file is read again in turn when it is written.
-    let mut selection = select(ctx, &args.filter.to_input(), |loaded| {
-        if args.needs_action {
-            let listed = Listed::new(&loaded, &store.config, &calendar, &now);
-            let c = &loaded.complaint;
-            if listed.status.closed
-                || actions(c, &listed.status, &store.config, &zone, &now).is_empty()
-            {
-                return None;
+    let painter = ctx.painter;
+    let shape = match args.format {
+        Format::Json => json::Shape::Document {
+            schema: "gripe.list/1",
+        },
+        _ => json::Shape::Lines,
+    };
+    // Each complaint's piece of output is made as it is read, with its whole id where its
+    // short id goes (short ids are known once the listed ids are); only the keys are held.
+    let mut spooled = spool(ctx, &args.filter.to_input(), |loaded, piece| {
+        let listed = Listed::new(&loaded, &store.config, &calendar, &now);
+        let c = &loaded.complaint;
+        if args.needs_action
+            && (listed.status.closed
+                || actions(c, &listed.status, &store.config, &zone, &now).is_empty())
+        {
+            return None;
+        }
+        let mut widths = [0; PEOPLE_HEADERS.len()];
+        match args.format {
+            Format::Json | Format::Jsonl => {
+                piece.extend(shape.encode(&ComplaintJson::new(&listed, &c.id, &zone)));
+            }
+            Format::Csv => csv::record(&Line::new(&listed, &zone).data_row(), piece),
+            Format::Markdown => {
+                let line = Line::new(&listed, &zone);
+                let (cells, _) = line.cells(&c.id, &zone, Layout::Document);
+                piece.extend(markdown::row(&cells).as_bytes());
+            }
+            Format::Table => {
+                let line = Line::new(&listed, &zone);
+                let (cells, styles) = line.cells(&c.id, &zone, Layout::Terminal);
+                let style = |j| styles.iter().find(|(c, _)| *c == j).map(|(_, s)| *s);
+                let (row, cell_widths) = table::encode(painter, &cells, style);
+                piece.extend(row);
+                // The id's column is as wide as the short ids, known later.
+                for (w, cell) in widths.iter_mut().zip(cell_widths).skip(1) {
+                    *w = u16::try_from(cell).unwrap_or(u16::MAX);
+                }
             }
         }
-        let c = &loaded.complaint;
-        // Boxed: no spare capacity kept for each of many complaints.
-        let key = (
-            Reverse(c.opened.instant(&zone)),
-            Box::<str>::from(c.id.as_str()),
-        );
-        Some((key, loaded.path.into_boxed_path()))
+        Some(Key {
+            opened: Reverse(c.opened.instant(&zone)),
+            id: c.id.as_str().into(),
+            widths,
+        })
     })?;
-    let items = &mut selection.items;
-    items.sort_by(|a, b| a.0.cmp(&b.0));
+    let pieces = &mut spooled.pieces;
+    pieces.sort_by(|a, b| (&a.opened, &a.id).cmp(&(&b.opened, &b.id)));
     if let Some(limit) = args.limit {
-        items.truncate(limit);
+        pieces.truncate(limit);
     }
     // Unique among every complaint in the folder, not only the ones listed; CSV shows whole ids.
     let short_ids = match args.format {
         Format::Csv => ShortIds::new(Vec::<String>::new()),
-        _ => store.short_ids_for(items.iter().map(|((_, id), _)| id.as_ref())),
+        _ => store.short_ids_for(pieces.keys().map(|key| key.id.as_ref())),
     };
-    let paths: Vec<&Path> = items.iter().map(|(_, p)| p.as_ref()).collect();
-    let short = |loaded: &Loaded| short_ids.get(&loaded.complaint.id).to_string();
-    let line =
-        |loaded: &Loaded| Line::new(&Listed::new(loaded, &store.config, &calendar, &now), &zone);
-    let unreadable = &selection.unreadable_now;
     match args.format {
-        Format::Json | Format::Jsonl => {
-            let shape = match args.format {
-                Format::Json => json::Shape::Document {
-                    schema: "gripe.list/1",
-                },
-                _ => json::Shape::Lines,
-            };
-            stream_json(out, shape, store, &paths, unreadable, |loaded, shape| {
-                let listed = Listed::new(&loaded, &store.config, &calendar, &now);
-                shape.encode(&ComplaintJson::new(&listed, &short(&loaded), &zone))
-            })?;
-        }
+        Format::Json | Format::Jsonl => write_json(out, shape, pieces, Some(&short_ids))?,
         Format::Csv => {
-            let mut csv = csv::Stream::new(out);
-            csv.row(&DATA_HEADERS.map(String::from))
+            let mut header = Vec::new();
+            csv::record(&DATA_HEADERS.map(String::from), &mut header);
+            out.write_all(&header)
+                .and_then(|()| pieces.write_each(|_, piece| out.write_all(piece)))
                 .map_err(Error::Output)?;
-            in_order(
-                store,
-                &paths,
-                unreadable,
-                |loaded, _| line(&loaded).data_row(),
-                |row| csv.row(&row),
-            )
-            .map_err(Error::Output)?;
-            csv.finish().map_err(Error::Output)?;
         }
         Format::Markdown => {
             out.write_all(markdown::header(&PEOPLE_HEADERS.map(String::from)).as_bytes())
+                .and_then(|()| {
+                    pieces.write_each(|key, piece| {
+                        out.write_all(&with_short_id(piece, &key.id, short_ids.get(&key.id)))
+                    })
+                })
                 .map_err(Error::Output)?;
-            in_order(
-                store,
-                &paths,
-                unreadable,
-                |loaded, _| {
-                    let (cells, _) = line(&loaded).cells(&short(&loaded), &zone, Layout::Document);
-                    markdown::row(&cells)
-                },
-                |row| out.write_all(row.as_bytes()),
-            )
-            .map_err(Error::Output)?;
         }
         Format::Table => {
+            let mut widths = vec![0; PEOPLE_HEADERS.len()];
+            for key in pieces.keys() {
+                let cells = key.widths.iter().map(|&w| usize::from(w));
+                table::widen(&mut widths, &cells.collect::<Vec<_>>());
+                widths[0] = widths[0].max(short_ids.get(&key.id).len());
+            }
             let headers = PEOPLE_HEADERS.map(String::from);
-            let mut table = table::Stream::new(&headers, ctx.painter, &[]);
-            in_order(
-                store,
-                &paths,
-                unreadable,
-                |loaded, _| line(&loaded).cells(&short(&loaded), &zone, Layout::Terminal),
-                |(cells, styles): (Vec<String>, Vec<(usize, Style)>)| {
-                    table.push(&cells, |j| {
-                        styles.iter().find(|(c, _)| *c == j).map(|(_, s)| *s)
-                    })
-                },
-            )
-            .map_err(Error::Output)?;
-            table.write(out).map_err(Error::Output)?;
+            let mut table = table::Writer::new(out, &headers, painter, &[], &widths);
+            pieces
+                .write_each(|key, piece| {
+                    table.row(with_short_id(piece, &key.id, short_ids.get(&key.id)).into_owned())
+                })
+                .and_then(|()| table.finish())
+                .map_err(Error::Output)?;
         }
     }
-    selection.finish()
+    spooled.finish()
 }
 
 /// Who reads the rows of `list`.

@@ -23,6 +23,7 @@ pub(crate) mod set;
 pub(crate) mod show;
 pub(crate) mod trends;
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::io::Read;
 use std::io::Write;
@@ -37,8 +38,12 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::git::Repo;
 use crate::model::complaint::Complaint;
+use crate::model::id::ShortIds;
 use crate::output::json;
 use crate::output::printable;
+use crate::output::spool::Batch;
+use crate::output::spool::Sorted;
+use crate::output::spool::Spool;
 use crate::output::truncate;
 use crate::store::Depth;
 use crate::store::Loaded;
@@ -211,15 +216,44 @@ pub(crate) struct Selection<T> {
 
 /// Reads every complaint in parallel and keeps `keep(complaint)` of those that pass `filter`
 /// (`None` from `keep` drops it too). Only what `keep` returns is held, so memory follows what
-/// the command shows, not how many files there are. Files are read whole (after a first look
-/// at what the filter needs), so that a file broken anywhere is a bad file of the scan and
-/// never a selected complaint: a count or a `--limit` then holds when the complaints are read
-/// again to be written.
+/// the command shows, not how many files there are.
 pub(crate) fn select<T: Send>(
     ctx: &Ctx,
     filter: &FilterInput,
     keep: impl Fn(Loaded) -> Option<T> + Sync + Send,
 ) -> Result<Selection<T>> {
+    let (items, bad_files) = scan(
+        ctx,
+        filter,
+        Vec::new,
+        |items, loaded| {
+            if let Some(item) = keep(loaded) {
+                items.push(item);
+            }
+        },
+        |mut items, more| {
+            items.extend(more);
+            items
+        },
+    )?;
+    Ok(Selection {
+        items,
+        bad_files,
+        unreadable_now: Cell::new(0),
+    })
+}
+
+/// Folds the complaints that pass `filter` as [`gather`] does. Files are read whole (after a
+/// first look at what the filter needs), so that a file broken anywhere is a bad file of the
+/// scan and never a selected complaint: a count or a `--limit` then holds when the complaints
+/// are written.
+fn scan<A: Send>(
+    ctx: &Ctx,
+    filter: &FilterInput,
+    init: impl Fn() -> A + Sync + Send,
+    add: impl Fn(&mut A, Loaded) + Sync + Send,
+    merge: impl Fn(A, A) -> A + Sync + Send,
+) -> Result<(A, usize)> {
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let workflow = &store.config.workflow;
@@ -233,27 +267,57 @@ pub(crate) fn select<T: Send>(
             .first_look()
             .map(|depth| (depth, &wanted as Wanted<'_>)),
     };
-    let (items, bad_files) = gather(
+    Ok(gather(
         store,
         reading,
-        Vec::new,
-        |items, loaded| {
-            if filter.matches(&loaded.complaint, workflow, &calendar)
-                && let Some(item) = keep(loaded)
-            {
-                items.push(item);
+        init,
+        |acc, loaded| {
+            if filter.matches(&loaded.complaint, workflow, &calendar) {
+                add(acc, loaded);
             }
         },
-        |mut items, more| {
-            items.extend(more);
-            items
+        merge,
+    ))
+}
+
+/// What a listing made of the complaints that pass its filter, while it read them: each one's
+/// piece of output with its sort key ([`spool`]), and how many files were bad.
+pub(crate) struct Spooled<K> {
+    pub(crate) pieces: Sorted<K>,
+    pub(crate) bad_files: usize,
+}
+
+/// Reads every complaint in parallel, as [`select`] does, and for each that passes `filter`
+/// has `make` write its piece of output into the buffer it is given and return its sort key
+/// (`None` leaves it out). The pieces are kept in a [`Spool`], so each file is read once and
+/// only the keys are held in memory; sorted, they are written in order.
+pub(crate) fn spool<K: Send>(
+    ctx: &Ctx,
+    filter: &FilterInput,
+    make: impl Fn(Loaded, &mut Vec<u8>) -> Option<K> + Sync + Send,
+) -> Result<Spooled<K>> {
+    let spool = Spool::default();
+    let ((batch, _), bad_files) = scan(
+        ctx,
+        filter,
+        || (Batch::default(), Vec::new()),
+        |(batch, piece), loaded| {
+            piece.clear();
+            if let Some(key) = make(loaded, piece) {
+                spool.add(batch, key, piece);
+            }
         },
-    );
-    Ok(Selection {
-        items,
-        bad_files,
-        unreadable_now: Cell::new(0),
-    })
+        |(a, piece), (b, _)| (spool.merge(a, b), piece),
+    )?;
+    let pieces = spool.finish(batch).map_err(Error::Output)?;
+    Ok(Spooled { pieces, bad_files })
+}
+
+impl<K> Spooled<K> {
+    /// Success, or the error for the bad files already reported.
+    pub(crate) fn finish(&self) -> Result<()> {
+        bad_files(self.bad_files)
+    }
 }
 
 /// How many complaints a streaming command reads again at once, in parallel, before it writes
@@ -296,30 +360,49 @@ pub(crate) fn in_order<T: Send, E>(
     Ok(())
 }
 
-/// Writes the complaints at `paths`, read again in order ([`in_order`]), as JSON of `shape`;
-/// `record` gives each complaint's item, encoded with [`json::Shape::encode`].
-pub(crate) fn stream_json(
+/// Writes spooled pieces of JSON as `shape` (one per line, or the elements of a document's
+/// `complaints` array, with their `count`); with `short_ids`, each with its complaint's short
+/// id ([`with_short_id`]; the key gives the whole id).
+pub(crate) fn write_json<K: AsRef<str>>(
     out: &mut dyn Write,
     shape: json::Shape<'_>,
-    store: &Store,
-    paths: &[&Path],
-    unreadable: &Cell<usize>,
-    record: impl Fn(Loaded, json::Shape<'_>) -> Vec<u8> + Sync,
+    pieces: &Sorted<K>,
+    short_ids: Option<&ShortIds>,
 ) -> Result<()> {
-    let make = |loaded, _| record(loaded, shape);
+    fn piece<'b>(bytes: &'b [u8], id: &str, short_ids: Option<&ShortIds>) -> Cow<'b, [u8]> {
+        match short_ids {
+            Some(short_ids) => with_short_id(bytes, id, short_ids.get(id)),
+            None => Cow::Borrowed(bytes),
+        }
+    }
     match shape {
-        json::Shape::Lines => in_order(store, paths, unreadable, make, |line| {
-            out.write_all(&line)?;
+        json::Shape::Lines => pieces.write_each(|key, bytes| {
+            out.write_all(&piece(bytes, key.as_ref(), short_ids))?;
             out.write_all(b"\n")
         }),
         json::Shape::Document { schema } => {
-            let head = [("count", paths.len().into())];
+            let head = [("count", pieces.len().into())];
             json::write_array(out, schema, &head, "complaints", |element| {
-                in_order(store, paths, unreadable, make, |item| element(&item))
+                pieces.write_each(|key, bytes| element(&piece(bytes, key.as_ref(), short_ids)))
             })
         }
     }
     .map_err(Error::Output)
+}
+
+/// A piece of output made with a complaint's whole `id` where its `short` id goes: the first
+/// place the id is written (the short id comes first in every piece that has one).
+pub(crate) fn with_short_id<'p>(piece: &'p [u8], id: &str, short: &str) -> Cow<'p, [u8]> {
+    match memchr::memmem::find(piece, id.as_bytes()) {
+        Some(at) if short.len() < id.len() => {
+            let mut shortened = Vec::with_capacity(piece.len());
+            shortened.extend_from_slice(&piece[..at]);
+            shortened.extend_from_slice(short.as_bytes());
+            shortened.extend_from_slice(&piece[at + id.len()..]);
+            Cow::Owned(shortened)
+        }
+        _ => Cow::Borrowed(piece),
+    }
 }
 
 impl<T> Selection<T> {

@@ -45,6 +45,16 @@ impl<'w> Stream<'w> {
     }
 }
 
+/// One record, as [`Stream`] writes it, added to `into` (a piece of a listing made apart from
+/// the writing).
+pub(crate) fn record(row: &[String], into: &mut Vec<u8>) {
+    let mut stream = Stream::new(into);
+    stream
+        .row(row)
+        .and_then(|()| stream.finish())
+        .expect("writing to memory cannot fail");
+}
+
 /// The cell as a spreadsheet will not evaluate it.
 pub(crate) fn neutralise(cell: &str) -> String {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);

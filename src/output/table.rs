@@ -65,11 +65,42 @@ pub(crate) struct Stream {
     in_memory: usize,
 }
 
-/// The rows of a [`Stream`]: each row's cells, printable and painted, each followed by
-/// [`CELL_END`], and the row by [`ROW_END`].
+/// The rows of a [`Stream`]: each an [`encode`]d row followed by [`ROW_END`].
 enum Kept {
     Memory(Vec<u8>),
     File(BufWriter<std::fs::File>),
+}
+
+/// A row of `cells` as a table keeps it: each cell printable and painted (`style(column)` gives
+/// a cell's colour, if it has one), followed by [`CELL_END`]; and the width of each cell, in
+/// terminal columns, for the widths of the columns ([`widen`]).
+pub(crate) fn encode(
+    painter: Painter,
+    cells: &[String],
+    style: impl Fn(usize) -> Option<Style>,
+) -> (Vec<u8>, Vec<usize>) {
+    let mut row = Vec::new();
+    let mut widths = Vec::with_capacity(cells.len());
+    for (j, cell) in cells.iter().enumerate() {
+        let text = super::printable(cell);
+        widths.push(width(&text));
+        match style(j) {
+            Some(style) => row.extend_from_slice(painter.paint(&text, style).as_bytes()),
+            None => row.extend_from_slice(text.as_bytes()),
+        }
+        row.push(CELL_END);
+    }
+    (row, widths)
+}
+
+/// Widens each of `widths` to the one of `more` in its column.
+pub(crate) fn widen(widths: &mut Vec<usize>, more: &[usize]) {
+    for (j, &w) in more.iter().enumerate() {
+        match widths.get_mut(j) {
+            Some(have) => *have = (*have).max(w),
+            None => widths.push(w),
+        }
+    }
 }
 
 impl Stream {
@@ -78,7 +109,7 @@ impl Stream {
             painter,
             headers: headers.to_vec(),
             right: right.to_vec(),
-            widths: headers.iter().map(|h| width(h)).collect(),
+            widths: Vec::new(),
             rows: Kept::Memory(Vec::new()),
             in_memory: IN_MEMORY,
         }
@@ -91,19 +122,8 @@ impl Stream {
         cells: &[String],
         style: impl Fn(usize) -> Option<Style>,
     ) -> io::Result<()> {
-        let mut row = Vec::new();
-        for (j, cell) in cells.iter().enumerate() {
-            let text = super::printable(cell);
-            match self.widths.get_mut(j) {
-                Some(w) => *w = (*w).max(width(&text)),
-                None => self.widths.push(width(&text)),
-            }
-            match style(j) {
-                Some(style) => row.extend_from_slice(self.painter.paint(&text, style).as_bytes()),
-                None => row.extend_from_slice(text.as_bytes()),
-            }
-            row.push(CELL_END);
-        }
+        let (mut row, widths) = encode(self.painter, cells, style);
+        widen(&mut self.widths, &widths);
         row.push(ROW_END);
         match &mut self.rows {
             Kept::Memory(kept) if kept.len() + row.len() <= self.in_memory => {
@@ -130,44 +150,90 @@ impl Stream {
                 Box::new(BufReader::new(file))
             }
         };
+        let mut writer = Writer::new(out, &self.headers, self.painter, &self.right, &self.widths);
+        loop {
+            let mut row = Vec::new();
+            if source.read_until(ROW_END, &mut row)? == 0 {
+                return writer.finish();
+            }
+            row.pop();
+            writer.row(row)?;
+        }
+    }
+}
+
+/// Writes a table whose column widths are known: the header, then [`encode`]d rows as they
+/// come, through comfy-table [`SLICE`] rows at a time, as many slices at once as there are
+/// cores.
+pub(crate) struct Writer<'o> {
+    out: &'o mut dyn Write,
+    header: Vec<String>,
+    widths: Vec<usize>,
+    right: Vec<usize>,
+    pending: Vec<Vec<u8>>,
+    /// Whether the header is still to be written.
+    first: bool,
+}
+
+impl<'o> Writer<'o> {
+    /// A table under `headers` whose rows' cells are at most `widths` wide.
+    pub(crate) fn new(
+        out: &'o mut dyn Write,
+        headers: &[String],
+        painter: Painter,
+        right: &[usize],
+        widths: &[usize],
+    ) -> Writer<'o> {
+        let mut all: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+        widen(&mut all, widths);
+        Writer {
+            out,
+            header: headers.iter().map(|h| painter.bold(h)).collect(),
+            widths: all,
+            right: right.to_vec(),
+            pending: Vec::new(),
+            first: true,
+        }
+    }
+
+    /// Adds an [`encode`]d row, writing the rows so far once there are enough of them.
+    pub(crate) fn row(&mut self, row: Vec<u8>) -> io::Result<()> {
+        self.pending.push(row);
+        if self.pending.len() >= SLICE * rayon::current_num_threads().max(1) {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the rows not yet written (the header alone, for a table without rows).
+    pub(crate) fn finish(mut self) -> io::Result<()> {
+        if !self.pending.is_empty() || self.first {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
         let layout = Layout {
             widths: &self.widths,
             right: &self.right,
         };
-        let header: Vec<String> = self.headers.iter().map(|h| self.painter.bold(h)).collect();
-        // Enough slices for every core, read in turn, rendered at once.
-        let batch = rayon::current_num_threads().max(1);
-        let mut first = true;
-        loop {
-            let mut slices = Vec::new();
-            while slices.len() < batch {
-                let slice = read_slice(&mut *source)?;
-                if slice.is_empty() {
-                    break;
-                }
-                slices.push(slice);
-            }
-            if slices.is_empty() && !first {
-                return Ok(());
-            }
-            let done = slices.len() < batch;
-            if slices.is_empty() {
-                // A table without rows: its header alone.
-                slices.push(Vec::new());
-            }
-            let texts: Vec<String> = slices
-                .par_iter()
-                .enumerate()
-                .map(|(n, rows)| layout.render((first && n == 0).then_some(&header), rows))
-                .collect();
-            for text in texts {
-                out.write_all(text.as_bytes())?;
-            }
-            first = false;
-            if done {
-                return Ok(());
-            }
+        let header = self.first.then_some(&self.header);
+        let slices: Vec<&[Vec<u8>]> = match self.pending.is_empty() {
+            true => vec![&[]],
+            false => self.pending.chunks(SLICE).collect(),
+        };
+        let texts: Vec<String> = slices
+            .par_iter()
+            .enumerate()
+            .map(|(n, rows)| layout.render(header.filter(|_| n == 0), rows))
+            .collect();
+        for text in texts {
+            self.out.write_all(text.as_bytes())?;
         }
+        self.pending.clear();
+        self.first = false;
+        Ok(())
     }
 }
 
@@ -216,20 +282,6 @@ impl Layout<'_> {
         }
         text
     }
-}
-
-/// The next [`SLICE`] rows of `source` (fewer at its end), each without its [`ROW_END`].
-fn read_slice(source: &mut dyn BufRead) -> io::Result<Vec<Vec<u8>>> {
-    let mut rows = Vec::new();
-    while rows.len() < SLICE {
-        let mut row = Vec::new();
-        if source.read_until(ROW_END, &mut row)? == 0 {
-            break;
-        }
-        row.pop();
-        rows.push(row);
-    }
-    Ok(rows)
 }
 
 /// How many terminal columns the widest line of `text` takes.
