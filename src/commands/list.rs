@@ -292,7 +292,7 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             out.write_all(markdown::header(&PEOPLE_HEADERS.map(String::from)).as_bytes())
                 .and_then(|()| {
                     pieces.write_each(|key, piece| {
-                        out.write_all(&with_short_id(piece, &key.id, short_ids.get(&key.id)))
+                        out.write_all(&with_short_id(piece, &key.id, &short_ids))
                     })
                 })
                 .map_err(Error::Output)?;
@@ -300,15 +300,16 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         Format::Table => {
             let mut widths = vec![0; PEOPLE_HEADERS.len()];
             for key in pieces.keys() {
-                let cells = key.widths.iter().map(|&w| usize::from(w));
-                table::widen(&mut widths, &cells.collect::<Vec<_>>());
+                for (widest, &w) in widths.iter_mut().zip(&key.widths) {
+                    *widest = (*widest).max(usize::from(w));
+                }
                 widths[0] = widths[0].max(short_ids.get(&key.id).len());
             }
             let headers = PEOPLE_HEADERS.map(String::from);
             let mut table = table::Writer::new(out, &headers, painter, &[], &widths);
             pieces
                 .write_each(|key, piece| {
-                    table.row(with_short_id(piece, &key.id, short_ids.get(&key.id)).into_owned())
+                    table.row(with_short_id(piece, &key.id, &short_ids).into_owned())
                 })
                 .and_then(|()| table.finish())
                 .map_err(Error::Output)?;

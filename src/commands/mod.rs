@@ -371,7 +371,7 @@ pub(crate) fn write_json<K: AsRef<str>>(
 ) -> Result<()> {
     fn piece<'b>(bytes: &'b [u8], id: &str, short_ids: Option<&ShortIds>) -> Cow<'b, [u8]> {
         match short_ids {
-            Some(short_ids) => with_short_id(bytes, id, short_ids.get(id)),
+            Some(short_ids) => with_short_id(bytes, id, short_ids),
             None => Cow::Borrowed(bytes),
         }
     }
@@ -390,9 +390,10 @@ pub(crate) fn write_json<K: AsRef<str>>(
     .map_err(Error::Output)
 }
 
-/// A piece of output made with a complaint's whole `id` where its `short` id goes: the first
+/// A piece of output made with a complaint's whole `id` where its short id goes: the first
 /// place the id is written (the short id comes first in every piece that has one).
-pub(crate) fn with_short_id<'p>(piece: &'p [u8], id: &str, short: &str) -> Cow<'p, [u8]> {
+pub(crate) fn with_short_id<'p>(piece: &'p [u8], id: &str, short_ids: &ShortIds) -> Cow<'p, [u8]> {
+    let short = short_ids.get(id);
     match memchr::memmem::find(piece, id.as_bytes()) {
         Some(at) if short.len() < id.len() => {
             let mut shortened = Vec::with_capacity(piece.len());

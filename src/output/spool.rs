@@ -141,27 +141,23 @@ impl Spool {
     }
 
     /// The last batch (every other merged into it) as pieces to sort and write.
-    pub(crate) fn finish<K>(self, batch: Batch<K>) -> io::Result<Sorted<K>> {
+    pub(crate) fn finish<K>(self, mut batch: Batch<K>) -> io::Result<Sorted<K>> {
+        // Once there is a file, the last bytes join it; before, every piece stays in memory.
+        let in_file = self.file.lock().expect("no thread panicked").is_some();
+        if in_file {
+            self.flush(&mut batch);
+        }
         if let Some(error) = self.error.into_inner().expect("no thread panicked") {
             return Err(error);
         }
-        let file = self.file.into_inner().expect("no thread panicked");
-        let (entries, source) = match file {
-            // Nothing went to the file: every piece is in the batch's memory.
-            None => (batch.entries, Source::Memory(batch.bytes)),
-            Some((mut file, len)) => {
-                let mut batch = batch;
-                if !batch.bytes.is_empty() {
-                    use std::io::Write;
-                    file.write_all(&batch.bytes)?;
-                    for (_, piece) in &mut batch.entries[batch.moved..] {
-                        piece.at += len;
-                    }
-                }
-                (batch.entries, Source::File(file))
-            }
+        let source = match self.file.into_inner().expect("no thread panicked") {
+            None => Source::Memory(batch.bytes),
+            Some((file, _)) => Source::File(file),
         };
-        Ok(Sorted { entries, source })
+        Ok(Sorted {
+            entries: batch.entries,
+            source,
+        })
     }
 }
 
