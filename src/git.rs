@@ -161,6 +161,36 @@ impl Repo {
         }
     }
 
+    /// The repository's own folder (`.git`, shared by its worktrees): never committed, never
+    /// pushed.
+    pub(crate) fn git_dir(&self) -> Result<PathBuf> {
+        let output = self.run(["rev-parse", "--git-common-dir"])?;
+        let dir = stdout_of(&output).ok_or_else(|| failed("git rev-parse", &output))?;
+        Ok(self.top.join(dir))
+    }
+
+    /// The commits, on any branch or tag, that add or remove `text` below `path` (git's
+    /// pickaxe), newest first, each as `<short hash> <date> <subject>`.
+    pub(crate) fn commits_touching(&self, text: &str, path: &Path) -> Result<Vec<String>> {
+        let mut pickaxe = std::ffi::OsString::from("-S");
+        pickaxe.push(text);
+        let output = self.run([
+            OsStr::new("log"),
+            OsStr::new("--all"),
+            OsStr::new("--format=%h %as %s"),
+            &pickaxe,
+            OsStr::new("--"),
+            path.as_os_str(),
+        ])?;
+        if !output.status.success() {
+            return Err(failed("git log", &output));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(String::from)
+            .collect())
+    }
+
     /// Commits `path` alone, as it is in the work tree: whatever else is staged stays staged
     /// and out of the commit. False when the file has nothing to commit.
     pub(crate) fn commit_file(&self, path: &Path, message: &str) -> Result<bool> {

@@ -18,9 +18,16 @@ use crate::analysis::status::FollowupState;
 use crate::analysis::status::PromiseState;
 use crate::analysis::status::Status;
 use crate::error::Error;
+use chrono::NaiveDate;
+
 use crate::model::complaint::Complaint;
+use crate::model::complaint::EventKind;
 use crate::model::config::Config;
 use crate::model::keys::is_set;
+use crate::model::privacy::Detector;
+use crate::model::privacy::excerpt;
+use crate::model::privacy::line_of;
+use crate::model::privacy::visit_texts;
 use crate::store::Loaded;
 use crate::store::Store;
 use crate::time::calendar::Calendar;
@@ -38,16 +45,20 @@ pub(crate) enum FindingKind {
     Overdue,
     Sla,
     Promises,
+    Pii,
+    Retention,
 }
 
 impl FindingKind {
-    pub(crate) const ALL: [FindingKind; 6] = [
+    pub(crate) const ALL: [FindingKind; 8] = [
         FindingKind::Conflicts,
         FindingKind::Invalid,
         FindingKind::Layout,
         FindingKind::Overdue,
         FindingKind::Sla,
         FindingKind::Promises,
+        FindingKind::Pii,
+        FindingKind::Retention,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -58,6 +69,8 @@ impl FindingKind {
             FindingKind::Overdue => "overdue",
             FindingKind::Sla => "sla",
             FindingKind::Promises => "promises",
+            FindingKind::Pii => "pii",
+            FindingKind::Retention => "retention",
         }
     }
 
@@ -87,7 +100,7 @@ impl FindingKind {
                 .into_iter()
                 .find(|k| k.as_str() == name)
                 .ok_or_else(|| {
-                    format!("`{name}` is not a kind of finding: invalid, conflicts, layout, overdue, sla, promises, all or none")
+                    format!("`{name}` is not a kind of finding: invalid, conflicts, layout, overdue, sla, promises, pii, retention, all or none")
                 })?;
             if !kinds.contains(&kind) {
                 kinds.push(kind);
@@ -161,22 +174,38 @@ impl Report {
         });
     }
 
-    /// Checks one complaint.
+    /// Checks one complaint; `detector` looks for personal data outside `[customer]` (`None`:
+    /// not looked for).
     pub(crate) fn add(
         &mut self,
-        loaded: Loaded,
+        mut loaded: Loaded,
         store: &Store,
         calendar: &Calendar,
         now: &Timestamp,
+        detector: Option<&Detector>,
     ) {
         self.files += 1;
         let config = &store.config;
+        if let Some(detector) = detector {
+            self.personal_data(&mut loaded, store, detector);
+        }
         let c = &loaded.complaint;
         let found = inconsistencies(c, config, &calendar.zone)
             .into_iter()
             .map(|m| (FindingKind::Invalid, m))
             .chain(misplaced(&loaded, store, &calendar.zone).map(|m| (FindingKind::Layout, m)))
-            .chain(late(c, config, calendar, now));
+            .chain(late(c, config, calendar, now))
+            .chain(
+                past_retention(c, config, &calendar.zone, now).map(|(closed, expired)| {
+                    (
+                        FindingKind::Retention,
+                        format!(
+                            "closed on {closed}, kept past the {} retention of gripe.toml [privacy] (since {expired}); `gripe purge --past-retention` removes it",
+                            config.privacy.retain.as_ref().map(ToString::to_string).unwrap_or_default()
+                        ),
+                    )
+                }),
+            );
         for (kind, message) in found {
             self.findings.push(Finding {
                 kind,
@@ -187,6 +216,38 @@ impl Report {
             });
         }
         self.ids.push((loaded.complaint.id, loaded.path));
+    }
+
+    /// Personal data in the complaint's free text: each finding with its kind, place and a
+    /// masked excerpt, on the line of the file where the value is written.
+    fn personal_data(&mut self, loaded: &mut Loaded, store: &Store, detector: &Detector) {
+        let mut found = Vec::new();
+        visit_texts(&mut loaded.complaint, &mut |place, text| {
+            if !place.scanned() {
+                return;
+            }
+            let all = detector.find(text);
+            for (i, f) in all.iter().enumerate() {
+                found.push((
+                    text[f.range.clone()].to_string(),
+                    format!("{} in {place}: \"{}\"", f.kind, excerpt(text, &all, i)),
+                ));
+            }
+        });
+        if found.is_empty() {
+            return;
+        }
+        // Only files with findings are read again, for the lines.
+        let text = store.read_text(&loaded.path).unwrap_or_default();
+        for (value, message) in found {
+            self.findings.push(Finding {
+                kind: FindingKind::Pii,
+                path: loaded.path.clone(),
+                line: line_of(&text, &value),
+                id: Some(loaded.complaint.id.clone()),
+                message,
+            });
+        }
     }
 
     pub(crate) fn merge(mut self, other: Report) -> Report {
@@ -293,6 +354,30 @@ pub(crate) fn inconsistencies(c: &Complaint, config: &Config, zone: &Zone) -> Ve
         }
     }
     out
+}
+
+/// When a closed complaint is past the team's retention (gripe.toml `[privacy] retain`): the
+/// day it was closed and the first day past retention. An anonymised record is never past it:
+/// it holds nothing personal.
+pub(crate) fn past_retention(
+    c: &Complaint,
+    config: &Config,
+    zone: &Zone,
+    now: &Timestamp,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let retain = config.privacy.retain.as_ref()?;
+    let workflow = &config.workflow;
+    if !workflow.is_closed(&c.stage) || c.events.iter().any(|e| e.kind == EventKind::Anonymised) {
+        return None;
+    }
+    let closed = c
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.to_stage() == Some(c.stage.as_str()))
+        .map_or(c.opened.date(zone), |e| e.at.date(zone));
+    let expired = retain.expires(closed);
+    (zone.local(now).date() >= expired).then_some((closed, expired))
 }
 
 /// Where a file should be, when it is elsewhere: `YYYY/MM/<id>.toml` below the folder, by the

@@ -152,8 +152,10 @@ Durations: 30m, 4h, 3d, 2w, and business time 8bh, 3bd (gripe.toml business_hour
 
 Kinds: invalid (unreadable or inconsistent files, duplicate ids), conflicts (git conflict
 markers), layout (files not at YYYY/MM/<id>.toml for their opening month), overdue (follow-ups), sla (breached clocks of open complaints), promises (broken
-promises of unresolved complaints). Exit 1 when a finding of a --fail-on kind exists, 4 when
-files cannot be read at all, 0 otherwise.")]
+promises of unresolved complaints), pii (email addresses, phone, card and account numbers,
+IBANs, NI and SSN numbers, and gripe.toml [privacy] patterns, written outside [customer]; shown
+masked), retention (closed complaints kept past gripe.toml [privacy] retain). Exit 1 when a
+finding of a --fail-on kind exists, 4 when files cannot be read at all, 0 otherwise.")]
     Check(CheckArgs),
 
     /// The team's dashboard: open work, what needs action, volume, trends and recovery metrics
@@ -250,6 +252,41 @@ title and external_ref are required. Dates: YYYY-MM-DD, RFC 3339, MM/DD/YYYY [HH
   gripe export --closed --since 90d --format csv > closed.csv
   gripe export --category billing --format json")]
     Export(ExportArgs),
+
+    /// Replace personal data in one complaint with [redacted:KIND], keeping the file's layout
+    #[command(after_help = "Examples:
+  gripe redact k7m2 --kind all --dry-run     # what would change, masked
+  gripe redact k7m2 --kind email,card
+  gripe redact k7m2 --field customer.phone
+  gripe redact k7m2 --pattern 'ORD-[0-9]{6}'
+
+Only free text is searched by --kind and --pattern (title, notes, resolution, custom fields,
+follow-up notes); --field also redacts the key's history and every text that repeats its value.
+A `redacted` event records the kinds and counts, never the values. Git history still holds the
+old text: see `gripe forget` for removing it.")]
+    Redact(RedactArgs),
+
+    /// Carry out an erasure request: pseudonymise a customer and redact their data everywhere
+    #[command(after_help = "Examples:
+  gripe forget --customer \"Jane Doe\" --request DSAR-2026-014 --dry-run
+  gripe forget --contact cust-4471 --request DSAR-2026-015 --received 2026-12-01
+
+In every complaint of that customer the name becomes a stable pseudonym (erased-<tag>, one per
+customer, so counts, trends and repeat-complainant figures stay the same), the other customer
+fields are removed, and their values and every detected piece of personal data are redacted
+from the texts. A `forgotten` event records the request. gripe never rewrites git history: it
+prints the commits that still hold the old text and the `git filter-repo` command, with a
+replacement file it writes, that removes it (then force-push and have every clone re-cloned).")]
+    Forget(ForgetArgs),
+
+    /// Delete (or --anonymise) closed complaints kept past gripe.toml [privacy] retain
+    #[command(after_help = "Examples:
+  gripe purge --past-retention --dry-run
+  gripe purge --past-retention --anonymise     # keep anonymous records for the trends
+
+An anonymised record keeps the id, dates, stages, severity, category, channel, component, tags,
+root cause and the satisfaction answer; the customer, texts, custom fields and names go.")]
+    Purge(PurgeArgs),
 
     /// Open the complaint file in $EDITOR; on save it is validated, and reopened on error
     #[command(
@@ -664,6 +701,10 @@ pub(crate) struct ImportArgs {
     /// user.name, $USER)
     #[arg(long, value_name = "NAME")]
     pub(crate) by: Option<String>,
+    /// Redact personal data found in the imported texts (titles, narratives, custom fields)
+    /// before anything is written
+    #[arg(long)]
+    pub(crate) redact: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -682,6 +723,78 @@ pub(crate) struct ExportArgs {
     pub(crate) filter: FilterArgs,
     #[arg(long, default_value = "jsonl")]
     pub(crate) format: ExportFormat,
+    /// Leave out the customer and redact personal data found in every text, for sharing
+    #[arg(long)]
+    pub(crate) anonymised: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["kind", "pattern", "field"])))]
+pub(crate) struct RedactArgs {
+    /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
+    pub(crate) id: String,
+    /// Kinds of personal data to redact: email, phone, card, iban, nino, ssn, the names of
+    /// gripe.toml [privacy] patterns, or all
+    #[arg(long, value_name = "KINDS", value_delimiter = ',')]
+    pub(crate) kind: Vec<String>,
+    /// Redact what this regular expression matches in the complaint's texts
+    #[arg(long, value_name = "REGEX")]
+    pub(crate) pattern: Option<String>,
+    /// Redact the value of this key (customer.phone, fields.account), in its history and
+    /// wherever a text repeats it
+    #[arg(long, value_name = "KEY")]
+    pub(crate) field: Option<String>,
+    /// Show, masked, what would be redacted, and change nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    #[command(flatten)]
+    pub(crate) change: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["customer", "contact"])))]
+pub(crate) struct ForgetArgs {
+    /// The customer's name, as in customer.name (case and surrounding spaces do not matter)
+    #[arg(long, value_name = "NAME")]
+    pub(crate) customer: Option<String>,
+    /// The customer's contact, as in customer.contact
+    #[arg(long, value_name = "REF")]
+    pub(crate) contact: Option<String>,
+    /// The erasure request's own reference, recorded in each complaint
+    #[arg(long, value_name = "REF")]
+    pub(crate) request: Option<String>,
+    /// When the request was received (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub(crate) received: Option<String>,
+    /// Where to write the replacements for `git filter-repo` (default: inside .git, which is
+    /// never committed or pushed)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) replacements: Option<PathBuf>,
+    /// List the complaints it would change, and change nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Who carried out the request (default: GRIPE_USER, git config user.name, $USER)
+    #[arg(long, value_name = "NAME")]
+    pub(crate) by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PurgeArgs {
+    /// Remove closed complaints kept longer than gripe.toml [privacy] retain (required: purge
+    /// removes nothing else)
+    #[arg(long, required = true)]
+    pub(crate) past_retention: bool,
+    /// Keep each as an anonymous record (dates, stages, category, channel, component, root
+    /// cause) instead of deleting it, so reports over the years stay whole
+    #[arg(long)]
+    pub(crate) anonymise: bool,
+    /// List what would be removed, and change nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Who purged (recorded in anonymised records)
+    #[arg(long, value_name = "NAME")]
+    pub(crate) by: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -717,7 +830,7 @@ pub(crate) enum CheckFormat {
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
     /// Kinds of finding that make the exit code 1: invalid, conflicts, layout, overdue, sla,
-    /// promises, all, or none (report only)
+    /// promises, pii, retention, all, or none (report only)
     #[arg(
         long,
         value_name = "KINDS",
@@ -727,6 +840,9 @@ pub(crate) struct CheckArgs {
     pub(crate) fail_on: Vec<String>,
     #[arg(long, default_value = "table")]
     pub(crate) format: CheckFormat,
+    /// Do not look for personal data (no pii findings)
+    #[arg(long)]
+    pub(crate) no_pii: bool,
 }
 
 #[derive(Debug, Args)]

@@ -47,11 +47,12 @@ pub(crate) fn run(args: &CheckArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()
     let store = ctx.store()?;
     let calendar = ctx.calendar()?;
     let now = ctx.now;
+    let detector = (!args.no_pii).then_some(&store.config.privacy.detector);
     let report = store
         .fold(
             Depth::Full,
             Report::default,
-            |report, loaded| report.add(loaded, store, &calendar, &now),
+            |report, loaded| report.add(loaded, store, &calendar, &now, detector),
             Report::merge,
             Report::fail,
         )

@@ -22,6 +22,7 @@ use crate::error::Result;
 use crate::model::complaint::Complaint;
 use crate::model::keys::KeyPath;
 use crate::model::keys::keys_with_fields;
+use crate::model::privacy::redact_complaint;
 use crate::output::csv;
 use crate::output::json;
 use crate::store::exchange;
@@ -52,7 +53,11 @@ pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     };
     // Each complaint's piece is made as it is read; for CSV, its row under its own custom
     // fields, put under the header's columns when it is written.
-    let mut spooled = spool(ctx, &args.filter.to_input(), |loaded, piece| {
+    let detector = &ctx.store()?.config.privacy.detector;
+    let mut spooled = spool(ctx, &args.filter.to_input(), |mut loaded, piece| {
+        if args.anonymised {
+            redact_complaint(&mut loaded.complaint, detector, true);
+        }
         let c = &loaded.complaint;
         let fields: Box<[String]> = match args.format {
             ExportFormat::Csv => {

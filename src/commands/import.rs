@@ -42,6 +42,8 @@ use crate::import::records;
 use crate::model::complaint::Complaint;
 use crate::model::complaint::FieldValue;
 use crate::model::complaint::Stamp;
+use crate::model::privacy::Tally;
+use crate::model::privacy::redact_complaint;
 use crate::output::printable;
 use crate::output::progress::Progress;
 use crate::store::Depth;
@@ -66,7 +68,7 @@ pub(crate) fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         path: args.file.clone(),
         source,
     })?;
-    let (rows, by, spans) = match format {
+    let (mut rows, by, spans) = match format {
         ImportFormat::Csv => {
             let (rows, spans) = csv_incoming(args, &bytes, ctx)?;
             (rows, MatchBy::ExternalRef, spans)
@@ -85,6 +87,20 @@ pub(crate) fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
             )
         }
     };
+    if args.redact {
+        let detector = &store.config.privacy.detector;
+        let mut tally = Tally::default();
+        for incoming in rows.iter_mut().flatten() {
+            for (kind, n) in redact_complaint(&mut incoming.complaint, detector, false).0 {
+                tally.add(&kind, n);
+            }
+        }
+        if !tally.0.is_empty() {
+            say(&format!(
+                "gripe: --redact: redacted {tally} in the incoming texts"
+            ));
+        }
+    }
     // Only complaints an incoming row could match are kept: memory follows the file, not the
     // folder.
     let incoming = rows.iter().filter_map(|r| r.as_ref().ok());

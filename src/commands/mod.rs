@@ -9,6 +9,7 @@ pub(crate) mod due;
 pub(crate) mod edit;
 pub(crate) mod export;
 pub(crate) mod followup;
+pub(crate) mod forget;
 pub(crate) mod git;
 pub(crate) mod import;
 pub(crate) mod init;
@@ -16,6 +17,8 @@ pub(crate) mod list;
 pub(crate) mod merge_file;
 pub(crate) mod note;
 pub(crate) mod open;
+pub(crate) mod purge;
+pub(crate) mod redact;
 pub(crate) mod reopen;
 pub(crate) mod report;
 pub(crate) mod resolve;
@@ -75,6 +78,9 @@ pub(crate) fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Resu
         Command::MergeFile(args) => merge_file::run(&args, ctx),
         Command::Import(args) => import::run(&args, ctx, out),
         Command::Export(args) => export::run(&args, ctx, out),
+        Command::Redact(args) => redact::run(&args, ctx, out),
+        Command::Forget(args) => forget::run(&args, ctx, out),
+        Command::Purge(args) => purge::run(&args, ctx, out),
     }
 }
 

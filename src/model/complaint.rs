@@ -278,6 +278,13 @@ pub enum EventKind {
     /// A decision the merge of two branches made: both changed `key`, and the later change
     /// (`to`) was kept over the other (`from`).
     Merge,
+    /// Personal data was redacted (`gripe redact`): the kinds and counts, never the values.
+    Redacted,
+    /// An erasure request was carried out (`gripe forget`): its reference and date.
+    Forgotten,
+    /// The complaint was stripped to an anonymous record past its retention (`gripe purge
+    /// --anonymise`).
+    Anonymised,
     /// A kind written by a newer gripe, kept and shown as is.
     #[serde(other)]
     Other,
@@ -285,7 +292,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind gripe writes.
-    pub const KNOWN: [EventKind; 8] = [
+    pub const KNOWN: [EventKind; 11] = [
         EventKind::Opened,
         EventKind::Note,
         EventKind::Stage,
@@ -294,6 +301,9 @@ impl EventKind {
         EventKind::FollowupDone,
         EventKind::Reopened,
         EventKind::Merge,
+        EventKind::Redacted,
+        EventKind::Forgotten,
+        EventKind::Anonymised,
     ];
 
     /// The kind named `kind`, as serde reads it (kebab-case; anything else is `Other`).
@@ -314,6 +324,9 @@ impl EventKind {
             EventKind::FollowupDone => "followup-done",
             EventKind::Reopened => "reopened",
             EventKind::Merge => "merge",
+            EventKind::Redacted => "redacted",
+            EventKind::Forgotten => "forgotten",
+            EventKind::Anonymised => "anonymised",
             EventKind::Other => "other",
         }
     }

@@ -1,6 +1,7 @@
 //! Team configuration from `gripe.toml`. Every key is optional; an absent file means the
 //! defaults of DESIGN.md section 5.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveTime;
@@ -14,6 +15,8 @@ use crate::model::keys::KeyPath;
 use crate::model::policy::Sla;
 use crate::model::policy::SlaConfig;
 use crate::model::policy::SpikeRule;
+use crate::model::privacy::Detector;
+use crate::model::privacy::Retention;
 use crate::model::stage::Workflow;
 use crate::model::stage::WorkflowConfig;
 use crate::time::calendar::Calendar;
@@ -47,6 +50,26 @@ pub(crate) struct Config {
     pub(crate) commit: bool,
     /// Files larger than this are refused unread.
     pub(crate) max_file_size: u64,
+    pub(crate) privacy: Privacy,
+}
+
+/// `[privacy]`: what counts as personal data beyond the built-in kinds, what does not, and how
+/// long a closed complaint is kept.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Privacy {
+    pub(crate) detector: Detector,
+    /// Closed complaints are kept this long after closing; `None`: for ever.
+    pub(crate) retain: Option<Retention>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrivacy {
+    #[serde(default)]
+    patterns: BTreeMap<String, String>,
+    #[serde(default)]
+    allow: Vec<String>,
+    retain: Option<String>,
 }
 
 /// Allowed values; a list that is absent allows anything.
@@ -110,6 +133,8 @@ struct RawConfig {
     #[serde(default)]
     commit: bool,
     max_file_size: Option<ByteSize>,
+    #[serde(default)]
+    privacy: RawPrivacy,
 }
 
 /// A size in bytes, written as a number of bytes or with a unit: `512KB`, `1MB` (powers of
@@ -285,7 +310,19 @@ impl Config {
                 "trends.spike_threshold and spike_window must be above zero".into(),
             ));
         }
+        let privacy = Privacy {
+            detector: Detector::new(&raw.privacy.patterns, &raw.privacy.allow)
+                .map_err(|e| ("privacy", e))?,
+            retain: raw
+                .privacy
+                .retain
+                .as_deref()
+                .map(Retention::parse)
+                .transpose()
+                .map_err(|e| ("privacy", e))?,
+        };
         Ok(Config {
+            privacy,
             dir: raw.dir.unwrap_or_else(|| DEFAULT_DIR.to_string()),
             timezone,
             business_days,
@@ -390,6 +427,17 @@ spike_min_count = 5
 [report]
 # first_contact_within = "8h"
 repeat_window = "365d"
+
+# Personal data. `gripe check` reports email addresses, phone numbers, card numbers (Luhn-valid),
+# IBANs (checksum-valid), UK National Insurance and US Social Security numbers written outside
+# [customer]: in titles, notes, resolutions and custom fields. Add the team's own kinds of
+# identifier, and values that are not personal (the team's own address; "@domain" allows a
+# whole domain). Closed complaints past `retain` are reported by `check --fail-on retention`
+# and removed by `gripe purge --past-retention` (the FCA asks for 3 years).
+[privacy]
+# patterns = { account = "ACC-[0-9]{8}" }
+# allow = ["support@example.com"]
+# retain = "3y"
 "#;
 
 #[cfg(test)]

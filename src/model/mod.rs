@@ -11,4 +11,5 @@ pub mod id;
 pub mod keys;
 pub(crate) mod nesting;
 pub(crate) mod policy;
+pub(crate) mod privacy;
 pub(crate) mod stage;

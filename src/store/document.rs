@@ -27,6 +27,8 @@ use crate::model::keys::KeyPath;
 use crate::model::keys::is_header_key;
 use crate::model::keys::keys_of;
 use crate::model::nesting::MAX_DEPTH;
+use crate::model::privacy::Place;
+use crate::model::privacy::apply;
 use crate::store::conflict::Marker;
 use crate::store::reader::Outcome;
 use crate::time::when::When;
@@ -340,6 +342,47 @@ impl ComplaintDoc {
         }
     }
 
+    /// Rewrites text values in place. `rewrite` gets every string value (an integer as its
+    /// digits) with its place, and returns the pieces to replace in it (what, with what). A
+    /// changed value keeps its comment, and its quoting when the pieces are written in the file
+    /// as they read (no escapes in them); an integer becomes a string.
+    pub(crate) fn rewrite_texts(&mut self, rewrite: &mut Rewrite<'_>) {
+        for (key, item) in self.doc.as_table_mut().iter_mut() {
+            let key = key.get().to_string();
+            match item {
+                Item::ArrayOfTables(list) => {
+                    for table in list.iter_mut() {
+                        let changed = table.get("key").and_then(Item::as_str).map(String::from);
+                        for (name, item) in table.iter_mut() {
+                            let own = format!("{key}.{}", name.get());
+                            let place = match &changed {
+                                Some(changed) if name.get() == "from" || name.get() == "to" => {
+                                    Place {
+                                        key: changed,
+                                        history: true,
+                                    }
+                                }
+                                _ => Place {
+                                    key: &own,
+                                    history: false,
+                                },
+                            };
+                            rewrite_item(place, item, rewrite);
+                        }
+                    }
+                }
+                item => rewrite_item(
+                    Place {
+                        key: &key,
+                        history: false,
+                    },
+                    item,
+                    rewrite,
+                ),
+            }
+        }
+    }
+
     /// The file's new text.
     pub(crate) fn render(mut self) -> String {
         place_new_tables(self.doc.as_table_mut());
@@ -349,6 +392,61 @@ impl ComplaintDoc {
         }
         text
     }
+}
+
+/// What [`ComplaintDoc::rewrite_texts`] calls for each text.
+pub(crate) type Rewrite<'r> = dyn FnMut(Place, &str) -> Vec<(String, String)> + 'r;
+
+fn rewrite_item(place: Place, item: &mut Item, rewrite: &mut Rewrite<'_>) {
+    match item {
+        Item::Value(value) => rewrite_value(place, value, rewrite),
+        Item::Table(table) => {
+            for (name, item) in table.iter_mut() {
+                let key = format!("{}.{}", place.key, name.get());
+                let inner = Place { key: &key, ..place };
+                rewrite_item(inner, item, rewrite);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn rewrite_value(place: Place, value: &mut Value, rewrite: &mut Rewrite<'_>) {
+    let (old, raw) = match value {
+        Value::String(s) => (
+            s.value().clone(),
+            s.as_repr()
+                .and_then(|r| r.as_raw().as_str())
+                .map(String::from),
+        ),
+        Value::Integer(i) => (i.value().to_string(), None),
+        Value::Array(items) => {
+            for item in items.iter_mut() {
+                rewrite_value(place, item, rewrite);
+            }
+            return;
+        }
+        Value::InlineTable(table) => {
+            for (name, item) in table.iter_mut() {
+                let key = format!("{}.{}", place.key, name.get());
+                rewrite_value(Place { key: &key, ..place }, item, rewrite);
+            }
+            return;
+        }
+        _ => return,
+    };
+    let pieces = rewrite(place, &old);
+    let new = apply(&old, &pieces);
+    if new == old {
+        return;
+    }
+    let mut replaced = raw
+        .map(|raw| apply(&raw, &pieces))
+        .and_then(|raw| raw.parse::<Value>().ok())
+        .filter(|v| v.as_str() == Some(new.as_str()))
+        .unwrap_or_else(|| Value::from(new.as_str()));
+    *replaced.decor_mut() = value.decor().clone();
+    *value = replaced;
 }
 
 /// An `[[event]]` table in the order gripe writes its keys.

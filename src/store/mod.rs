@@ -649,6 +649,25 @@ pub(crate) fn replace_read_file(path: &Path, bytes: &[u8], expected: &[u8]) -> R
     write_atomic(path, bytes, Replace::IfUnchanged(expected))
 }
 
+/// Deletes a file the caller read earlier (`expected`): under the file's lock, and only if it
+/// still holds what was read.
+pub(crate) fn remove_read_file(path: &Path, expected: &[u8]) -> Result<()> {
+    let _lock = crate::store::lock::lock(path)?;
+    let write_error = |source: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if fs::read(path).map_err(write_error)? != expected {
+        return Err(Error::ChangedMeanwhile {
+            path: path.to_path_buf(),
+            kept: None,
+        });
+    }
+    fs::remove_file(path).map_err(write_error)?;
+    sync_dir(parent_of(path));
+    Ok(())
+}
+
 /// What an atomic write may replace.
 pub(crate) enum Replace<'a> {
     /// Only create; fail if the file exists.
