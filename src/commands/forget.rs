@@ -231,11 +231,8 @@ fn forget(
             }
             return Vec::new();
         }
-        let mut out: Vec<Replacement> = pieces
-            .iter()
-            .filter(|(value, _)| text.contains(value.as_str()))
-            .cloned()
-            .collect();
+        // What the detector finds goes first: a contact can be part of an address.
+        let mut out: Vec<Replacement> = Vec::new();
         if place.scanned() {
             for f in detector.find(text) {
                 let piece = (text[f.range].to_string(), redacted(f.kind));
@@ -243,6 +240,12 @@ fn forget(
                 out.push(piece);
             }
         }
+        out.extend(
+            pieces
+                .iter()
+                .filter(|(value, _)| text.contains(value.as_str()))
+                .cloned(),
+        );
         out
     });
     for (key, _) in &fields {

@@ -532,11 +532,11 @@ pub(crate) fn redact_complaint(
     drop_customer: bool,
 ) -> Tally {
     let mut tally = Tally::default();
-    let customer: Vec<(String, String)> = if drop_customer {
+    let customer: Vec<(&str, String)> = if drop_customer {
         [("name", &c.customer.name), ("contact", &c.customer.contact)]
             .into_iter()
-            .filter_map(|(key, value)| Some((value.clone()?, redacted(key))))
-            .filter(|(value, _)| !value.trim().is_empty())
+            .filter_map(|(key, value)| Some((key, value.clone()?)))
+            .filter(|(_, value)| !value.trim().is_empty())
             .collect()
     } else {
         Vec::new()
@@ -549,24 +549,21 @@ pub(crate) fn redact_complaint(
             }
             return;
         }
-        for (value, with) in &customer {
-            if text.contains(value.as_str()) {
-                tally.add(
-                    with.trim_start_matches("[redacted:").trim_end_matches(']'),
-                    1,
-                );
-                *text = text.replace(value.as_str(), with);
+        // What the detector finds goes first: a contact can be part of an address.
+        if place.scanned() {
+            let found = detector.find(text);
+            for f in &found {
+                tally.add(f.kind, 1);
+            }
+            if !found.is_empty() {
+                *text = replace(text, &found);
             }
         }
-        if !place.scanned() {
-            return;
-        }
-        let found = detector.find(text);
-        for f in &found {
-            tally.add(f.kind, 1);
-        }
-        if !found.is_empty() {
-            *text = replace(text, &found);
+        for (key, value) in &customer {
+            if text.contains(value.as_str()) {
+                tally.add(key, 1);
+                *text = text.replace(value.as_str(), &redacted(key));
+            }
         }
     });
     if drop_customer {

@@ -13,6 +13,7 @@ mod html;
 mod ids;
 mod import;
 mod open;
+mod privacy;
 mod reading;
 mod reports;
 mod roundtrip;
