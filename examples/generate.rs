@@ -77,7 +77,7 @@ const OPENINGS: [&str; 6] = [
     "Chat transcript attached; the customer asked for a manager twice.",
     "Second contact about the same order this month.",
 ];
-const NOTES: [&str; 8] = [
+const NOTES: [&str; 9] = [
     "Checked the order history: two captures on the card, one refund pending.",
     "Courier confirms the parcel was scanned at the depot but never loaded.",
     "Asked the customer for photos; they sent them within the hour.",
@@ -86,6 +86,8 @@ const NOTES: [&str; 8] = [
     "Escalated to payments; they see a retry loop in the logs for this order.",
     "Customer asked what would be fair: a refund of the delivery fee and an apology.",
     "Left a voicemail and sent an email summary of where things stand.",
+    // What a hurried agent pastes in: personal data outside [customer], for `gripe check`.
+    "Customer asked for a call back on 07700 900461 or at r.khan@example.net; card 4242 4242 4242 4242.",
 ];
 const ACTIONS: [&str; 6] = [
     "refunded the duplicate charge",

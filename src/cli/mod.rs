@@ -271,9 +271,9 @@ old text: see `gripe forget` for removing it.")]
   gripe forget --customer \"Jane Doe\" --request DSAR-2026-014 --dry-run
   gripe forget --contact cust-4471 --request DSAR-2026-015 --received 2026-12-01
 
-In every complaint of that customer the name becomes a stable pseudonym (erased-<tag>, one per
-customer, so counts, trends and repeat-complainant figures stay the same), the other customer
-fields are removed, and their values and every detected piece of personal data are redacted
+In every complaint of that customer the name and the contact become stable pseudonyms
+(erased-<tag>, one per distinct name and contact, so counts, trends and repeat-complainant
+figures stay the same), the other customer fields are removed, and their values and every detected piece of personal data are redacted
 from the texts. A `forgotten` event records the request. gripe never rewrites git history: it
 prints the commits that still hold the old text and the `git filter-repo` command, with a
 replacement file it writes, that removes it (then force-push and have every clone re-cloned).")]
