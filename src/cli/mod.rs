@@ -306,17 +306,13 @@ pub(crate) struct InitArgs {
 /// The text of a note or follow-up: the words after the id, or `-m TEXT` as the other
 /// commands take their notes.
 #[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
 pub(crate) struct TextArgs {
     /// The text ("-" reads it from stdin); several words need no quotes
-    #[arg(num_args = 1.., value_name = "TEXT", required_unless_present = "message")]
+    #[arg(num_args = 1.., value_name = "TEXT")]
     pub(crate) words: Vec<String>,
     /// The text as an option instead, as `open`, `advance` and `close` take theirs
-    #[arg(
-        short = 'm',
-        long = "message",
-        value_name = "TEXT",
-        conflicts_with = "words"
-    )]
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub(crate) message: Option<String>,
 }
 

@@ -113,6 +113,19 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         });
     }
     targets.sort();
+    let shorts: Vec<String> = targets.iter().map(|(p, ..)| short_of(store, p)).collect();
+    if args.dry_run {
+        let mut text = String::new();
+        for ((path, ..), short) in targets.iter().zip(&shorts) {
+            text.push_str(&format!("{short}\t{}\n", path.display()));
+        }
+        emit(out, &text)?;
+        say(&format!(
+            "would forget {who} in {}; nothing changed (--dry-run)",
+            crate::output::count(targets.len() as u64, "complaint")
+        ));
+        return Ok(());
+    }
     let mut pseudonyms: BTreeMap<(bool, String), String> = BTreeMap::new();
     let mut tags = Vec::new();
     for (_, name, contact) in &targets {
@@ -130,28 +143,6 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
             name: tag(true, name)?,
             contact: tag(false, contact)?,
         });
-    }
-    let shorts: Vec<String> = targets.iter().map(|(p, ..)| short_of(store, p)).collect();
-    if args.dry_run {
-        let mut text = String::new();
-        for (((path, ..), tags), short) in targets.iter().zip(&tags).zip(&shorts) {
-            let shown: Vec<&str> = [&tags.name, &tags.contact]
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .collect();
-            text.push_str(&format!(
-                "{short}\t{}\t-> {}\n",
-                path.display(),
-                shown.join(", ")
-            ));
-        }
-        emit(out, &text)?;
-        say(&format!(
-            "would forget {who} in {}; nothing changed (--dry-run)",
-            crate::output::count(targets.len() as u64, "complaint")
-        ));
-        return Ok(());
     }
     let request = Request {
         reference: args.request.as_deref(),

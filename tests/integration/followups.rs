@@ -687,3 +687,15 @@ fn check_gives_short_ids_that_work_beside_files_it_cannot_read() {
     assert_eq!(short, "abcd1", "{out}");
     assert!(g.run(&["show", &short]).ok().contains("Never acknowledged"));
 }
+
+#[test]
+fn a_follow_up_without_text_is_refused_by_a_usage_that_says_the_text_is_needed() {
+    let g = Gripe::new();
+    let id = g.open(&["Parcel lost", "-m", "x"]);
+    let run = g.run(&["followup", &id, "--in", "2d"]);
+    let said = run.fails(2);
+    assert!(said.contains("<TEXT|--message <TEXT>>"), "{said}");
+    assert!(!said.contains("[TEXT]"), "{said}");
+    g.run(&["followup", &id, "--in", "2d", "-m", "Ask again"])
+        .ok();
+}
