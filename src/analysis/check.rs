@@ -370,12 +370,15 @@ pub(crate) fn past_retention(
     if !workflow.is_closed(&c.stage) || c.events.iter().any(|e| e.kind == EventKind::Anonymised) {
         return None;
     }
+    // Without the event that closed it (a file edited by hand) the day is unknown, and a
+    // complaint is never removed on a guess; `check` reports the disagreement as invalid.
     let closed = c
         .events
         .iter()
         .rev()
-        .find(|e| e.to_stage() == Some(c.stage.as_str()))
-        .map_or(c.opened.date(zone), |e| e.at.date(zone));
+        .find(|e| e.to_stage() == Some(c.stage.as_str()))?
+        .at
+        .date(zone);
     let expired = retain.expires(closed);
     (zone.local(now).date() >= expired).then_some((closed, expired))
 }

@@ -29,6 +29,7 @@ use crate::model::privacy::Detector;
 use crate::model::privacy::redacted;
 use crate::store::Replace;
 use crate::store::document::ComplaintDoc;
+use crate::store::replace_read_file;
 use crate::store::write_atomic;
 use crate::time::when::Direction;
 use crate::time::when::parse_user_when;
@@ -150,10 +151,18 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         stamp: ctx.stamp(args.by.as_deref())?,
     };
     let detector = &store.config.privacy.detector;
-    let mut replaced: BTreeSet<Replacement> = BTreeSet::new();
+    // Every file's new text is made and checked before any is written: an erasure that stops
+    // halfway would split the customer between two pseudonyms when it is run again.
+    let mut prepared = Vec::new();
     for ((path, ..), tags) in targets.iter().zip(&tags) {
-        let done = store.edit(path, |doc, c| Ok(forget(doc, c, tags, detector, &request)))?;
-        replaced.extend(done);
+        prepared.push(store.prepare(path, |doc, c| Ok(forget(doc, c, tags, detector, &request)))?);
+    }
+    let mut replaced: BTreeMap<String, String> = BTreeMap::new();
+    for ((path, ..), edited) in targets.iter().zip(prepared) {
+        replace_read_file(path, edited.after.as_bytes(), edited.before.as_bytes())?;
+        for (value, with) in edited.result {
+            replaced.entry(value).or_insert(with);
+        }
     }
     let mut report = format!(
         "forgot {who} in {}: {}\n",
@@ -172,8 +181,9 @@ fn short_of(store: &crate::store::Store, path: &Path) -> String {
 }
 
 /// Forgets the customer in one open file: the name and contact become their pseudonyms, the
-/// other customer fields go, and their values and what the detector finds are redacted from
-/// the texts. Returns every value it removed, with what it became.
+/// rest of `[customer]` goes, and every value it held (and every earlier name or contact in
+/// the history of `set` events) and what the detector finds are redacted from the free text.
+/// Returns every value it removed, with what it became.
 fn forget(
     doc: &mut ComplaintDoc,
     c: &Complaint,
@@ -193,60 +203,48 @@ fn forget(
             _ => redacted(key),
         }
     };
-    // The customer's fields as written, whatever their keys.
-    let mut fields: Vec<(String, String)> = Vec::new();
+    // The customer's values as written, whatever their keys, and as the history recorded them.
+    let mut pieces: Vec<Replacement> = Vec::new();
     doc.rewrite_texts(&mut |place, text| {
-        if place.personal() && !place.history {
-            let key = place.key.trim_start_matches("customer.").to_string();
-            fields.push((key, text.to_string()));
+        if place.personal() && !text.trim().is_empty() {
+            let key = place.key.trim_start_matches("customer.");
+            pieces.push((text.to_string(), becomes(key, text)));
         }
         Vec::new()
     });
-    let mut pieces: Vec<Replacement> = fields
-        .iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(key, value)| (value.clone(), becomes(key, value)))
-        .collect();
     // Longer values first, so a value that holds another is replaced whole.
     pieces.sort_by_key(|(value, _)| std::cmp::Reverse(value.len()));
+    pieces.dedup_by(|a, b| normal(&a.0) == normal(&b.0));
     let mut removed: Vec<Replacement> = pieces.clone();
     doc.rewrite_texts(&mut |place, text| {
-        if place.personal() {
-            if place.history {
-                let piece = (
-                    text.to_string(),
-                    becomes(place.key.trim_start_matches("customer."), text),
-                );
-                removed.push(piece.clone());
-                return vec![piece];
-            }
+        if place.personal() && place.history {
+            let key = place.key.trim_start_matches("customer.");
+            return vec![(text.to_string(), becomes(key, text))];
+        }
+        if !place.scanned() {
             return Vec::new();
         }
         // What the detector finds goes first: a contact can be part of an address.
-        let mut out: Vec<Replacement> = Vec::new();
-        if place.scanned() {
-            for f in detector.find(text) {
-                let piece = (text[f.range].to_string(), redacted(f.kind));
-                removed.push(piece.clone());
-                out.push(piece);
-            }
-        }
-        out.extend(
-            pieces
-                .iter()
-                .filter(|(value, _)| text.contains(value.as_str()))
-                .cloned(),
-        );
+        let mut out: Vec<Replacement> = detector
+            .find(text)
+            .into_iter()
+            .map(|f| (text[f.range].to_string(), redacted(f.kind)))
+            .collect();
+        removed.extend(out.iter().cloned());
+        out.extend(pieces.iter().cloned());
         out
     });
-    for (key, _) in &fields {
-        let tag = match key.as_str() {
-            "name" => &tags.name,
-            "contact" => &tags.contact,
-            _ => &None,
-        };
-        let item = tag.as_deref().map(|t| Item::Value(t.into()));
-        doc.set_item(Some("customer"), key, item);
+    // The whole table goes, whatever it held (dates, flags, inline tables); the pseudonyms
+    // come back in its place.
+    doc.set_item(None, "customer", None);
+    for (key, tag) in [("name", &tags.name), ("contact", &tags.contact)] {
+        if let Some(tag) = tag {
+            doc.set_item(
+                Some("customer"),
+                key,
+                Some(Item::Value(tag.as_str().into())),
+            );
+        }
     }
     let reference = request
         .reference
@@ -273,7 +271,7 @@ fn forget(
 fn history(
     ctx: &Ctx,
     dir: &Path,
-    replaced: &BTreeSet<Replacement>,
+    replaced: &BTreeMap<String, String>,
     args: &ForgetArgs,
 ) -> Result<String> {
     let Some(repo) = Repo::find(dir)? else {
@@ -283,7 +281,7 @@ fn history(
         );
     };
     let mut commits = BTreeSet::new();
-    for (value, _) in replaced {
+    for value in replaced.keys() {
         commits.extend(repo.commits_touching(value, dir)?);
     }
     if commits.is_empty() {
@@ -304,10 +302,15 @@ fn history(
     };
     // git filter-repo --replace-text: one `literal:OLD==>NEW` per line. A value that spans
     // lines cannot be written there; none of the values redacted here does.
+    // filter-repo applies the lines in order: longer values first, so a value that holds
+    // another is replaced whole. Each is a regular expression (Python's) that matches the
+    // value as gripe replaced it in the files: standing alone, in any case.
+    let mut values: Vec<(&String, &String)> = replaced.iter().collect();
+    values.sort_by_key(|(value, _)| std::cmp::Reverse(value.len()));
     let mut lines = String::new();
-    for (value, with) in replaced {
+    for (value, with) in values {
         if !value.contains('\n') && !value.contains("==>") {
-            lines.push_str(&format!("literal:{value}==>{with}\n"));
+            lines.push_str(&format!("regex:{}==>{with}\n", python_regex(value)));
         }
     }
     write_atomic(&file, lines.as_bytes(), Replace::Always)?;
@@ -339,4 +342,24 @@ fn shown_path(cwd: &Path, path: &Path) -> String {
         .unwrap_or_else(|| PathBuf::from(path))
         .display()
         .to_string()
+}
+
+/// A Python regular expression that matches `value` where it stands alone, whatever its case:
+/// every ASCII character but a letter or digit escaped, `\b` at an end that is a letter or digit.
+fn python_regex(value: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = String::from("(?i)");
+    if word(value.chars().next()) {
+        out.push_str(r"\b");
+    }
+    for c in value.chars() {
+        if c.is_ascii() && !c.is_ascii_alphanumeric() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    if word(value.chars().next_back()) {
+        out.push_str(r"\b");
+    }
+    out
 }

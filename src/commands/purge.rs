@@ -23,6 +23,7 @@ use crate::model::complaint::Stamp;
 use crate::model::config::Config;
 use crate::model::keys::KeyPath;
 use crate::model::keys::is_set;
+use crate::model::privacy::redact_complaint;
 use crate::store::document::ComplaintDoc;
 use crate::store::document::read_complaint;
 use crate::store::remove_read_file;
@@ -102,6 +103,7 @@ pub(crate) fn run(args: &PurgeArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()
 /// workflow requires of a stage it reached is kept as `[anonymised]`, so the record still
 /// passes `gripe check`.
 pub(crate) fn anonymous(c: &Complaint, config: &Config, stamp: &Stamp) -> Complaint {
+    let detector = &config.privacy.detector;
     let mut record = Complaint {
         id: c.id.clone(),
         title: ANONYMISED.to_string(),
@@ -156,12 +158,21 @@ pub(crate) fn anonymous(c: &Complaint, config: &Config, stamp: &Stamp) -> Compla
             && let Ok(path) = KeyPath::parse(key)
         {
             let value = match path.get(c) {
-                Some(FieldValue::Text(_)) | None => FieldValue::Text(ANONYMISED.into()),
-                Some(other) => other,
+                Some(FieldValue::Bool(b)) => FieldValue::Bool(b),
+                Some(FieldValue::When(w)) => FieldValue::When(w),
+                // Each record stands for a customer of its own: it must not make one repeat
+                // complainant of every anonymised complaint.
+                _ if key.starts_with("customer.") => {
+                    FieldValue::Text(format!("anonymised-{}", c.id))
+                }
+                _ => FieldValue::Text(ANONYMISED.into()),
             };
             path.apply(&mut record, Some(value));
         }
     }
+    // What is kept is the team's own words (a root cause, tags), which can still hold what a
+    // hurried agent typed.
+    redact_complaint(&mut record, detector, false);
     record.events.push(Event {
         text: Some("anonymised past the retention of gripe.toml [privacy]".into()),
         ..Event::new(EventKind::Anonymised, stamp)

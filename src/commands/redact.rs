@@ -18,9 +18,11 @@ use crate::model::complaint::Stamp;
 use crate::model::privacy::Detector;
 use crate::model::privacy::Found;
 use crate::model::privacy::Tally;
+use crate::model::privacy::apply;
 use crate::model::privacy::excerpt;
 use crate::model::privacy::mask;
 use crate::model::privacy::redacted;
+use crate::model::privacy::without_overlaps;
 use crate::store::document::ComplaintDoc;
 
 /// What to redact, checked before any file is read.
@@ -109,19 +111,22 @@ fn redact(doc: &mut ComplaintDoc, selection: &Selection, detector: &Detector) ->
                 excerpt: shown,
             });
         };
-        if let Some((key, label, value)) = &field {
-            if place.key == key {
-                note(label, mask(label, text));
-                pieces.push((text.to_string(), redacted(label)));
-                return pieces;
-            }
-            if let Some(value) = value.as_deref().filter(|v| text.contains(*v)) {
-                note(label, mask(label, value));
-                pieces.push((value.to_string(), redacted(label)));
-            }
+        if let Some((key, label, _)) = &field
+            && place.key == key
+        {
+            note(label, mask(label, text));
+            pieces.push((text.to_string(), redacted(label)));
+            return pieces;
         }
         if !place.scanned() {
             return pieces;
+        }
+        if let Some((_, label, Some(value))) = &field {
+            let piece = (value.clone(), redacted(label));
+            if apply(text, std::slice::from_ref(&piece)) != text {
+                note(label, mask(label, value));
+                pieces.push(piece);
+            }
         }
         let mut found: Vec<Found> = detector
             .find(text)
@@ -133,6 +138,7 @@ fn redact(doc: &mut ComplaintDoc, selection: &Selection, detector: &Detector) ->
                 range: m.range(),
                 kind: "pattern",
             }));
+            found = without_overlaps(found);
         }
         for (i, f) in found.iter().enumerate() {
             note(f.kind, excerpt(text, &found, i));

@@ -43,7 +43,7 @@ const EMAIL: &str = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 /// (`020 7946 0958`, `(0161) 496 0000`, `07700900123`) and North American (`415-555-0100`).
 const PHONE: &str = concat!(
     r"\+[0-9]{1,3}(?:[ .-]?\(?[0-9]{1,5}\)?){2,6}",
-    r"|\(?0[0-9]{2,4}\)?(?:[ .-]?[0-9]{3,4}){1,2}[ .-]?[0-9]{3,4}",
+    r"|\(?0[1-9][0-9]{1,3}\)?(?:[ .-]?[0-9]{3,4}){1,2}[ .-]?[0-9]{3,4}",
     r"|\(?[2-9][0-9]{2}\)?[ .-][0-9]{3}[ .-][0-9]{4}",
 );
 const CARD: &str = r"[0-9](?:[ -]?[0-9]){12,18}";
@@ -160,25 +160,30 @@ impl Detector {
         let mut found = Vec::new();
         for i in matched.iter() {
             let pattern = &self.patterns[i];
-            for m in pattern.regex.find_iter(text) {
-                if let Some(range) = accept(pattern.rule, text, m.range())
-                    && !self.allowed(&text[range.clone()])
-                {
-                    found.push(Found {
-                        range,
-                        kind: &pattern.kind,
-                    });
+            let mut at = 0;
+            while let Some(m) = pattern.regex.find_at(text, at) {
+                match accept(pattern.rule, text, m.range()) {
+                    Some(range) => {
+                        at = range.end;
+                        if !self.allowed(&text[range.clone()]) {
+                            found.push(Found {
+                                range,
+                                kind: &pattern.kind,
+                            });
+                        }
+                    }
+                    // A candidate that is no finding may hide one that starts inside it
+                    // (`18/11/2026 020 7946 0958`): look again from its next character.
+                    None => {
+                        at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8)
+                    }
+                }
+                if at >= text.len() {
+                    break;
                 }
             }
         }
-        found.sort_by_key(|f| (f.range.start, Reverse(f.range.end)));
-        let mut kept: Vec<Found> = Vec::with_capacity(found.len());
-        for f in found {
-            if kept.last().is_none_or(|k| f.range.start >= k.range.end) {
-                kept.push(f);
-            }
-        }
-        kept
+        without_overlaps(found)
     }
 
     fn allowed(&self, value: &str) -> bool {
@@ -189,8 +194,42 @@ impl Detector {
     }
 }
 
+/// `found` in order, without overlaps: where two overlap, the one that starts first, else the
+/// longer, is kept.
+pub(crate) fn without_overlaps(mut found: Vec<Found<'_>>) -> Vec<Found<'_>> {
+    found.sort_by_key(|f| (f.range.start, Reverse(f.range.end)));
+    let mut kept: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found {
+        if kept.last().is_none_or(|k| f.range.start >= k.range.end) {
+            kept.push(f);
+        }
+    }
+    kept
+}
+
 /// The part of a candidate `range` of `text` that is personal data under `rule`, if any.
 fn accept(rule: Rule, text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    if matches!(rule, Rule::Card | Rule::Phone | Rule::Iban) {
+        // The pattern may take what follows into the number (a CVV, an expiry, a word in
+        // capitals, a second number): give back groups from the end until the rest passes.
+        let mut end = range.end;
+        loop {
+            let candidate = range.start..end;
+            if let Some(found) = accept_whole(rule, text, candidate.clone()) {
+                return Some(found);
+            }
+            let cut = text[candidate].rfind([' ', '-', '.'])?;
+            end = range.start + cut;
+            if end == range.start {
+                return None;
+            }
+        }
+    }
+    accept_whole(rule, text, range)
+}
+
+/// [`accept`] for a candidate taken as it is.
+fn accept_whole(rule: Rule, text: &str, range: Range<usize>) -> Option<Range<usize>> {
     let value = &text[range.clone()];
     let digits = value.bytes().filter(u8::is_ascii_digit).count();
     let before = text[..range.start].chars().next_back();
@@ -204,7 +243,12 @@ fn accept(rule: Rule, text: &str, range: Range<usize>) -> Option<Range<usize>> {
         || joined_digit(&text[range.end..], false);
     match rule {
         Rule::Email | Rule::Team => Some(range),
-        Rule::Card => (!runs_on && (13..=19).contains(&digits) && luhn(value)).then_some(range),
+        // Card numbers start with 2 to 6 (Mastercard, Amex, Visa, Mastercard, Discover and
+        // UnionPay): an order number or a timestamp starting with 1 is no card.
+        Rule::Card => {
+            let network = value.starts_with(['2', '3', '4', '5', '6']);
+            (!runs_on && network && (13..=19).contains(&digits) && luhn(value)).then_some(range)
+        }
         Rule::Phone => {
             let international = value.starts_with('+');
             let separated = value.bytes().any(|b| !b.is_ascii_digit());
@@ -217,22 +261,7 @@ fn accept(rule: Rule, text: &str, range: Range<usize>) -> Option<Range<usize>> {
             };
             (!runs_on && fits).then_some(range)
         }
-        Rule::Iban => {
-            if alnum(before) {
-                return None;
-            }
-            // The pattern may take a following word in capitals into the number; give back
-            // groups from the end until the checksum holds.
-            let mut end = range.end;
-            loop {
-                let candidate = &text[range.start..end];
-                let next = text[end..].chars().next();
-                if !alnum(next) && iban_valid(candidate) {
-                    return Some(range.start..end);
-                }
-                end = range.start + candidate.rfind(' ')?;
-            }
-        }
+        Rule::Iban => (!alnum(before) && !alnum(after) && iban_valid(value)).then_some(range),
         Rule::Nino => {
             let prefix = &value[..2];
             let barred = ["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(&prefix);
@@ -393,12 +422,40 @@ pub(crate) fn replace(text: &str, found: &[Found]) -> String {
     out
 }
 
-/// `text` with each piece (what, with what) replaced wherever it is, in order.
+/// `text` with each piece (what, with what) replaced, in order, wherever it stands alone (not
+/// inside a longer word or number: the name `Ed` is not in `opened`), whatever its case.
 pub(crate) fn apply(text: &str, pieces: &[(String, String)]) -> String {
     let mut out = text.to_string();
     for (what, with) in pieces.iter().filter(|(what, _)| !what.is_empty()) {
-        out = out.replace(what.as_str(), with);
+        out = replace_word(&out, what, with);
     }
+    out
+}
+
+fn replace_word(text: &str, what: &str, with: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let starts_word = word(what.chars().next());
+    let ends_word = word(what.chars().next_back());
+    let (hay, needle) = (text.as_bytes(), what.as_bytes());
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    while i + needle.len() <= hay.len() {
+        let end = i + needle.len();
+        if hay[i..end].eq_ignore_ascii_case(needle)
+            && text.is_char_boundary(i)
+            && text.is_char_boundary(end)
+            && !(starts_word && word(text[..i].chars().next_back()))
+            && !(ends_word && word(text[end..].chars().next()))
+        {
+            out.push_str(&text[copied..i]);
+            out.push_str(with);
+            i = end;
+            copied = end;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -413,11 +470,14 @@ pub(crate) struct Place<'a> {
 
 impl Place<'_> {
     /// Free text that is not meant to hold personal data, which detection reads: the title,
-    /// the resolution, custom fields, follow-up notes and event texts.
+    /// the external reference, tags, the resolution, custom fields, follow-up notes and event
+    /// texts.
     pub(crate) fn scanned(&self) -> bool {
         self.key == "title"
             || self.key.starts_with("resolution.")
             || self.key.starts_with("fields.")
+            || self.key == "external_ref"
+            || self.key == "tags"
             || (!self.history && (self.key == "event.text" || self.key == "followup.note"))
     }
 
@@ -447,6 +507,12 @@ pub(crate) fn visit_texts(c: &mut Complaint, each: &mut dyn FnMut(Place, &mut St
         history: false,
     };
     each(top("title"), &mut c.title);
+    if let Some(reference) = &mut c.external_ref {
+        each(top("external_ref"), reference);
+    }
+    for tag in &mut c.tags {
+        each(top("tags"), tag);
+    }
     for (key, value) in [
         ("customer.name", &mut c.customer.name),
         ("customer.contact", &mut c.customer.contact),
@@ -559,10 +625,13 @@ pub(crate) fn redact_complaint(
                 *text = replace(text, &found);
             }
         }
-        for (key, value) in &customer {
-            if text.contains(value.as_str()) {
-                tally.add(key, 1);
-                *text = text.replace(value.as_str(), &redacted(key));
+        if place.scanned() {
+            for (key, value) in &customer {
+                let replaced = replace_word(text, value, &redacted(key));
+                if replaced != *text {
+                    tally.add(key, 1);
+                    *text = replaced;
+                }
             }
         }
     });
@@ -693,6 +762,34 @@ mod tests {
         ] {
             assert_eq!(kinds(text), vec![], "{text}");
         }
+    }
+
+    #[test]
+    fn a_number_that_follows_or_precedes_another_does_not_hide_it() {
+        assert_eq!(
+            kinds("card 4111 1111 1111 1111 123, exp 4111111111111111 1226"),
+            pairs(&[
+                ("4111 1111 1111 1111", "card"),
+                ("4111111111111111", "card")
+            ])
+        );
+        assert_eq!(
+            kinds("cards 4111111111111111 5500000000000004"),
+            pairs(&[("4111111111111111", "card"), ("5500000000000004", "card")])
+        );
+        assert_eq!(
+            kinds("phone 07700 900123 4111111111111111"),
+            pairs(&[("07700 900123", "phone"), ("4111111111111111", "card")])
+        );
+        assert_eq!(
+            kinds("called 18/11/2026 020 7946 0958"),
+            pairs(&[("020 7946 0958", "phone")])
+        );
+        // Luhn-valid, but no card network starts with 1; a zero-padded order number.
+        assert_eq!(
+            kinds("ref 1234567812345670 at 1731924130122, order 00012345678"),
+            vec![]
+        );
     }
 
     #[test]

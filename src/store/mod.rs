@@ -60,6 +60,13 @@ pub(crate) struct Loaded {
     pub(crate) complaint: Complaint,
 }
 
+/// An edit made and checked but not yet written ([`Store::prepare`]).
+pub(crate) struct Prepared<T> {
+    pub(crate) before: String,
+    pub(crate) after: String,
+    pub(crate) result: T,
+}
+
 /// How much of each file a scan reads into the complaint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Depth {
@@ -604,22 +611,38 @@ impl Store {
         change: impl FnOnce(&mut ComplaintDoc, &Complaint) -> Result<T>,
     ) -> Result<T> {
         let _lock = crate::store::lock::lock(path)?;
+        let edited = self.prepare(path, change)?;
+        if edited.after != edited.before {
+            write_atomic(
+                path,
+                edited.after.as_bytes(),
+                Replace::IfUnchanged(edited.before.as_bytes()),
+            )?;
+        }
+        Ok(edited.result)
+    }
+
+    /// Makes the edit [`Store::edit`] would make, checked, without writing it: for a change
+    /// to many files that writes none unless every one of them can be made.
+    pub(crate) fn prepare<T>(
+        &self,
+        path: &Path,
+        change: impl FnOnce(&mut ComplaintDoc, &Complaint) -> Result<T>,
+    ) -> Result<Prepared<T>> {
         let before = self.read_text(path)?;
         let (mut doc, complaint) = ComplaintDoc::parse(path, &before)?;
         self.check_stage(path, &before, &complaint)?;
         let result = change(&mut doc, &complaint)?;
         let after = doc.render();
-        if after == before {
-            return Ok(result);
+        if after != before {
+            self.check_size(path, &after)?;
+            read_complaint(path, &after)?;
         }
-        self.check_size(path, &after)?;
-        read_complaint(path, &after)?;
-        write_atomic(
-            path,
-            after.as_bytes(),
-            Replace::IfUnchanged(before.as_bytes()),
-        )?;
-        Ok(result)
+        Ok(Prepared {
+            before,
+            after,
+            result,
+        })
     }
 }
 
