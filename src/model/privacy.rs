@@ -39,12 +39,13 @@ enum Rule {
 }
 
 const EMAIL: &str = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}";
-/// International (`+44 20 7946 0958`, `+1 (415) 555-0100`), national with a trunk zero
-/// (`020 7946 0958`, `(0161) 496 0000`, `07700900123`) and North American (`415-555-0100`).
+/// International (`+44 20 7946 0958`, `0044 20 7946 0958`, `+1 (415) 555-0100`), national
+/// with a trunk zero (`020 7946 0958`, `(0161) 496 0000`, `07700900123`) and North American
+/// (`415-555-0100`, `(415)555-0100`, `1-800-555-0199`).
 const PHONE: &str = concat!(
-    r"\+[0-9]{1,3}(?:[ .-]?\(?[0-9]{1,5}\)?){2,6}",
+    r"(?:\+|00)[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,5}\)?){2,6}",
     r"|\(?0[1-9][0-9]{1,3}\)?(?:[ .-]?[0-9]{3,4}){1,2}[ .-]?[0-9]{3,4}",
-    r"|\(?[2-9][0-9]{2}\)?[ .-][0-9]{3}[ .-][0-9]{4}",
+    r"|(?:1[ .-])?(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[ .-])[0-9]{3}[ .-][0-9]{4}",
 );
 const CARD: &str = r"[0-9](?:[ -]?[0-9]){12,18}";
 const IBAN: &str = r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}";
@@ -250,10 +251,11 @@ fn accept_whole(rule: Rule, text: &str, range: Range<usize>) -> Option<Range<usi
             (!runs_on && network && (13..=19).contains(&digits) && luhn(value)).then_some(range)
         }
         Rule::Phone => {
-            let international = value.starts_with('+');
             let separated = value.bytes().any(|b| !b.is_ascii_digit());
-            let fits = if international {
+            let fits = if value.starts_with('+') {
                 (8..=15).contains(&digits)
+            } else if value.starts_with("00") {
+                (10..=17).contains(&digits)
             } else if separated {
                 (10..=11).contains(&digits)
             } else {
@@ -784,6 +786,14 @@ mod tests {
         assert_eq!(
             kinds("called 18/11/2026 020 7946 0958"),
             pairs(&[("020 7946 0958", "phone")])
+        );
+        assert_eq!(
+            kinds("ring (415)555-0100, 1-800-555-0199 or 0044 20 7946 0958"),
+            pairs(&[
+                ("(415)555-0100", "phone"),
+                ("1-800-555-0199", "phone"),
+                ("0044 20 7946 0958", "phone")
+            ])
         );
         // Luhn-valid, but no card network starts with 1; a zero-padded order number.
         assert_eq!(
