@@ -693,7 +693,7 @@ impl fmt::Display for Retention {
 }
 
 /// The line (from 1) of the first place `value` is written in a complaint file's `text`
-/// outside its `[customer]` table, if it is written as is.
+/// outside its `[customer]` table and its comment lines, if it is written as is.
 pub(crate) fn line_of(text: &str, value: &str) -> Option<usize> {
     let mut in_customer = false;
     for (i, line) in text.lines().enumerate() {
@@ -701,7 +701,7 @@ pub(crate) fn line_of(text: &str, value: &str) -> Option<usize> {
         if head.starts_with('[') {
             in_customer = head.trim_end().starts_with("[customer]");
         }
-        if !in_customer && line.contains(value) {
+        if !in_customer && !head.starts_with('#') && line.contains(value) {
             return Some(i + 1);
         }
     }
@@ -876,8 +876,8 @@ mod tests {
 
     #[test]
     fn the_line_of_a_value_skips_the_customer_table() {
-        let text = "title = \"x\"\n[customer]\ncontact = \"a@b.example\"\n\n[[event]]\ntext = \"a@b.example\"\n";
-        assert_eq!(line_of(text, "a@b.example"), Some(6));
+        let text = "title = \"x\"\n# a@b.example\n[customer]\ncontact = \"a@b.example\"\n\n[[event]]\ntext = \"a@b.example\"\n";
+        assert_eq!(line_of(text, "a@b.example"), Some(7));
         assert_eq!(line_of(text, "nobody"), None);
     }
 }
