@@ -96,10 +96,29 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         }
         None => calendar.zone.local(&ctx.now).date(),
     };
-    let found = select(ctx, &FilterInput::default(), |loaded| {
+    let mut found = select(ctx, &FilterInput::default(), |loaded| {
         let c = loaded.complaint;
         matches(&c).then_some((loaded.path, c.customer.name, c.customer.contact))
     })?;
+    // A customer found by name is also the customer of every complaint that holds one of
+    // their contacts, under whatever spelling of the name.
+    let contacts: BTreeSet<String> = found
+        .items
+        .iter()
+        .filter_map(|(_, _, contact)| contact.as_deref().map(normal))
+        .filter(|c| !c.is_empty())
+        .collect();
+    if by_name && !contacts.is_empty() {
+        found = select(ctx, &FilterInput::default(), |loaded| {
+            let c = loaded.complaint;
+            let shares = c
+                .customer
+                .contact
+                .as_deref()
+                .is_some_and(|contact| contacts.contains(&normal(contact)));
+            (matches(&c) || shares).then_some((loaded.path, c.customer.name, c.customer.contact))
+        })?;
+    }
     // An erasure must reach every complaint of the customer: with a file that cannot be read,
     // nothing is changed.
     if found.bad_files > 0 {
