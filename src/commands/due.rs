@@ -1,18 +1,17 @@
 //! `gripe due`: the agenda across all complaints: overdue, today's and upcoming follow-ups,
 //! promises and SLA deadlines, as a table, JSON, CSV or an iCalendar feed.
 
-use std::cell::Cell;
 use std::io::Write;
-use std::path::Path;
 
 use chrono::Utc;
 use icalendar::Component as _;
 use icalendar::EventLike as _;
 use serde::Serialize;
 
+use super::ShortAt;
 use super::emit;
-use super::in_order;
-use super::select;
+use super::spool_each;
+use super::with_short_id;
 use crate::analysis::agenda::Agenda;
 use crate::analysis::agenda::Group;
 use crate::analysis::agenda::Item;
@@ -28,7 +27,6 @@ use crate::output::csv;
 use crate::output::json;
 use crate::output::table;
 use crate::output::truncate;
-use crate::store::Store;
 use crate::time::duration::Span;
 use crate::time::when::Timestamp;
 use crate::time::when::When;
@@ -50,60 +48,112 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
     };
     let me = args.mine.then(|| ctx.author(None));
     let workflow = &store.config.workflow;
+    let zone = calendar.zone;
+    let now = ctx.now;
+    let painter = ctx.painter;
+    // An iCalendar event folds its lines at 75 bytes, so a short id cannot be put in after
+    // the event is made: the feed takes the short ids of the whole folder's ids first (its
+    // file names; only the ids are held).
+    let folder_ids = (args.format == DueFormat::Ics)
+        .then(|| ShortIds::new(store.index().into_iter().map(|(id, _)| id)));
     // Only complaints that can have something due (open ones, and any with a follow-up not
-    // done), and of those only each item's place in the agenda and the file: a complaint is
-    // read again when its items' turn to be written comes.
-    let selection = select(ctx, &args.filter.to_input(), |loaded| {
+    // done). Each item's piece of output is made as its file is read, with the whole id where
+    // the short id goes (short ids are known once the ids due are); only the keys are held.
+    let mut spooled = spool_each(ctx, &args.filter.to_input(), |loaded, piece, put| {
         let c = &loaded.complaint;
         let mine = me.as_ref().is_none_or(|me| c.assignee.as_ref() == Some(me));
         let pending = !workflow.is_closed(&c.stage) || c.followups.iter().any(|f| f.done.is_none());
         if !(mine && pending) {
-            return None;
+            return;
         }
-        let places: Box<[_]> = agenda.of(&loaded).iter().map(Item::order).collect();
-        let id = Box::<str>::from(c.id.as_str());
-        (!places.is_empty()).then(|| (id, loaded.path.into_boxed_path(), places))
+        for (n, item) in agenda.of(&loaded).iter().enumerate() {
+            piece.clear();
+            let mut widths = [0; PEOPLE_HEADERS.len()];
+            match args.format {
+                DueFormat::Table => {
+                    let (row, cell_widths) =
+                        table::encode(painter, &people_row(item, &c.id, &zone), |_| None);
+                    piece.extend(row);
+                    // The id's column is as wide as the short ids, known later.
+                    for (j, (w, cell)) in widths.iter_mut().zip(cell_widths).enumerate() {
+                        if j != ID_COLUMN {
+                            *w = u16::try_from(cell).unwrap_or(u16::MAX);
+                        }
+                    }
+                }
+                DueFormat::Csv => csv::record(&data_row(item), piece),
+                DueFormat::Json => piece.extend(json::pretty(&ItemJson::new(item, &c.id))),
+                DueFormat::Ics => {
+                    let short = folder_ids
+                        .as_ref()
+                        .map_or(c.id.as_str(), |ids| ids.get(&c.id));
+                    piece.extend(ics_event(item, short, &now).as_bytes());
+                }
+            }
+            let (group, deadline) = item.order();
+            let key = Key {
+                group,
+                deadline,
+                id: c.id.as_str().into(),
+                n,
+                widths,
+            };
+            put(key, piece);
+        }
     })?;
+    let pieces = &mut spooled.pieces;
+    pieces
+        .sort_by(|a, b| (a.group, a.deadline, &a.id, a.n).cmp(&(b.group, b.deadline, &b.id, b.n)));
     // Unique among every complaint in the folder, not only the ones due.
-    let short_ids = store.short_ids_for(selection.items.iter().map(|(id, _, _)| id.as_ref()));
-    let places = places(&selection.items);
-    let entries = Entries { places: &places };
-    let zone = calendar.zone;
-    let now = ctx.now;
-    let unreadable = &selection.unreadable_now;
+    let short_ids = store.short_ids_for(pieces.keys().map(|key| key.id.as_ref()));
+    // Where the short id goes: in a table row the id's cell is the first place the id is
+    // written; in JSON, `short_id` comes after the whole `id`.
     match args.format {
         DueFormat::Table => {
-            if entries.places.is_empty() {
+            if pieces.len() == 0 {
                 emit(out, &format!("Nothing due within {span}.\n"))?;
-                return selection.finish();
+                return spooled.finish();
             }
-            for (n, group) in entries.groups().enumerate() {
-                let title = group_title(group.places[0].0, group.places.len(), ctx.painter, &span);
-                let mut table =
-                    table::Stream::new(&PEOPLE_HEADERS.map(String::from), ctx.painter, &[]);
-                let separator = if n > 0 { "\n" } else { "" };
-                writeln!(out, "{separator}{title}")
-                    .and_then(|()| {
-                        group.write_each(
-                            store,
-                            &agenda,
-                            unreadable,
-                            |item| people_row(item, &short_ids, &zone),
-                            |row| table.push(&row, |_| None),
-                        )
-                    })
-                    .and_then(|()| table.write(out))
-                    .map_err(Error::Output)?;
+            let mut counts = [0; 3];
+            let mut widths = [[0usize; PEOPLE_HEADERS.len()]; 3];
+            for key in pieces.keys() {
+                let g = key.group as usize;
+                counts[g] += 1;
+                for (widest, &w) in widths[g].iter_mut().zip(&key.widths) {
+                    *widest = (*widest).max(usize::from(w));
+                }
+                widths[g][ID_COLUMN] = widths[g][ID_COLUMN].max(short_ids.get(&key.id).len());
             }
+            let headers = PEOPLE_HEADERS.map(String::from);
+            // One table per group, each under its title.
+            let mut idle: Option<&mut dyn Write> = Some(out);
+            let mut table: Option<(Group, table::Writer)> = None;
+            pieces
+                .write_each(|key, piece| {
+                    if table.as_ref().is_none_or(|(g, _)| *g != key.group) {
+                        let (out, separator) = match table.take() {
+                            Some((_, done)) => (done.finish_into()?, "\n"),
+                            None => (idle.take().expect("the output"), ""),
+                        };
+                        let g = key.group as usize;
+                        let title = group_title(key.group, counts[g], painter, &span);
+                        writeln!(out, "{separator}{title}")?;
+                        let writer = table::Writer::new(out, &headers, painter, &[], &widths[g]);
+                        table = Some((key.group, writer));
+                    }
+                    let (_, writer) = table.as_mut().expect("a table for the group");
+                    writer
+                        .row(with_short_id(piece, &key.id, &short_ids, ShortAt::First).into_owned())
+                })
+                .and_then(|()| table.map_or(Ok(()), |(_, writer)| writer.finish()))
+                .map_err(Error::Output)?;
         }
         DueFormat::Csv => {
-            let mut csv = csv::Stream::new(out);
-            csv.row(&DATA_HEADERS.map(String::from))
+            let mut header = Vec::new();
+            csv::record(&DATA_HEADERS.map(String::from), &mut header);
+            out.write_all(&header)
+                .and_then(|()| pieces.write_each(|_, piece| out.write_all(piece)))
                 .map_err(Error::Output)?;
-            entries
-                .write_each(store, &agenda, unreadable, data_row, |row| csv.row(&row))
-                .map_err(Error::Output)?;
-            csv.finish().map_err(Error::Output)?;
         }
         DueFormat::Json => {
             let head = [
@@ -111,91 +161,40 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
                 ("within", span.to_string().into()),
             ];
             json::write_array(out, "gripe.due/1", &head, "items", |element| {
-                entries.write_each(
-                    store,
-                    &agenda,
-                    unreadable,
-                    |item| json::pretty(&ItemJson::new(item, &short_ids)),
-                    |item| element(&item),
-                )
+                pieces.write_each(|key, piece| {
+                    element(&with_short_id(
+                        piece,
+                        &key.id,
+                        &short_ids,
+                        ShortAt::AfterFirst,
+                    ))
+                })
             })
             .map_err(Error::Output)?;
         }
         DueFormat::Ics => {
             let (head, tail) = ics_frame();
             out.write_all(head.as_bytes())
-                .and_then(|()| {
-                    entries.write_each(
-                        store,
-                        &agenda,
-                        unreadable,
-                        |item| ics_event(item, &short_ids, &now),
-                        |event| out.write_all(event.as_bytes()),
-                    )
-                })
+                .and_then(|()| pieces.write_each(|_, piece| out.write_all(piece)))
                 .and_then(|()| out.write_all(tail.as_bytes()))
                 .map_err(Error::Output)?;
         }
     }
-    selection.finish()
+    spooled.finish()
 }
 
-/// Where each item of the agenda goes: its group and deadline, its complaint's id and file, and
-/// its place among that complaint's items (what [`Agenda::of`] gives when the file is read
-/// again). Sorted, they are the agenda's order.
-#[derive(Clone, Copy)]
-struct Entries<'e, 's> {
-    places: &'e [Place<'s>],
+/// Where an item goes in the agenda (group, deadline, then its complaint and its place among
+/// that complaint's items), and the widths of its table row's cells.
+struct Key {
+    group: Group,
+    deadline: Timestamp,
+    id: Box<str>,
+    n: usize,
+    widths: [u16; PEOPLE_HEADERS.len()],
 }
 
-/// One item's place: group, deadline, id, its place among its complaint's items, file.
-type Place<'s> = (Group, Timestamp, &'s str, usize, &'s Path);
-
-/// One complaint kept by the scan: its id, its file and its items' places (boxed: no spare
-/// capacity kept for each of many complaints).
-type Kept = (Box<str>, Box<Path>, Box<[(Group, Timestamp)]>);
-
-/// The places of every item of the `kept` complaints, in the agenda's order.
-fn places(kept: &[Kept]) -> Vec<Place<'_>> {
-    let mut places = Vec::new();
-    for (id, path, items) in kept {
-        for (n, (group, deadline)) in items.iter().enumerate() {
-            places.push((*group, *deadline, id.as_ref(), n, path.as_ref()));
-        }
-    }
-    places.sort_unstable();
-    places
-}
-
-impl<'e, 's> Entries<'e, 's> {
-    /// The entries of each group in turn, in the agenda's order (the places are sorted by
-    /// group first).
-    fn groups(self) -> impl Iterator<Item = Entries<'e, 's>> {
-        self.places
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|places| Entries { places })
-    }
-
-    /// Reads the complaint of each entry again, in order ([`in_order`]), and writes what `make`
-    /// makes of its item (an item its file no longer has is left out).
-    fn write_each<T: Send, E>(
-        self,
-        store: &Store,
-        agenda: &Agenda<'_>,
-        unreadable: &Cell<usize>,
-        make: impl Fn(&Item<'_>) -> T + Sync,
-        mut write: impl FnMut(T) -> std::result::Result<(), E>,
-    ) -> std::result::Result<(), E> {
-        let paths: Vec<&Path> = self.places.iter().map(|p| p.4).collect();
-        in_order(
-            store,
-            &paths,
-            unreadable,
-            |loaded, at| agenda.of(&loaded).get(self.places[at].3).map(&make),
-            |made| made.map_or(Ok(()), &mut write),
-        )
-    }
-}
+/// The column of `due`'s table that holds the short id.
+const ID_COLUMN: usize = 2;
 
 #[derive(Serialize)]
 struct ItemJson<'a> {
@@ -213,7 +212,7 @@ struct ItemJson<'a> {
 }
 
 impl<'a> ItemJson<'a> {
-    fn new(item: &'a Item<'a>, short_ids: &ShortIds) -> ItemJson<'a> {
+    fn new(item: &'a Item<'a>, short_id: &'a str) -> ItemJson<'a> {
         let c = item.complaint();
         ItemJson {
             group: item.group,
@@ -221,7 +220,7 @@ impl<'a> ItemJson<'a> {
             due: item.due.to_string(),
             deadline: format_timestamp(&item.deadline),
             id: &c.id,
-            short_id: short_ids.get(&c.id),
+            short_id,
             title: &c.title,
             customer: c.customer.label(),
             assignee: c.assignee.as_deref(),
@@ -239,12 +238,12 @@ const DATA_HEADERS: [&str; 10] = [
     "group", "kind", "due", "deadline", "id", "title", "customer", "assignee", "followup", "text",
 ];
 
-fn people_row(item: &Item<'_>, short_ids: &ShortIds, zone: &Zone) -> Vec<String> {
+fn people_row(item: &Item<'_>, short_id: &str, zone: &Zone) -> Vec<String> {
     let c = item.complaint();
     vec![
         item.due.human(zone),
         item.kind.as_str().to_string(),
-        short_ids.get(&c.id).to_string(),
+        short_id.to_string(),
         truncate(&c.title, 40),
         truncate(c.customer.label().unwrap_or_default(), 20),
         c.assignee.clone().unwrap_or_default(),
@@ -291,9 +290,8 @@ fn ics_frame() -> (String, String) {
 
 /// One item as an iCalendar event: all-day for dates, with a stable UID so a calendar that
 /// subscribes updates items instead of duplicating them.
-fn ics_event(item: &Item<'_>, short_ids: &ShortIds, now: &Timestamp) -> String {
+fn ics_event(item: &Item<'_>, short: &str, now: &Timestamp) -> String {
     let c = item.complaint();
-    let short = short_ids.get(&c.id);
     let what = match item.kind {
         ItemKind::Followup => "Follow up",
         ItemKind::Promise => "Promise due",

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::ShortAt;
 use super::spool;
 use super::with_short_id;
 use super::write_json;
@@ -292,7 +293,7 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             out.write_all(markdown::header(&PEOPLE_HEADERS.map(String::from)).as_bytes())
                 .and_then(|()| {
                     pieces.write_each(|key, piece| {
-                        out.write_all(&with_short_id(piece, &key.id, &short_ids))
+                        out.write_all(&with_short_id(piece, &key.id, &short_ids, ShortAt::First))
                     })
                 })
                 .map_err(Error::Output)?;
@@ -309,7 +310,8 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             let mut table = table::Writer::new(out, &headers, painter, &[], &widths);
             pieces
                 .write_each(|key, piece| {
-                    table.row(with_short_id(piece, &key.id, &short_ids).into_owned())
+                    table
+                        .row(with_short_id(piece, &key.id, &short_ids, ShortAt::First).into_owned())
                 })
                 .and_then(|()| table.finish())
                 .map_err(Error::Output)?;

@@ -27,7 +27,6 @@ pub(crate) mod show;
 pub(crate) mod trends;
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::io::Read;
 use std::io::Write;
 use std::path::Path;
@@ -209,15 +208,11 @@ pub(crate) fn say(message: &str) {
     let _ = writeln!(std::io::stderr(), "{}", printable(message));
 }
 
-/// What a command keeps of the complaints that pass its filter (short ids come from
-/// [`Store::short_ids_for`] once the command knows what it shows). Files that cannot be read
-/// are reported on stderr and counted;
-/// the caller finishes its output and then returns [`Selection::finish`]'s error.
+/// What a command keeps of the complaints that pass its filter. Files that cannot be read are
+/// reported on stderr and counted; the caller decides what they mean for it.
 pub(crate) struct Selection<T> {
     pub(crate) items: Vec<T>,
     pub(crate) bad_files: usize,
-    /// Files that could be read in the scan but not when read again to be written.
-    pub(crate) unreadable_now: Cell<usize>,
 }
 
 /// Reads every complaint in parallel and keeps `keep(complaint)` of those that pass `filter`
@@ -242,11 +237,7 @@ pub(crate) fn select<T: Send>(
             items
         },
     )?;
-    Ok(Selection {
-        items,
-        bad_files,
-        unreadable_now: Cell::new(0),
-    })
+    Ok(Selection { items, bad_files })
 }
 
 /// Folds the complaints that pass `filter` as [`gather`] does. Files are read whole (after a
@@ -302,16 +293,30 @@ pub(crate) fn spool<K: Send>(
     filter: &FilterInput,
     make: impl Fn(Loaded, &mut Vec<u8>) -> Option<K> + Sync + Send,
 ) -> Result<Spooled<K>> {
+    spool_each(ctx, filter, |loaded, piece, put| {
+        piece.clear();
+        if let Some(key) = make(loaded, piece) {
+            put(key, piece);
+        }
+    })
+}
+
+/// [`spool`] for commands that make any number of pieces of one complaint (`due`, one per
+/// item): `make` gets a buffer and hands each piece it makes in it to `put` with its key.
+pub(crate) fn spool_each<K: Send>(
+    ctx: &Ctx,
+    filter: &FilterInput,
+    make: impl Fn(Loaded, &mut Vec<u8>, &mut dyn FnMut(K, &[u8])) + Sync + Send,
+) -> Result<Spooled<K>> {
     let spool = Spool::default();
     let ((batch, _), bad_files) = scan(
         ctx,
         filter,
         || (Batch::default(), Vec::new()),
         |(batch, piece), loaded| {
-            piece.clear();
-            if let Some(key) = make(loaded, piece) {
-                spool.add(batch, key, piece);
-            }
+            make(loaded, piece, &mut |key, bytes| {
+                spool.add(batch, key, bytes)
+            });
         },
         |(a, piece), (b, _)| (spool.merge(a, b), piece),
     )?;
@@ -326,46 +331,6 @@ impl<K> Spooled<K> {
     }
 }
 
-/// How many complaints a streaming command reads again at once, in parallel, before it writes
-/// them in order: the most it holds.
-const CHUNK: usize = 256;
-
-/// Reads the complaints at `paths` again, [`CHUNK`] at a time in parallel, makes each into what
-/// the command writes (`make`, given the complaint and its place in `paths`), and hands them to
-/// `write` in the order of `paths`. Only one chunk is held at a time; the first error of
-/// `write` (a closed pipe) stops the reading. A file that cannot be read now is named on
-/// stderr, left out and counted in `unreadable`. (Reading the next chunk while writing one was
-/// tried: no faster on two cores, BENCHMARKS.md.)
-pub(crate) fn in_order<T: Send, E>(
-    store: &Store,
-    paths: &[&Path],
-    unreadable: &Cell<usize>,
-    make: impl Fn(Loaded, usize) -> T + Sync,
-    mut write: impl FnMut(T) -> std::result::Result<(), E>,
-) -> std::result::Result<(), E> {
-    use rayon::prelude::*;
-    for (n, chunk) in paths.chunks(CHUNK).enumerate() {
-        let made: Vec<Option<T>> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(i, path)| match store.load(path) {
-                Ok(loaded) => Some(make(loaded, n * CHUNK + i)),
-                Err(error) => {
-                    say(&format!("gripe: error: {error}"));
-                    None
-                }
-            })
-            .collect();
-        for item in made {
-            match item {
-                Some(item) => write(item)?,
-                None => unreadable.set(unreadable.get() + 1),
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Writes spooled pieces of JSON as `shape` (one per line, or the elements of a document's
 /// `complaints` array, with their `count`); with `short_ids`, each with its complaint's short
 /// id ([`with_short_id`]; the key gives the whole id).
@@ -377,7 +342,7 @@ pub(crate) fn write_json<K: AsRef<str>>(
 ) -> Result<()> {
     fn piece<'b>(bytes: &'b [u8], id: &str, short_ids: Option<&ShortIds>) -> Cow<'b, [u8]> {
         match short_ids {
-            Some(short_ids) => with_short_id(bytes, id, short_ids),
+            Some(short_ids) => with_short_id(bytes, id, short_ids, ShortAt::First),
             None => Cow::Borrowed(bytes),
         }
     }
@@ -396,25 +361,41 @@ pub(crate) fn write_json<K: AsRef<str>>(
     .map_err(Error::Output)
 }
 
-/// A piece of output made with a complaint's whole `id` where its short id goes: the first
-/// place the id is written (the short id comes first in every piece that has one).
-pub(crate) fn with_short_id<'p>(piece: &'p [u8], id: &str, short_ids: &ShortIds) -> Cow<'p, [u8]> {
-    let short = short_ids.get(id);
-    match memchr::memmem::find(piece, id.as_bytes()) {
-        Some(at) if short.len() < id.len() => {
-            let mut shortened = Vec::with_capacity(piece.len());
-            shortened.extend_from_slice(&piece[..at]);
-            shortened.extend_from_slice(short.as_bytes());
-            shortened.extend_from_slice(&piece[at + id.len()..]);
-            Cow::Owned(shortened)
-        }
-        _ => Cow::Borrowed(piece),
-    }
+/// Where a piece of output made with a complaint's whole id has its short id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ShortAt {
+    /// The first place the id is written (the short id comes first in every piece of a
+    /// listing that has one).
+    First,
+    /// Every place after the first, which holds the whole id (`due --format json`: its `id`
+    /// comes before its `short_id`).
+    AfterFirst,
 }
 
-impl<T> Selection<T> {
-    /// Success, or the error for the bad files already reported.
-    pub(crate) fn finish(&self) -> Result<()> {
-        bad_files(self.bad_files + self.unreadable_now.get())
+/// A piece of output made with a complaint's whole `id` where its short id goes, with the
+/// short id put there.
+pub(crate) fn with_short_id<'p>(
+    piece: &'p [u8],
+    id: &str,
+    short_ids: &ShortIds,
+    at: ShortAt,
+) -> Cow<'p, [u8]> {
+    let short = short_ids.get(id);
+    let found = memchr::memmem::find_iter(piece, id.as_bytes());
+    let places: Vec<usize> = match at {
+        ShortAt::First => found.take(1).collect(),
+        ShortAt::AfterFirst => found.skip(1).collect(),
+    };
+    if places.is_empty() || short.len() >= id.len() {
+        return Cow::Borrowed(piece);
     }
+    let mut shortened = Vec::with_capacity(piece.len());
+    let mut copied = 0;
+    for start in places {
+        shortened.extend_from_slice(&piece[copied..start]);
+        shortened.extend_from_slice(short.as_bytes());
+        copied = start + id.len();
+    }
+    shortened.extend_from_slice(&piece[copied..]);
+    Cow::Owned(shortened)
 }

@@ -206,11 +206,16 @@ impl<'o> Writer<'o> {
     }
 
     /// Writes the rows not yet written (the header alone, for a table without rows).
-    pub(crate) fn finish(mut self) -> io::Result<()> {
+    pub(crate) fn finish(self) -> io::Result<()> {
+        self.finish_into().map(|_| ())
+    }
+
+    /// [`Writer::finish`], giving back the output for what comes after the table.
+    pub(crate) fn finish_into(mut self) -> io::Result<&'o mut dyn Write> {
         if !self.pending.is_empty() || self.first {
             self.flush()?;
         }
-        Ok(())
+        Ok(self.out)
     }
 
     fn flush(&mut self) -> io::Result<()> {
