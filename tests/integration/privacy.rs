@@ -363,23 +363,13 @@ fn the_replacement_file_of_forget_removes_every_trace_from_git_history() {
     }
     let g = customers();
     g.git(&["init", "-q"]);
-    g.git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "add",
-        "-A",
-    ]);
-    g.git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "commit",
-        "-qm",
-        "complaints",
-    ]);
+    let as_someone = |args: &[&str]| {
+        let mut all = vec!["-c", "user.name=t", "-c", "user.email=t@example.com"];
+        all.extend_from_slice(args);
+        g.git(&all);
+    };
+    as_someone(&["add", "-A"]);
+    as_someone(&["commit", "-qm", "complaints"]);
     let run = g.run(&["forget", "--contact", "cust-2"]);
     let out = run.ok();
     assert!(
@@ -399,15 +389,7 @@ fn the_replacement_file_of_forget_removes_every_trace_from_git_history() {
         replacements.contains(r"regex:(?i)\bBob\ Example\b==>erased-"),
         "{replacements}"
     );
-    g.git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "commit",
-        "-qam",
-        "forget",
-    ]);
+    as_someone(&["commit", "-qam", "forget"]);
     g.git(&["filter-repo", "--replace-text", &file, "--force"]);
     let history = g.git(&["log", "-p", "--all"]);
     for value in ["Bob Example", "cust-2"] {
