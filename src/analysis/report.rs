@@ -32,6 +32,7 @@ use crate::analysis::status::Status;
 use crate::analysis::trends::Every;
 use crate::analysis::trends::spike;
 use crate::model::complaint::Complaint;
+use crate::model::complaint::Customer;
 use crate::model::complaint::EventKind;
 use crate::model::complaint::Severity;
 use crate::model::config::Config;
@@ -547,7 +548,7 @@ fn customer_key(c: &Complaint) -> Option<String> {
         .contact
         .as_deref()
         .or(c.customer.name.as_deref())
-        .map(|s| s.trim().to_lowercase())
+        .map(Customer::normal)
         .filter(|s| !s.is_empty())
 }
 

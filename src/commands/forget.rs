@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use toml_edit::Item;
 
+use super::bad_files;
 use super::emit;
 use super::say;
 use super::select;
@@ -22,6 +23,7 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::git::Repo;
 use crate::model::complaint::Complaint;
+use crate::model::complaint::Customer;
 use crate::model::complaint::Event;
 use crate::model::complaint::EventKind;
 use crate::model::complaint::Stamp;
@@ -45,7 +47,7 @@ struct Request<'a> {
 }
 
 fn same(a: Option<&str>, b: &str) -> bool {
-    a.is_some_and(|a| normal(a) == normal(b))
+    a.is_some_and(|a| Customer::normal(a) == Customer::normal(b))
 }
 
 /// The pseudonyms of one complaint's customer: for the name and for the contact.
@@ -53,12 +55,6 @@ fn same(a: Option<&str>, b: &str) -> bool {
 struct Tags {
     name: Option<String>,
     contact: Option<String>,
-}
-
-/// How a name or contact is told apart from another: as the report tells repeat complainants
-/// apart (case and surrounding spaces do not count).
-fn normal(value: &str) -> String {
-    value.trim().to_lowercase()
 }
 
 /// A pseudonym that stands for one name (or contact) in every complaint that holds it, so
@@ -98,14 +94,14 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     };
     let mut found = select(ctx, &FilterInput::default(), |loaded| {
         let c = loaded.complaint;
-        matches(&c).then_some((loaded.path, c.customer.name, c.customer.contact))
+        matches(&c).then_some((loaded.path, c.id, c.customer.name, c.customer.contact))
     })?;
     // A customer found by name is also the customer of every complaint that holds one of
     // their contacts, under whatever spelling of the name.
     let contacts: BTreeSet<String> = found
         .items
         .iter()
-        .filter_map(|(_, _, contact)| contact.as_deref().map(normal))
+        .filter_map(|(.., contact)| contact.as_deref().map(Customer::normal))
         .filter(|c| !c.is_empty())
         .collect();
     if by_name && !contacts.is_empty() {
@@ -115,17 +111,18 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
                 .customer
                 .contact
                 .as_deref()
-                .is_some_and(|contact| contacts.contains(&normal(contact)));
-            (matches(&c) || shares).then_some((loaded.path, c.customer.name, c.customer.contact))
+                .is_some_and(|contact| contacts.contains(&Customer::normal(contact)));
+            (matches(&c) || shares).then_some((
+                loaded.path,
+                c.id,
+                c.customer.name,
+                c.customer.contact,
+            ))
         })?;
     }
     // An erasure must reach every complaint of the customer: with a file that cannot be read,
     // nothing is changed.
-    if found.bad_files > 0 {
-        return Err(Error::BadFiles {
-            count: found.bad_files,
-        });
-    }
+    bad_files(found.bad_files)?;
     let mut targets = found.items;
     if targets.is_empty() {
         return Err(Error::NotFound {
@@ -133,7 +130,11 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         });
     }
     targets.sort();
-    let shorts: Vec<String> = targets.iter().map(|(p, ..)| short_of(store, p)).collect();
+    let short_ids = store.short_ids_for(targets.iter().map(|(_, id, ..)| id.as_str()));
+    let shorts: Vec<&str> = targets
+        .iter()
+        .map(|(_, id, ..)| short_ids.get(id))
+        .collect();
     if args.dry_run {
         let mut text = String::new();
         for ((path, ..), short) in targets.iter().zip(&shorts) {
@@ -148,12 +149,12 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     }
     let mut pseudonyms: BTreeMap<(bool, String), String> = BTreeMap::new();
     let mut tags = Vec::new();
-    for (_, name, contact) in &targets {
+    for (_, _, name, contact) in &targets {
         let mut tag = |is_name: bool, value: &Option<String>| -> Result<Option<String>> {
             let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) else {
                 return Ok(None);
             };
-            let key = (is_name, normal(value));
+            let key = (is_name, Customer::normal(value));
             if !pseudonyms.contains_key(&key) {
                 pseudonyms.insert(key.clone(), pseudonym()?);
             }
@@ -192,13 +193,6 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     emit(out, &report)
 }
 
-fn short_of(store: &crate::store::Store, path: &Path) -> String {
-    path.file_stem()
-        .and_then(|s| s.to_str())
-        .map(|id| store.short_id(id))
-        .unwrap_or_default()
-}
-
 /// Forgets the customer in one open file: the name and contact become their pseudonyms, the
 /// rest of `[customer]` goes, and every value it held (and every earlier name or contact in
 /// the history of `set` events) and what the detector finds are redacted from the free text.
@@ -218,7 +212,9 @@ fn forget(
             _ => (&None, &None),
         };
         match current {
-            (Some(now), Some(tag)) if normal(now) == normal(value) => tag.clone(),
+            (Some(now), Some(tag)) if Customer::normal(now) == Customer::normal(value) => {
+                tag.clone()
+            }
             _ => redacted(key),
         }
     };
@@ -233,7 +229,7 @@ fn forget(
     });
     // Longer values first, so a value that holds another is replaced whole.
     pieces.sort_by_key(|(value, _)| std::cmp::Reverse(value.len()));
-    pieces.dedup_by(|a, b| normal(&a.0) == normal(&b.0));
+    pieces.dedup_by(|a, b| Customer::normal(&a.0) == Customer::normal(&b.0));
     let mut removed: Vec<Replacement> = pieces.clone();
     doc.rewrite_texts(&mut |place, text| {
         if place.personal() && place.history {

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use super::bad_files;
 use super::emit;
 use super::say;
 use super::select;
@@ -61,7 +62,9 @@ pub(crate) fn run(args: &PurgeArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()
         if !args.dry_run {
             let before = store.read_text(path)?;
             if args.anonymise {
-                let after = ComplaintDoc::render_new(&anonymous(c, config, &stamp));
+                // The record is made from the file as it is now, which is what it replaces.
+                let current = read_complaint(path, &before)?;
+                let after = ComplaintDoc::render_new(&anonymous(&current, config, &stamp));
                 read_complaint(path, &after)?;
                 replace_read_file(path, after.as_bytes(), before.as_bytes())?;
             } else {
@@ -89,11 +92,7 @@ pub(crate) fn run(args: &PurgeArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()
             "no closed complaint is past the {retain} retention"
         ));
     }
-    if found.bad_files > 0 {
-        return Err(Error::BadFiles {
-            count: found.bad_files,
-        });
-    }
+    bad_files(found.bad_files)?;
     Ok(())
 }
 

@@ -14,7 +14,6 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::model::complaint::Event;
 use crate::model::complaint::EventKind;
-use crate::model::complaint::Stamp;
 use crate::model::privacy::Detector;
 use crate::model::privacy::Found;
 use crate::model::privacy::Tally;
@@ -149,16 +148,13 @@ fn redact(doc: &mut ComplaintDoc, selection: &Selection, detector: &Detector) ->
     done
 }
 
-/// The `redacted` event for what was redacted.
-fn event(done: &[Redaction], stamp: &Stamp) -> Event {
+/// What was redacted, as the `redacted` event says it: kinds and counts.
+fn summary(done: &[Redaction]) -> String {
     let mut tally = Tally::default();
     for r in done {
         tally.add(&r.kind, 1);
     }
-    Event {
-        text: Some(format!("redacted {tally}")),
-        ..Event::new(EventKind::Redacted, stamp)
-    }
+    format!("redacted {tally}")
 }
 
 pub(crate) fn run(args: &RedactArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
@@ -167,14 +163,19 @@ pub(crate) fn run(args: &RedactArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     let selection = Selection::from_args(args, detector)?;
     let change = Change::begin(ctx, &args.id, &args.change)?;
     let done = if args.dry_run {
-        let text = store.read_text(&change.target.path)?;
-        let (mut doc, _) = ComplaintDoc::parse(&change.target.path, &text)?;
-        redact(&mut doc, &selection, detector)
+        store
+            .prepare(&change.target.path, |doc, _| {
+                Ok(redact(doc, &selection, detector))
+            })?
+            .result
     } else {
         change.edit(|doc, _| {
             let done = redact(doc, &selection, detector);
             if !done.is_empty() {
-                doc.push_event(&event(&done, &change.stamp));
+                doc.push_event(&Event {
+                    text: Some(summary(&done)),
+                    ..Event::new(EventKind::Redacted, &change.stamp)
+                });
             }
             Ok(done)
         })?
@@ -188,7 +189,7 @@ pub(crate) fn run(args: &RedactArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         change.say("nothing to redact");
         return Ok(());
     }
-    let summary = event(&done, &change.stamp).text.unwrap_or_default();
+    let summary = summary(&done);
     if args.dry_run {
         change.say(&format!("would be {summary}; nothing changed (--dry-run)"));
         return Ok(());

@@ -118,6 +118,12 @@ impl Customer {
         self.name.is_none() && self.contact.is_none()
     }
 
+    /// How one name or contact is told from another: case and surrounding spaces do not
+    /// count. The report's repeat complainants and `gripe forget` both go by it.
+    pub(crate) fn normal(value: &str) -> String {
+        value.trim().to_lowercase()
+    }
+
     /// How the customer is shown in one line: the name, else the contact.
     pub(crate) fn label(&self) -> Option<&str> {
         self.name.as_deref().or(self.contact.as_deref())

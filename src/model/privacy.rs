@@ -240,8 +240,8 @@ fn accept_whole(rule: Rule, text: &str, range: Range<usize>) -> Option<Range<usi
     // a product code), and so is one joined to more digits by a separator (`2026-11-18`).
     let runs_on = alnum(before)
         || alnum(after)
-        || joined_digit(&text[..range.start], true)
-        || joined_digit(&text[range.end..], false);
+        || joined_digit(text[..range.start].chars().rev())
+        || joined_digit(text[range.end..].chars());
     match rule {
         Rule::Email | Rule::Team => Some(range),
         // Card numbers start with 2 to 6 (Mastercard, Amex, Visa, Mastercard, Discover and
@@ -279,16 +279,11 @@ fn accept_whole(rule: Rule, text: &str, range: Range<usize>) -> Option<Range<usi
     }
 }
 
-/// Whether `side` (the text before a match when `before`, else after it) joins the match to
-/// more digits by one separator: `-`, `/`, `.` or `:` followed by a digit.
-fn joined_digit(side: &str, before: bool) -> bool {
-    let mut chars: Box<dyn Iterator<Item = char>> = if before {
-        Box::new(side.chars().rev())
-    } else {
-        Box::new(side.chars())
-    };
-    matches!(chars.next(), Some('-' | '/' | '.' | ':'))
-        && chars.next().is_some_and(|c| c.is_ascii_digit())
+/// Whether the characters next to a match, going away from it, join it to more digits by one
+/// separator: `-`, `/`, `.` or `:` followed by a digit.
+fn joined_digit(mut side: impl Iterator<Item = char>) -> bool {
+    matches!(side.next(), Some('-' | '/' | '.' | ':'))
+        && side.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// The Luhn checksum of the digits of `value` holds.
