@@ -140,6 +140,7 @@ fn complaint_from(draft: &Draft, ctx: &Ctx, stamp: &Stamp) -> Result<Complaint> 
         tags: draft.tags.clone(),
         promised_by,
         external_ref: clean(&draft.external_ref),
+        regimes: None,
         customer: Customer {
             name: clean(&draft.customer),
             contact: clean(&draft.contact),

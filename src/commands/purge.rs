@@ -117,11 +117,14 @@ pub(crate) fn anonymous(c: &Complaint, config: &Config, stamp: &Stamp) -> Compla
         tags: c.tags.clone(),
         promised_by: c.promised_by,
         external_ref: None,
+        regimes: c.regimes.clone(),
         customer: Default::default(),
         resolution: Resolution {
             root_cause: c.resolution.root_cause.clone(),
             avoidable: c.resolution.avoidable,
             satisfied: c.resolution.satisfied,
+            upheld: c.resolution.upheld.clone(),
+            redress: c.resolution.redress.clone(),
             ..Resolution::default()
         },
         fields: Default::default(),

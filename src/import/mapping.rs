@@ -331,6 +331,7 @@ impl Mapping {
             tags: Vec::new(),
             promised_by: None,
             external_ref: None,
+            regimes: None,
             customer: Customer::default(),
             resolution: Resolution::default(),
             fields: Default::default(),

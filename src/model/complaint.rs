@@ -11,6 +11,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::Serialize;
 
+use crate::model::regime::Letter;
 use crate::time::when::Timestamp;
 use crate::time::when::When;
 
@@ -38,6 +39,11 @@ pub struct Complaint {
     pub promised_by: Option<When>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_ref: Option<String>,
+    /// The regulators' timetables this complaint runs under, instead of the team's
+    /// `[regulatory] regimes` (an empty list: none). Names as written; `check` reports unknown
+    /// ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regimes: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Customer::is_empty")]
     pub customer: Customer,
     #[serde(default, skip_serializing_if = "Resolution::is_empty")]
@@ -146,6 +152,13 @@ pub struct Resolution {
     /// Asked after resolution; absent until asked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub satisfied: Option<bool>,
+    /// Whether the complaint was upheld: `yes`, `no` or `partial` (what a regulator's return
+    /// counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upheld: Option<String>,
+    /// Redress paid, an amount with its currency: `GBP 120.00`, `£120`, `120.00 USD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redress: Option<String>,
 }
 
 impl Resolution {
@@ -291,6 +304,14 @@ pub enum EventKind {
     /// The complaint was stripped to an anonymous record past its retention (`gripe purge
     /// --anonymise`).
     Anonymised,
+    /// A letter was sent to the customer (`gripe respond`): which one is in `letter`.
+    Response,
+    /// The complaint was passed to the team by a regulator (the CFPB's `Date sent to company`):
+    /// the moment a regulator's clock may start from.
+    Referred,
+    /// The customer took the complaint to the next stage of a two-stage procedure (`gripe
+    /// escalate`).
+    Escalated,
     /// A kind written by a newer gripe, kept and shown as is.
     #[serde(other)]
     Other,
@@ -298,7 +319,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind gripe writes.
-    pub const KNOWN: [EventKind; 11] = [
+    pub const KNOWN: [EventKind; 14] = [
         EventKind::Opened,
         EventKind::Note,
         EventKind::Stage,
@@ -310,6 +331,9 @@ impl EventKind {
         EventKind::Redacted,
         EventKind::Forgotten,
         EventKind::Anonymised,
+        EventKind::Response,
+        EventKind::Referred,
+        EventKind::Escalated,
     ];
 
     /// The kind named `kind`, as serde reads it (kebab-case; anything else is `Other`).
@@ -333,6 +357,9 @@ impl EventKind {
             EventKind::Redacted => "redacted",
             EventKind::Forgotten => "forgotten",
             EventKind::Anonymised => "anonymised",
+            EventKind::Response => "response",
+            EventKind::Referred => "referred",
+            EventKind::Escalated => "escalated",
             EventKind::Other => "other",
         }
     }
@@ -361,6 +388,14 @@ pub struct Event {
     /// True when a stage's entry requirements were skipped with `--force`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub forced: bool,
+    /// For `response` events: which letter was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter: Option<Letter>,
+    /// For `response` events: a regulator's own verdict on whether the letter was in time,
+    /// where its date is not known exactly (an import from the regulator's portal). It wins
+    /// over the dates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timely: Option<bool>,
 }
 
 /// Who makes a change, and when: what every event records.
@@ -383,6 +418,8 @@ impl Event {
             to: None,
             followup: None,
             forced: false,
+            letter: None,
+            timely: None,
         }
     }
 
@@ -447,7 +484,7 @@ mod tests {
             let read: EventKind = serde_json::from_value(kind.as_str().into()).unwrap();
             assert_eq!(read, kind);
         }
-        assert_eq!(EventKind::named("escalated"), EventKind::Other);
+        assert_eq!(EventKind::named("apologised"), EventKind::Other);
     }
 
     #[test]

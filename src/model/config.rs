@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
+use crate::model::complaint::Complaint;
 use crate::model::complaint::FieldValue;
 use crate::model::keys::KeyPath;
 use crate::model::policy::Sla;
@@ -17,6 +18,7 @@ use crate::model::policy::SlaConfig;
 use crate::model::policy::SpikeRule;
 use crate::model::privacy::Detector;
 use crate::model::privacy::Retention;
+use crate::model::regime::Regime;
 use crate::model::stage::Workflow;
 use crate::model::stage::WorkflowConfig;
 use crate::time::calendar::Calendar;
@@ -51,6 +53,65 @@ pub(crate) struct Config {
     /// Files larger than this are refused unread.
     pub(crate) max_file_size: u64,
     pub(crate) privacy: Privacy,
+    pub(crate) regulatory: Regulatory,
+}
+
+/// `[regulatory]`: the regimes every complaint runs under unless its file names its own, and
+/// the calendar each one counts on.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Regulatory {
+    pub(crate) regimes: Vec<Regime>,
+    /// Each regime's calendar, where one is named; the others count on the team's.
+    calendars: BTreeMap<Regime, Calendar>,
+}
+
+impl Regulatory {
+    /// The calendar `regime` counts on: its own, else `team`.
+    pub(crate) fn calendar<'a>(&'a self, regime: Regime, team: &'a Calendar) -> &'a Calendar {
+        self.calendars.get(&regime).unwrap_or(team)
+    }
+
+    /// The regimes `c` runs under: its own list, else the team's. Names gripe does not know
+    /// are left out (`check` reports them).
+    pub(crate) fn of(&self, c: &Complaint) -> Vec<Regime> {
+        match &c.regimes {
+            Some(names) => names.iter().filter_map(|n| Regime::parse(n).ok()).collect(),
+            None => self.regimes.clone(),
+        }
+    }
+}
+
+/// `[calendars.NAME]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    timezone: Option<String>,
+    days: Option<String>,
+    opens: Option<String>,
+    close_of_business: Option<String>,
+    #[serde(default)]
+    holidays: Vec<When>,
+    /// An iCalendar file of holidays, relative to gripe.toml.
+    holidays_file: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegulatory {
+    #[serde(default)]
+    regimes: Vec<String>,
+    calendar: Option<String>,
+    fca_disp: Option<RawRegime>,
+    fca_psd: Option<RawRegime>,
+    cfpb: Option<RawRegime>,
+    asic_rg271: Option<RawRegime>,
+    housing_ombudsman: Option<RawRegime>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegime {
+    calendar: Option<String>,
 }
 
 /// `[privacy]`: what counts as personal data beyond the built-in kinds, what does not, and how
@@ -135,6 +196,10 @@ struct RawConfig {
     max_file_size: Option<ByteSize>,
     #[serde(default)]
     privacy: RawPrivacy,
+    #[serde(default)]
+    calendars: BTreeMap<String, RawCalendar>,
+    #[serde(default)]
+    regulatory: RawRegulatory,
 }
 
 /// A size in bytes, written as a number of bytes or with a unit: `512KB`, `1MB` (powers of
@@ -203,7 +268,7 @@ struct RawBusinessHours {
 
 impl Default for Config {
     fn default() -> Config {
-        Config::from_raw(RawConfig::default()).expect("the default config is valid")
+        Config::from_raw(RawConfig::default(), Path::new(".")).expect("the default config is valid")
     }
 }
 
@@ -238,13 +303,17 @@ impl Config {
                 e.message().trim().to_string(),
             )
         })?;
-        Config::from_raw(raw).map_err(|(key, message)| {
+        let base = path.parent().unwrap_or(Path::new("."));
+        Config::from_raw(raw, base).map_err(|(key, message)| {
             let offset = find_key(text, key).unwrap_or(0);
             invalid(offset, message)
         })
     }
 
-    fn from_raw(raw: RawConfig) -> std::result::Result<Config, (&'static str, String)> {
+    fn from_raw(
+        raw: RawConfig,
+        base: &Path,
+    ) -> std::result::Result<Config, (&'static str, String)> {
         let timezone = raw
             .timezone
             .map(|tz| {
@@ -263,39 +332,14 @@ impl Config {
             start: None,
             end: None,
         });
-        let business_days = parse_days(hours.days.as_deref().unwrap_or("mon-fri"))
-            .map_err(|e| ("business_hours", e))?;
-        let time = |value: Option<String>, default: &str| {
-            let value = value.unwrap_or_else(|| default.to_string());
-            NaiveTime::parse_from_str(&value, "%H:%M").map_err(|_| {
-                (
-                    "business_hours",
-                    format!("`{value}` is not a time of day like 09:00"),
-                )
-            })
-        };
-        let business_start = time(hours.start, "09:00")?;
-        let business_end = time(hours.end, "18:00")?;
-        if business_end <= business_start {
-            return Err((
-                "business_hours",
-                "business_hours.end must be after start".into(),
-            ));
-        }
-        let holidays = raw
-            .holidays
-            .into_iter()
-            .map(|h| match h {
-                When::Date(d) => Ok(d),
-                other => Err((
-                    "holidays",
-                    format!("holiday `{other}` must be a date like 2026-12-25"),
-                )),
-            })
-            .collect::<std::result::Result<_, _>>()?;
-        if !business_days.contains(&true) {
-            return Err(("business_hours", "business_hours.days names no day".into()));
-        }
+        let (business_days, business_start, business_end) = business_week(
+            "business_hours",
+            hours.days.as_deref(),
+            hours.start.as_deref(),
+            hours.end.as_deref().unwrap_or("18:00"),
+        )?;
+        let holidays = dates("holidays", raw.holidays)?;
+        let regulatory = regulatory(raw.regulatory, raw.calendars, timezone, base)?;
         let workflow = Workflow::from_config(raw.workflow).map_err(|e| ("workflow", e))?;
         let sla = Sla::from_config(raw.sla, &workflow).map_err(|e| ("sla", e))?;
         let default = SpikeRule::default();
@@ -323,6 +367,7 @@ impl Config {
         };
         Ok(Config {
             privacy,
+            regulatory,
             dir: raw.dir.unwrap_or_else(|| DEFAULT_DIR.to_string()),
             timezone,
             business_days,
@@ -353,6 +398,159 @@ impl Config {
             holidays: self.holidays.iter().copied().collect(),
         }
     }
+}
+
+/// A week of business hours: the days (`mon-fri` when unset), opening (09:00 when unset) and
+/// closing time. Errors name `key`.
+fn business_week(
+    key: &'static str,
+    days: Option<&str>,
+    start: Option<&str>,
+    end: &str,
+) -> std::result::Result<([bool; 7], NaiveTime, NaiveTime), (&'static str, String)> {
+    let days = parse_days(days.unwrap_or("mon-fri")).map_err(|e| (key, e))?;
+    if !days.contains(&true) {
+        return Err((key, format!("{key}: `days` names no day")));
+    }
+    let time = |value: &str| {
+        NaiveTime::parse_from_str(value, "%H:%M")
+            .map_err(|_| (key, format!("`{value}` is not a time of day like 09:00")))
+    };
+    let (start, end) = (time(start.unwrap_or("09:00"))?, time(end)?);
+    if end <= start {
+        return Err((key, format!("{key}: closing must be after opening")));
+    }
+    Ok((days, start, end))
+}
+
+/// Holidays as dates; a time is refused.
+fn dates(
+    key: &'static str,
+    holidays: Vec<When>,
+) -> std::result::Result<Vec<chrono::NaiveDate>, (&'static str, String)> {
+    holidays
+        .into_iter()
+        .map(|h| match h {
+            When::Date(d) => Ok(d),
+            other => Err((
+                key,
+                format!("holiday `{other}` must be a date like 2026-12-25"),
+            )),
+        })
+        .collect()
+}
+
+/// `[regulatory]` with the `[calendars]` its regimes name.
+fn regulatory(
+    raw: RawRegulatory,
+    calendars: BTreeMap<String, RawCalendar>,
+    team_zone: Option<chrono_tz::Tz>,
+    base: &Path,
+) -> std::result::Result<Regulatory, (&'static str, String)> {
+    let mut named = BTreeMap::new();
+    for (name, c) in calendars {
+        named.insert(name.clone(), named_calendar(&name, c, team_zone, base)?);
+    }
+    let find = |name: &str| {
+        named.get(name).cloned().ok_or_else(|| {
+            let defined: Vec<&str> = named.keys().map(String::as_str).collect();
+            (
+                "regulatory",
+                format!(
+                    "calendar `{name}` is not defined; add a [calendars.{name}] table{}",
+                    if defined.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" or use one of: {}", defined.join(", "))
+                    }
+                ),
+            )
+        })
+    };
+    let regimes = raw
+        .regimes
+        .iter()
+        .map(|name| Regime::parse(name).map_err(|e| ("regulatory", format!("regulatory.regimes: {e}"))))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let own = [
+        (Regime::FcaDisp, &raw.fca_disp),
+        (Regime::FcaPsd, &raw.fca_psd),
+        (Regime::Cfpb, &raw.cfpb),
+        (Regime::AsicRg271, &raw.asic_rg271),
+        (Regime::HousingOmbudsman, &raw.housing_ombudsman),
+    ];
+    let mut by_regime = BTreeMap::new();
+    for (regime, table) in own {
+        let name = table
+            .as_ref()
+            .and_then(|t| t.calendar.as_deref())
+            .or(raw.calendar.as_deref());
+        if let Some(name) = name {
+            by_regime.insert(regime, find(name)?);
+        }
+    }
+    Ok(Regulatory {
+        regimes,
+        calendars: by_regime,
+    })
+}
+
+/// One `[calendars.NAME]`: its zone (the team's when unset), week, close of business
+/// (17:00 when unset) and holidays, from the list and from the iCalendar file.
+fn named_calendar(
+    name: &str,
+    raw: RawCalendar,
+    team_zone: Option<chrono_tz::Tz>,
+    base: &Path,
+) -> std::result::Result<Calendar, (&'static str, String)> {
+    let key = "calendars";
+    let zone = match raw.timezone {
+        Some(tz) => tz.parse::<chrono_tz::Tz>().map_err(|_| {
+            (
+                key,
+                format!("calendars.{name}.timezone: `{tz}` is not an IANA time zone such as Europe/London"),
+            )
+        })?,
+        None => team_zone.ok_or_else(|| {
+            (
+                key,
+                format!("calendars.{name} needs a timezone (or set the team's `timezone`)"),
+            )
+        })?,
+    };
+    let (days, start, end) = business_week(
+        key,
+        raw.days.as_deref(),
+        raw.opens.as_deref(),
+        raw.close_of_business.as_deref().unwrap_or("17:00"),
+    )?;
+    let mut holidays: std::collections::BTreeSet<_> = dates(key, raw.holidays)?.into_iter().collect();
+    if let Some(file) = raw.holidays_file {
+        let path = base.join(&file);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            (
+                key,
+                format!("calendars.{name}.holidays_file: cannot read {}: {e}", path.display()),
+            )
+        })?;
+        let days = crate::time::calendar::holidays_from_ics(&text).map_err(|e| {
+            (
+                key,
+                format!(
+                    "calendars.{name}.holidays_file: {} is not an iCalendar file of holidays: {e}",
+                    path.display()
+                ),
+            )
+        })?;
+        holidays.extend(days);
+    }
+    Ok(Calendar {
+        zone: Zone::Named(zone),
+        days,
+        start,
+        end,
+        holidays,
+    })
 }
 
 /// The byte offset of a top-level key or table in a TOML text, for error locations.

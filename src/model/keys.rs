@@ -8,6 +8,8 @@ use crate::error::Result;
 use crate::model::complaint::Complaint;
 use crate::model::complaint::FieldValue;
 use crate::model::complaint::Severity;
+use crate::model::regime::Money;
+use crate::model::regime::parse_regimes;
 use crate::time::calendar::Calendar;
 use crate::time::when::Direction;
 use crate::time::when::Timestamp;
@@ -22,11 +24,17 @@ pub(crate) enum ValueKind {
     Tags,
     When,
     Bool,
+    /// Names of regimes (`fca_disp,fca_psd`; `none` for an empty list).
+    Regimes,
+    /// yes, no or partial.
+    Upheld,
+    /// An amount with its currency.
+    Money,
     /// Custom fields: a number, bool or date when it reads as one exactly, else text.
     Any,
 }
 
-const HEADER: [(&str, ValueKind); 9] = [
+const HEADER: [(&str, ValueKind); 10] = [
     ("title", ValueKind::Text),
     ("severity", ValueKind::Severity),
     ("channel", ValueKind::Text),
@@ -36,6 +44,7 @@ const HEADER: [(&str, ValueKind); 9] = [
     ("tags", ValueKind::Tags),
     ("promised_by", ValueKind::When),
     ("external_ref", ValueKind::Text),
+    ("regimes", ValueKind::Regimes),
 ];
 const CUSTOMER: [&str; 2] = ["name", "contact"];
 
@@ -44,13 +53,15 @@ const CUSTOMER: [&str; 2] = ["name", "contact"];
 pub(crate) fn is_header_key(name: &str) -> bool {
     matches!(name, "opened" | "opened_by" | "stage") || HEADER.iter().any(|(key, _)| *key == name)
 }
-const RESOLUTION: [(&str, ValueKind); 6] = [
+const RESOLUTION: [(&str, ValueKind); 8] = [
     ("fair_outcome", ValueKind::Text),
     ("action", ValueKind::Text),
     ("extra_mile", ValueKind::Text),
     ("root_cause", ValueKind::Text),
     ("avoidable", ValueKind::Bool),
     ("satisfied", ValueKind::Bool),
+    ("upheld", ValueKind::Upheld),
+    ("redress", ValueKind::Money),
 ];
 
 /// A settable key: a header key (`table` is `None`) or a key inside `[customer]`,
@@ -78,9 +89,10 @@ impl KeyPath {
             Error::usage_hint(
                 format!("`{s}` is not a key gripe can set"),
                 "keys: title, severity, channel, category, component, assignee, tags, promised_by, \
-                 external_ref, customer.name, customer.contact, resolution.fair_outcome, \
+                 external_ref, regimes, customer.name, customer.contact, resolution.fair_outcome, \
                  resolution.action, resolution.extra_mile, resolution.root_cause, \
-                 resolution.avoidable, resolution.satisfied, fields.NAME",
+                 resolution.avoidable, resolution.satisfied, resolution.upheld, \
+                 resolution.redress, fields.NAME",
             )
         };
         match s.split_once('.') {
@@ -155,6 +167,10 @@ impl KeyPath {
             }),
             (None, "promised_by") => complaint.promised_by.map(FieldValue::When),
             (None, "external_ref") => text(&complaint.external_ref),
+            (None, "regimes") => complaint
+                .regimes
+                .as_ref()
+                .map(|names| FieldValue::List(names.iter().cloned().map(FieldValue::Text).collect())),
             (Some("customer"), "name") => text(&complaint.customer.name),
             (Some("customer"), "contact") => text(&complaint.customer.contact),
             (Some("resolution"), "fair_outcome") => text(&r.fair_outcome),
@@ -163,6 +179,8 @@ impl KeyPath {
             (Some("resolution"), "root_cause") => text(&r.root_cause),
             (Some("resolution"), "avoidable") => r.avoidable.map(FieldValue::Bool),
             (Some("resolution"), "satisfied") => r.satisfied.map(FieldValue::Bool),
+            (Some("resolution"), "upheld") => text(&r.upheld),
+            (Some("resolution"), "redress") => text(&r.redress),
             (Some("fields"), name) => complaint.fields.get(name).cloned(),
             _ => None,
         }
@@ -205,6 +223,14 @@ impl KeyPath {
                 complaint.promised_by = when.or_else(|| text.and_then(|t| t.parse().ok()));
             }
             (None, "external_ref") => complaint.external_ref = text,
+            (None, "regimes") => {
+                complaint.regimes = match value {
+                    Some(FieldValue::List(items)) => {
+                        Some(items.iter().map(ToString::to_string).collect())
+                    }
+                    other => other.map(|v| vec![v.to_string()]),
+                }
+            }
             (Some("customer"), "name") => complaint.customer.name = text,
             (Some("customer"), "contact") => complaint.customer.contact = text,
             (Some("resolution"), "fair_outcome") => r.fair_outcome = text,
@@ -213,6 +239,8 @@ impl KeyPath {
             (Some("resolution"), "root_cause") => r.root_cause = text,
             (Some("resolution"), "avoidable") => r.avoidable = flag,
             (Some("resolution"), "satisfied") => r.satisfied = flag,
+            (Some("resolution"), "upheld") => r.upheld = text,
+            (Some("resolution"), "redress") => r.redress = text,
             (Some("fields"), name) => match value {
                 Some(v) => {
                     complaint.fields.insert(name.to_string(), v);
@@ -257,6 +285,31 @@ impl KeyPath {
                     "yes/no and y/n are accepted too",
                 )
             })?),
+            ValueKind::Regimes => FieldValue::List(
+                parse_regimes(s)
+                    .map_err(|e| Error::usage_hint(e, "`regimes=none` runs a complaint under none"))?
+                    .into_iter()
+                    .map(|r| FieldValue::Text(r.as_str().to_string()))
+                    .collect(),
+            ),
+            ValueKind::Upheld => match s.to_ascii_lowercase().as_str() {
+                word @ ("yes" | "no" | "partial") => FieldValue::Text(word.to_string()),
+                _ => {
+                    return Err(Error::usage_hint(
+                        format!("{self} must be yes, no or partial, not `{s}`"),
+                        "partial: upheld in part",
+                    ));
+                }
+            },
+            ValueKind::Money => {
+                Money::parse(s).map_err(|e| {
+                    Error::usage_hint(
+                        format!("{self}: {e}"),
+                        "write an amount with its currency: `GBP 120.00`, `£120`, `120.50 EUR`",
+                    )
+                })?;
+                FieldValue::Text(s.to_string())
+            }
             ValueKind::Any => infer_field_value(s),
         };
         Ok(Some(value))

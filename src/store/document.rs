@@ -464,6 +464,11 @@ pub(crate) fn event_table(event: &Event) -> Table {
         ("to", event.to.clone()),
         ("followup", event.followup.clone().map(FieldValue::Text)),
         ("forced", event.forced.then_some(FieldValue::Bool(true))),
+        (
+            "letter",
+            event.letter.map(|l| FieldValue::Text(l.as_str().to_string())),
+        ),
+        ("timely", event.timely.map(FieldValue::Bool)),
         ("text", event.text.clone().map(FieldValue::Text)),
     ];
     for (key, value) in optional {

@@ -532,6 +532,8 @@ impl Work<'_> {
             to,
             followup: None,
             forced: false,
+            letter: None,
+            timely: None,
         };
         Entry::new(event, self.decisions.len(), self.zone)
     }
@@ -720,6 +722,8 @@ impl Work<'_> {
                 to: held,
                 followup: None,
                 forced: false,
+                letter: None,
+                timely: None,
             };
             settled.push(Entry::new(event, self.decisions.len(), self.zone));
         }

@@ -165,6 +165,84 @@ impl Calendar {
     }
 }
 
+/// Whole days, for a regulator's timetable: the day a complaint counts as received, business
+/// days after it, and the instants a deadline falls at.
+impl Calendar {
+    /// The day a complaint received at `t` counts as received on. With `moves_late`, one
+    /// received after close of business (`end`; exactly at close is still that day) or on a day
+    /// that is not a business day counts as received on the next business day.
+    pub(crate) fn receipt_day(&self, t: &Timestamp, moves_late: bool) -> NaiveDate {
+        let local = self.zone.local(t);
+        let date = local.date();
+        if !moves_late || (self.is_business_day(date) && local.time() <= self.end) {
+            date
+        } else {
+            self.business_days_after(date, 1)
+        }
+    }
+
+    /// The `n`th business day after `date` (`date` itself when `n` is 0).
+    pub(crate) fn business_days_after(&self, date: NaiveDate, n: u32) -> NaiveDate {
+        let mut day = date;
+        let mut left = n;
+        while left > 0 {
+            day = day.succ_opt().expect("date in range");
+            if self.is_business_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+
+    /// Close of business on `date`.
+    pub(crate) fn close_of(&self, date: NaiveDate) -> Timestamp {
+        self.zone.at_local(date.and_time(self.end))
+    }
+
+    /// The last second of `date` (what a deadline "by the end of the day" means).
+    pub(crate) fn end_of(&self, date: NaiveDate) -> Timestamp {
+        crate::time::when::When::Date(date).deadline(&self.zone)
+    }
+}
+
+/// The days of the events of an iCalendar text: bank holidays as governments publish them. An
+/// all-day event covers its start date up to, not including, its end date.
+pub fn holidays_from_ics(text: &str) -> Result<Vec<NaiveDate>, String> {
+    use icalendar::Component;
+    use icalendar::DatePerhapsTime;
+    if !text.trim_start().starts_with("BEGIN:VCALENDAR") {
+        return Err("it does not start with BEGIN:VCALENDAR".into());
+    }
+    let calendar: icalendar::Calendar = text
+        .parse()
+        .map_err(|e: String| e.lines().next().unwrap_or("unreadable").to_string())?;
+    let date = |d: DatePerhapsTime| match d {
+        DatePerhapsTime::Date(d) => d,
+        DatePerhapsTime::DateTime(t) => match t {
+            icalendar::CalendarDateTime::Floating(t) => t.date(),
+            icalendar::CalendarDateTime::Utc(t) => t.date_naive(),
+            icalendar::CalendarDateTime::WithTimezone { date_time, .. } => date_time.date(),
+        },
+    };
+    let mut days = Vec::new();
+    for event in calendar.events() {
+        let Some(start) = event.get_start().map(date) else {
+            let summary = event.get_summary().unwrap_or("an event");
+            return Err(format!("{summary} has no DTSTART date"));
+        };
+        let end = event.get_end().map(date).filter(|end| *end > start);
+        let mut day = start;
+        loop {
+            days.push(day);
+            day = day.succ_opt().ok_or("a date out of range")?;
+            if end.is_none_or(|end| day >= end) {
+                break;
+            }
+        }
+    }
+    Ok(days)
+}
+
 /// Parses a `days` setting such as `mon-fri`, `sun-thu` or `mon,wed,fri` (ranges wrap round the
 /// week).
 pub fn parse_days(s: &str) -> Result<[bool; 7], String> {

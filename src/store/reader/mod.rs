@@ -32,6 +32,7 @@ use crate::model::complaint::Followup;
 use crate::model::complaint::Resolution;
 use crate::model::complaint::Severity;
 use crate::model::keys::is_header_key;
+use crate::model::regime::Letter;
 use crate::time::when::When;
 
 /// What the fast readers made of a file.
@@ -74,6 +75,14 @@ impl Value<'_> {
     fn text(self) -> Option<String> {
         match self {
             Value::Text(s) => Some(s.into_owned()),
+            _ => None,
+        }
+    }
+
+    /// A list of texts (`tags`, `regimes`).
+    fn texts(self) -> Option<Vec<String>> {
+        match self {
+            Value::Array(items) => items.into_iter().map(Value::text).collect(),
             _ => None,
         }
     }
@@ -152,6 +161,7 @@ struct Parts {
     tags: Option<Vec<String>>,
     promised_by: Option<When>,
     external_ref: Option<String>,
+    regimes: Option<Vec<String>>,
     customer: Customer,
     resolution: Resolution,
     fields: BTreeMap<String, FieldValue>,
@@ -178,6 +188,8 @@ struct PartialEvent {
     to: Option<FieldValue>,
     followup: Option<String>,
     forced: Option<bool>,
+    letter: Option<Letter>,
+    timely: Option<bool>,
 }
 
 /// What each table and key of a complaint file means: both readers feed it headers and
@@ -305,14 +317,11 @@ impl<'i> Builder<'i> {
                 "component" => set(&mut p.component, value.text()),
                 "assignee" => set(&mut p.assignee, value.text()),
                 "tags" => {
-                    let tags = match value {
-                        Value::Array(items) => items.into_iter().map(Value::text).collect(),
-                        _ => None,
-                    };
-                    set(&mut p.tags, tags)
+                    set(&mut p.tags, value.texts())
                 }
                 "promised_by" => set(&mut p.promised_by, value.when()),
                 "external_ref" => set(&mut p.external_ref, value.text()),
+                "regimes" => set(&mut p.regimes, value.texts()),
                 // The tables gripe knows cannot also be plain keys.
                 "customer" | "resolution" | "fields" | "followup" | "event" => false,
                 _ => other(seen, key),
@@ -331,6 +340,8 @@ impl<'i> Builder<'i> {
                     "root_cause" => set(&mut r.root_cause, value.text()),
                     "avoidable" => set(&mut r.avoidable, value.flag()),
                     "satisfied" => set(&mut r.satisfied, value.flag()),
+                    "upheld" => set(&mut r.upheld, value.text()),
+                    "redress" => set(&mut r.redress, value.text()),
                     _ => other(seen, key),
                 }
             }
@@ -364,6 +375,8 @@ impl<'i> Builder<'i> {
                     "to" => set(&mut e.to, value.field()),
                     "followup" => set(&mut e.followup, value.text()),
                     "forced" => set(&mut e.forced, value.flag()),
+                    "letter" => set(&mut e.letter, value.text().map(|l| Letter::named(&l))),
+                    "timely" => set(&mut e.timely, value.flag()),
                     _ => !is_header_key(name) && other(seen, key),
                 }
             }
@@ -391,6 +404,7 @@ impl<'i> Builder<'i> {
             tags: p.tags.unwrap_or_default(),
             promised_by: p.promised_by,
             external_ref: p.external_ref,
+            regimes: p.regimes,
             customer: p.customer,
             resolution: p.resolution,
             fields: p.fields,
@@ -420,6 +434,8 @@ impl<'i> Builder<'i> {
                         to: e.to,
                         followup: e.followup,
                         forced: e.forced.unwrap_or(false),
+                        letter: e.letter,
+                        timely: e.timely,
                     })
                 })
                 .collect::<Option<_>>()?,
