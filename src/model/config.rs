@@ -470,7 +470,9 @@ fn regulatory(
     let regimes = raw
         .regimes
         .iter()
-        .map(|name| Regime::parse(name).map_err(|e| ("regulatory", format!("regulatory.regimes: {e}"))))
+        .map(|name| {
+            Regime::parse(name).map_err(|e| ("regulatory", format!("regulatory.regimes: {e}")))
+        })
         .collect::<std::result::Result<Vec<_>, _>>()?;
     let own = [
         (Regime::FcaDisp, &raw.fca_disp),
@@ -524,13 +526,17 @@ fn named_calendar(
         raw.opens.as_deref(),
         raw.close_of_business.as_deref().unwrap_or("17:00"),
     )?;
-    let mut holidays: std::collections::BTreeSet<_> = dates(key, raw.holidays)?.into_iter().collect();
+    let mut holidays: std::collections::BTreeSet<_> =
+        dates(key, raw.holidays)?.into_iter().collect();
     if let Some(file) = raw.holidays_file {
         let path = base.join(&file);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             (
                 key,
-                format!("calendars.{name}.holidays_file: cannot read {}: {e}", path.display()),
+                format!(
+                    "calendars.{name}.holidays_file: cannot read {}: {e}",
+                    path.display()
+                ),
             )
         })?;
         let days = crate::time::calendar::holidays_from_ics(&text).map_err(|e| {

@@ -167,10 +167,9 @@ impl KeyPath {
             }),
             (None, "promised_by") => complaint.promised_by.map(FieldValue::When),
             (None, "external_ref") => text(&complaint.external_ref),
-            (None, "regimes") => complaint
-                .regimes
-                .as_ref()
-                .map(|names| FieldValue::List(names.iter().cloned().map(FieldValue::Text).collect())),
+            (None, "regimes") => complaint.regimes.as_ref().map(|names| {
+                FieldValue::List(names.iter().cloned().map(FieldValue::Text).collect())
+            }),
             (Some("customer"), "name") => text(&complaint.customer.name),
             (Some("customer"), "contact") => text(&complaint.customer.contact),
             (Some("resolution"), "fair_outcome") => text(&r.fair_outcome),
@@ -287,7 +286,9 @@ impl KeyPath {
             })?),
             ValueKind::Regimes => FieldValue::List(
                 parse_regimes(s)
-                    .map_err(|e| Error::usage_hint(e, "`regimes=none` runs a complaint under none"))?
+                    .map_err(|e| {
+                        Error::usage_hint(e, "`regimes=none` runs a complaint under none")
+                    })?
                     .into_iter()
                     .map(|r| FieldValue::Text(r.as_str().to_string()))
                     .collect(),

@@ -187,21 +187,20 @@ impl Money {
         ];
         let t = text.trim();
         let code = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase());
-        let (currency, amount) = if let Some((symbol, iso)) =
-            SYMBOLS.iter().find(|(symbol, _)| t.starts_with(symbol))
-        {
-            (iso.to_string(), &t[symbol.len()..])
-        } else {
-            match t.split_once(' ') {
-                Some((a, b)) if code(a.trim()) => (a.trim().to_string(), b),
-                Some((a, b)) if code(b.trim()) => (b.trim().to_string(), a),
-                _ => {
-                    return Err(format!(
-                        "`{t}` has no currency (a code such as GBP, or £, € or $)"
-                    ));
+        let (currency, amount) =
+            if let Some((symbol, iso)) = SYMBOLS.iter().find(|(symbol, _)| t.starts_with(symbol)) {
+                (iso.to_string(), &t[symbol.len()..])
+            } else {
+                match t.split_once(' ') {
+                    Some((a, b)) if code(a.trim()) => (a.trim().to_string(), b),
+                    Some((a, b)) if code(b.trim()) => (b.trim().to_string(), a),
+                    _ => {
+                        return Err(format!(
+                            "`{t}` has no currency (a code such as GBP, or £, € or $)"
+                        ));
+                    }
                 }
-            }
-        };
+            };
         let amount = amount.trim();
         let (whole, cents) = amount.split_once('.').unwrap_or((amount, ""));
         let grouped = whole.split(',').enumerate().all(|(i, group)| {
@@ -248,7 +247,11 @@ mod tests {
             let read: Regime = serde_json::from_value(regime.as_str().into()).unwrap();
             assert_eq!(read, regime);
         }
-        assert!(Regime::parse("fca").unwrap_err().contains("fca_disp, fca_psd"));
+        assert!(
+            Regime::parse("fca")
+                .unwrap_err()
+                .contains("fca_disp, fca_psd")
+        );
         for letter in Letter::KNOWN {
             assert_eq!(Letter::named(letter.as_str()), letter);
             let read: Letter = serde_json::from_value(letter.as_str().into()).unwrap();
@@ -270,7 +273,15 @@ mod tests {
         assert_eq!(m("£1,200").unwrap(), "GBP 1200.00");
         assert_eq!(m("$3.07").unwrap(), "USD 3.07");
         assert_eq!(m("A$30").unwrap(), "AUD 30.00");
-        for bad in ["120", "GBP", "GBP 1,20", "GBP 1.234", "£-5", "£12.", "gbp 5"] {
+        for bad in [
+            "120",
+            "GBP",
+            "GBP 1,20",
+            "GBP 1.234",
+            "£-5",
+            "£12.",
+            "gbp 5",
+        ] {
             assert!(m(bad).is_err(), "{bad}");
         }
     }

@@ -466,7 +466,9 @@ pub(crate) fn event_table(event: &Event) -> Table {
         ("forced", event.forced.then_some(FieldValue::Bool(true))),
         (
             "letter",
-            event.letter.map(|l| FieldValue::Text(l.as_str().to_string())),
+            event
+                .letter
+                .map(|l| FieldValue::Text(l.as_str().to_string())),
         ),
         ("timely", event.timely.map(FieldValue::Bool)),
         ("text", event.text.clone().map(FieldValue::Text)),
@@ -628,6 +630,8 @@ kind = "opened"
             to: None,
             followup: None,
             forced: false,
+            letter: None,
+            timely: None,
         });
         doc.push_followup(&Followup {
             id: "q7x2ab".into(),

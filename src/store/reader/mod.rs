@@ -316,9 +316,7 @@ impl<'i> Builder<'i> {
                 "category" => set(&mut p.category, value.text()),
                 "component" => set(&mut p.component, value.text()),
                 "assignee" => set(&mut p.assignee, value.text()),
-                "tags" => {
-                    set(&mut p.tags, value.texts())
-                }
+                "tags" => set(&mut p.tags, value.texts()),
                 "promised_by" => set(&mut p.promised_by, value.when()),
                 "external_ref" => set(&mut p.external_ref, value.text()),
                 "regimes" => set(&mut p.regimes, value.texts()),
