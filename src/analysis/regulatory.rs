@@ -74,6 +74,8 @@ pub(crate) struct RegClock {
     pub(crate) deadline: Timestamp,
     /// When the letter that stopped it was sent.
     pub(crate) stopped: Option<Timestamp>,
+    /// Seconds from now (or from the letter, once sent) to the deadline; negative when past.
+    pub(crate) remaining_s: i64,
 }
 
 impl RegClock {
@@ -184,9 +186,10 @@ impl Clocks<'_> {
         let opened = c.opened.instant(&cal.zone);
         let days = |date: NaiveDate, n: u64| date + Days::new(n);
         let all = self.letters.clone();
+        let late = self.regime.moves_late_receipt();
         match self.regime {
             Regime::FcaDisp => {
-                let day = cal.receipt_day(&opened, true);
+                let day = cal.receipt_day(&opened, late);
                 let summary = self.judge(
                     &all,
                     Rule {
@@ -214,7 +217,7 @@ impl Clocks<'_> {
                 self.out.extend([summary, last]);
             }
             Regime::FcaPsd => {
-                let day = cal.receipt_day(&opened, true);
+                let day = cal.receipt_day(&opened, late);
                 let clock = self.judge(
                     &all,
                     Rule {
@@ -232,7 +235,7 @@ impl Clocks<'_> {
             }
             Regime::Cfpb => {
                 let sent = first_event(c, EventKind::Referred, cal, self.now).unwrap_or(opened);
-                let day = cal.receipt_day(&sent, false);
+                let day = cal.receipt_day(&sent, late);
                 let response = self.judge(
                     &all,
                     Rule {
@@ -256,7 +259,7 @@ impl Clocks<'_> {
                 self.out.extend([response, closure]);
             }
             Regime::AsicRg271 => {
-                let day = cal.receipt_day(&opened, false);
+                let day = cal.receipt_day(&opened, late);
                 let ack = self.judge(
                     &all,
                     Rule {
@@ -300,7 +303,7 @@ impl Clocks<'_> {
         ];
         let [ack_name, response_name] = NAMES[usize::from(stage - 1)];
         let cal = self.calendar;
-        let day = cal.receipt_day(start, true);
+        let day = cal.receipt_day(start, self.regime.moves_late_receipt());
         let ack = self.judge(
             letters,
             Rule {
@@ -356,6 +359,7 @@ impl Clocks<'_> {
             state,
             deadline,
             stopped,
+            remaining_s: (deadline - stopped.unwrap_or(*self.now)).num_seconds(),
         }
     }
 }

@@ -10,6 +10,7 @@ use chrono::Duration;
 use serde::Serialize;
 
 use crate::analysis::history::History;
+use crate::analysis::regulatory::RegClock;
 use crate::analysis::sla::Clock;
 use crate::analysis::sla::clocks;
 use crate::model::complaint::Complaint;
@@ -149,6 +150,8 @@ fn first_promise(c: &Complaint) -> Option<When> {
 pub(crate) struct Status {
     pub(crate) history: History,
     pub(crate) clocks: [Clock; 2],
+    /// The clocks of the regulators' timetables the complaint runs under.
+    pub(crate) regulatory: Vec<RegClock>,
     pub(crate) promise: Option<Promise>,
     /// The state of each follow-up, in file order.
     pub(crate) followups: Vec<FollowupState>,
@@ -168,6 +171,7 @@ impl Status {
         let clocks = clocks(&history, c.severity, workflow, &config.sla, calendar, now);
         let promise = Promise::of(c, &history, workflow.resolved, zone, now);
         Status {
+            regulatory: crate::analysis::regulatory::clocks(c, &config.regulatory, calendar, now),
             clocks,
             promise,
             followups: c
@@ -196,7 +200,7 @@ impl Status {
 
     /// Short words for what is late or close to it: `overdue` (a follow-up), `ack-late` and
     /// `resolve-late` (breached SLA clocks of an open complaint), `promise-broken`,
-    /// `promise-at-risk`.
+    /// `promise-at-risk`, `regulatory-breach` (a regulator's deadline passed with no letter).
     pub(crate) fn flags(&self) -> Vec<&'static str> {
         let mut flags = Vec::new();
         if self.followups.contains(&FollowupState::Overdue) {
@@ -209,6 +213,9 @@ impl Status {
                     crate::analysis::sla::ClockKind::Resolve => "resolve-late",
                 });
             }
+        }
+        if self.regulatory.iter().any(RegClock::is_open_breach) {
+            flags.push("regulatory-breach");
         }
         match self.pending_promise().map(|p| p.state) {
             Some(PromiseState::Broken) => flags.push("promise-broken"),

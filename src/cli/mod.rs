@@ -117,6 +117,22 @@ pub(crate) enum Command {
     )]
     Reopen(ReopenArgs),
 
+    /// Record a letter sent to the customer: what meets a regulator's clock
+    #[command(after_help = "Examples:
+  gripe respond k7m2 --kind holding -m \"Still investigating; we will answer by 15 February\"
+  gripe respond k7m2 --kind final --sent 2026-12-22T15:00 -m \"Upheld; refund of GBP 120 made\"
+
+Kinds: acknowledgement, summary (FCA summary resolution), holding (FCA 8-week letter, payment
+services holding reply, CFPB in-progress response), final, extension (Housing Ombudsman, once
+per stage). A stage change meets no regulatory clock; only a letter does.")]
+    Respond(RespondArgs),
+
+    /// Take a complaint to stage 2 of a two-stage procedure (Housing Ombudsman code)
+    #[command(
+        after_help = "Example:\n  gripe escalate k7m2 -m \"Customer unhappy with the stage 1 response\""
+    )]
+    Escalate(EscalateArgs),
+
     /// Close a complaint (needs resolution.satisfied to be answered)
     #[command(
         after_help = "Example:\n  gripe set k7m2 resolution.satisfied=true && gripe close k7m2"
@@ -377,6 +393,11 @@ pub(crate) struct OpenArgs {
     /// An id in another system (CRM ticket, regulator's reference)
     #[arg(long = "ref", value_name = "EXT")]
     pub(crate) external_ref: Option<String>,
+    /// A regulator's timetable this complaint runs under instead of the team's (repeat or
+    /// separate with commas; `none` for none): fca_disp, fca_psd, cfpb, asic_rg271,
+    /// housing_ombudsman
+    #[arg(long, value_name = "REGIME")]
+    pub(crate) regime: Vec<String>,
     /// The first note: what the customer said ("-" reads it from stdin)
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub(crate) message: Option<String>,
@@ -513,6 +534,35 @@ pub(crate) struct SetArgs {
     /// A note on why
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub(crate) message: Option<String>,
+    #[command(flatten)]
+    pub(crate) change: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RespondArgs {
+    /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
+    pub(crate) id: String,
+    /// Which letter was sent
+    #[arg(long, value_name = "KIND", value_parser = ["acknowledgement", "summary", "holding", "final", "extension"])]
+    pub(crate) kind: String,
+    /// When it was sent, if not now (a date, a time, or a span back like 2h)
+    #[arg(long, value_name = "WHEN")]
+    pub(crate) sent: Option<String>,
+    #[command(flatten)]
+    pub(crate) text: TextArgs,
+    #[command(flatten)]
+    pub(crate) change: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EscalateArgs {
+    /// Complaint id or unique prefix
+    #[arg(add = complaint_ids())]
+    pub(crate) id: String,
+    /// Why the customer escalated
+    #[arg(short = 'm', long = "message", value_name = "TEXT", required = true)]
+    pub(crate) message: String,
     #[command(flatten)]
     pub(crate) change: ChangeArgs,
 }

@@ -2,6 +2,7 @@
 //! follow-up and what is late (follow-ups, SLA clocks, promises).
 
 use std::cmp::Reverse;
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -10,6 +11,8 @@ use super::ShortAt;
 use super::spool;
 use super::with_short_id;
 use super::write_json;
+use crate::analysis::regulatory::RegClock;
+use crate::analysis::regulatory::RegState;
 use crate::analysis::report::actions;
 use crate::analysis::sla::Clock;
 use crate::analysis::sla::ClockState;
@@ -76,7 +79,19 @@ pub(crate) struct StatusJson<'a> {
     next_followup: Option<NextFollowupJson<'a>>,
     promise: Option<PromiseJson>,
     sla: SlaJson,
+    /// `REGIME.CLOCK`, for the regimes the complaint runs under.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    regulatory: BTreeMap<&'static str, BTreeMap<&'static str, RegClockJson>>,
     flags: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct RegClockJson {
+    state: RegState,
+    deadline: String,
+    remaining_s: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    letter_sent: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -145,10 +160,29 @@ impl<'a> ComplaintJson<'a> {
                     acknowledge: ClockJson::new(&status.clocks[0]),
                     resolve: ClockJson::new(&status.clocks[1]),
                 },
+                regulatory: regulatory_json(&status.regulatory),
                 flags: status.flags(),
             },
         }
     }
+}
+
+fn regulatory_json(
+    clocks: &[RegClock],
+) -> BTreeMap<&'static str, BTreeMap<&'static str, RegClockJson>> {
+    let mut out: BTreeMap<_, BTreeMap<_, _>> = BTreeMap::new();
+    for clock in clocks {
+        out.entry(clock.regime.as_str()).or_default().insert(
+            clock.name,
+            RegClockJson {
+                state: clock.state,
+                deadline: format_timestamp(&clock.deadline),
+                remaining_s: clock.remaining_s,
+                letter_sent: clock.stopped.as_ref().map(format_timestamp),
+            },
+        );
+    }
+    out
 }
 
 /// One complaint of `list`: what its columns show, kept small so a list of every complaint

@@ -20,6 +20,7 @@ pub(crate) mod open;
 pub(crate) mod purge;
 pub(crate) mod redact;
 pub(crate) mod reopen;
+pub(crate) mod respond;
 pub(crate) mod report;
 pub(crate) mod resolve;
 pub(crate) mod set;
@@ -63,6 +64,8 @@ pub(crate) fn dispatch(command: Command, ctx: &Ctx, out: &mut dyn Write) -> Resu
         Command::Advance(args) => advance::run(&args, ctx),
         Command::Set(args) => set::run(&args, ctx),
         Command::Reopen(args) => reopen::run(&args, ctx),
+        Command::Respond(args) => respond::run(&args, ctx),
+        Command::Escalate(args) => respond::escalate(&args, ctx),
         Command::Close(args) => advance::close(&args, ctx),
         Command::Edit(args) => edit::run(&args, ctx),
         Command::Completions(args) => crate::cli::complete::write_script(&args.shell, out),

@@ -24,6 +24,7 @@ use crate::model::complaint::Severity;
 use crate::model::complaint::Stamp;
 use crate::model::id;
 use crate::model::keys::split_list;
+use crate::model::regime::parse_regimes;
 use crate::time::when::Direction;
 use crate::time::when::When;
 use crate::time::when::parse_user_when;
@@ -46,6 +47,8 @@ struct Draft {
     #[serde(rename = "ref")]
     external_ref: Option<String>,
     note: Option<String>,
+    #[serde(default)]
+    regimes: Vec<String>,
 }
 
 pub(crate) fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
@@ -64,6 +67,7 @@ pub(crate) fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         promise: args.promise.clone(),
         external_ref: args.external_ref.clone(),
         note: message_arg(args.message.as_deref())?,
+        regimes: args.regime.clone(),
     };
     if draft.title.is_none() {
         let Some(editor) = ctx.editor() else {
@@ -95,6 +99,17 @@ pub(crate) fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     emit(out, &format!("{short}\n"))?;
     say(&format!("opened {short} in {}", path.display()));
     commit(ctx, repo.as_ref(), &path, &format!("open {short}"))
+}
+
+/// The regimes `--regime` names, checked; `None` when none was given (the team's apply).
+fn regimes_of(given: &[String]) -> Result<Option<Vec<String>>> {
+    if given.is_empty() {
+        return Ok(None);
+    }
+    let regimes = parse_regimes(&given.join(",")).map_err(|e| {
+        Error::usage_hint(e, "`--regime none` opens a complaint under no regime")
+    })?;
+    Ok(Some(regimes.iter().map(|r| r.as_str().to_string()).collect()))
 }
 
 fn complaint_from(draft: &Draft, ctx: &Ctx, stamp: &Stamp) -> Result<Complaint> {
@@ -140,7 +155,7 @@ fn complaint_from(draft: &Draft, ctx: &Ctx, stamp: &Stamp) -> Result<Complaint> 
         tags: draft.tags.clone(),
         promised_by,
         external_ref: clean(&draft.external_ref),
-        regimes: None,
+        regimes: regimes_of(&draft.regimes)?,
         customer: Customer {
             name: clean(&draft.customer),
             contact: clean(&draft.contact),

@@ -11,6 +11,8 @@ use super::list::Layout;
 use super::list::Line;
 use super::list::Listed;
 use super::list::rows;
+use crate::analysis::regulatory::RegClock;
+use crate::analysis::regulatory::RegState;
 use crate::analysis::sla::Clock;
 use crate::analysis::sla::ClockState;
 use crate::analysis::status::FollowupState;
@@ -119,6 +121,24 @@ fn clock_line(clock: &Clock, zone: &Zone, now: &Timestamp) -> String {
     }
 }
 
+/// Where a regulatory clock stands, in words.
+fn regulatory_line(clock: &RegClock, zone: &Zone) -> String {
+    let human = |t: &Timestamp| When::Zoned(*t).human(zone);
+    let due = human(&clock.deadline);
+    let left = human_seconds(clock.remaining_s.abs());
+    match (clock.state, clock.stopped) {
+        (RegState::Met, Some(sent)) => format!("met: letter sent {}, due {due}", human(&sent)),
+        (RegState::Met, None) => format!("met, due {due}"),
+        (RegState::Running, _) => format!("due {due} (in {left})"),
+        (RegState::Extended, _) => format!("extended: due {due} (in {left})"),
+        (RegState::Lapsed, _) => format!("lapsed {due}: a final response is due"),
+        (RegState::Breached, Some(sent)) => {
+            format!("missed: letter sent {}, due {due}", human(&sent))
+        }
+        (RegState::Breached, None) => format!("breached: due {due}, {left} ago, no letter sent"),
+    }
+}
+
 /// The status lines of `show`: promise and SLA clocks, as (label, value).
 fn status_lines(status: &Status, zone: &Zone, now: &Timestamp) -> Vec<(String, String)> {
     let mut lines = Vec::new();
@@ -130,6 +150,9 @@ fn status_lines(status: &Status, zone: &Zone, now: &Timestamp) -> Vec<(String, S
             format!("sla {}", clock.kind.as_str()),
             clock_line(clock, zone, now),
         ));
+    }
+    for clock in &status.regulatory {
+        lines.push((clock.label(), regulatory_line(clock, zone)));
     }
     lines
 }
