@@ -1,5 +1,5 @@
 //! The agenda behind `gripe due`: every follow-up not done, every promise not yet met and every
-//! running SLA deadline, grouped into overdue, today and upcoming.
+//! running SLA deadline and every regulator's deadline still waiting for its letter, grouped into overdue, today and upcoming.
 
 use chrono::Duration;
 use serde::Serialize;
@@ -8,6 +8,7 @@ use crate::analysis::sla::ClockKind;
 use crate::analysis::status::Status;
 use crate::model::complaint::Complaint;
 use crate::model::config::Config;
+use crate::model::regime::Regime;
 use crate::store::Loaded;
 use crate::time::calendar::Calendar;
 use crate::time::when::Timestamp;
@@ -41,6 +42,9 @@ pub(crate) enum ItemKind {
     Acknowledge,
     #[serde(rename = "sla-resolve")]
     Resolve,
+    /// A regulator's deadline; the item's text names the regime and the clock.
+    #[serde(rename = "regulatory")]
+    Regulatory,
 }
 
 impl ItemKind {
@@ -50,6 +54,7 @@ impl ItemKind {
             ItemKind::Promise => "promise",
             ItemKind::Acknowledge => "sla-acknowledge",
             ItemKind::Resolve => "sla-resolve",
+            ItemKind::Regulatory => "regulatory",
         }
     }
 }
@@ -65,6 +70,8 @@ pub(crate) struct Item<'a> {
     pub(crate) due: When,
     pub(crate) loaded: &'a Loaded,
     pub(crate) followup: Option<&'a str>,
+    /// The regime and clock of a regulatory item.
+    pub(crate) clock: Option<(Regime, &'static str)>,
     pub(crate) text: Option<String>,
 }
 
@@ -116,7 +123,7 @@ impl Agenda<'_> {
         let c = &loaded.complaint;
         let mut items = Vec::new();
         let status = Status::new(c, config, calendar, now);
-        let mut push = |kind, due: When, deadline: Timestamp, followup, text| {
+        let mut push = |kind, due: When, deadline: Timestamp, followup, clock, text| {
             if let Some(group) = group(&deadline) {
                 items.push(Item {
                     group,
@@ -125,6 +132,7 @@ impl Agenda<'_> {
                     due,
                     loaded,
                     followup,
+                    clock,
                     text,
                 });
             }
@@ -136,6 +144,7 @@ impl Agenda<'_> {
                     f.due,
                     f.due.deadline(zone),
                     Some(f.id.as_str()),
+                    None,
                     f.note.clone(),
                 );
             }
@@ -145,6 +154,7 @@ impl Agenda<'_> {
                 ItemKind::Promise,
                 promise.by,
                 promise.deadline,
+                None,
                 None,
                 Some(format!("promised by {}", promise.by)),
             );
@@ -160,9 +170,20 @@ impl Agenda<'_> {
                     When::Zoned(zone.in_zone(&deadline)),
                     deadline,
                     None,
+                    None,
                     Some(format!("{} within {}", clock.kind.as_str(), clock.target)),
                 );
             }
+        }
+        for clock in status.regulatory.iter().filter(|c| c.is_open()) {
+            push(
+                ItemKind::Regulatory,
+                When::Zoned(zone.in_zone(&clock.deadline)),
+                clock.deadline,
+                None,
+                Some((clock.regime, clock.name)),
+                Some(format!("{} ({})", clock.label(), clock.state.as_str())),
+            );
         }
         items
     }

@@ -7,7 +7,9 @@
 //! for its opening month and id: it still counts, but git sees a move as a delete and an add,
 //! so an edit of the old path on another branch merges into a second copy), `overdue`
 //! (follow-ups not done by their due time), `sla` (breached clocks of open complaints) and
-//! `promises` (broken promises of complaints not yet resolved).
+//! `promises` (broken promises of complaints not yet resolved), `pii` and `retention` (personal
+//! data, and closed complaints kept too long) and `regulatory-breach` (a regulator's deadline
+//! passed with its letter not sent).
 
 use std::path::PathBuf;
 
@@ -47,10 +49,13 @@ pub(crate) enum FindingKind {
     Promises,
     Pii,
     Retention,
+    /// A regulator's deadline passed and its letter was not sent.
+    #[serde(rename = "regulatory-breach")]
+    RegulatoryBreach,
 }
 
 impl FindingKind {
-    pub(crate) const ALL: [FindingKind; 8] = [
+    pub(crate) const ALL: [FindingKind; 9] = [
         FindingKind::Conflicts,
         FindingKind::Invalid,
         FindingKind::Layout,
@@ -59,6 +64,7 @@ impl FindingKind {
         FindingKind::Promises,
         FindingKind::Pii,
         FindingKind::Retention,
+        FindingKind::RegulatoryBreach,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -71,6 +77,7 @@ impl FindingKind {
             FindingKind::Promises => "promises",
             FindingKind::Pii => "pii",
             FindingKind::Retention => "retention",
+            FindingKind::RegulatoryBreach => "regulatory-breach",
         }
     }
 
@@ -100,7 +107,7 @@ impl FindingKind {
                 .into_iter()
                 .find(|k| k.as_str() == name)
                 .ok_or_else(|| {
-                    format!("`{name}` is not a kind of finding: invalid, conflicts, layout, overdue, sla, promises, pii, retention, all or none")
+                    format!("`{name}` is not a kind of finding: invalid, conflicts, layout, overdue, sla, promises, pii, retention, regulatory-breach, all or none")
                 })?;
             if !kinds.contains(&kind) {
                 kinds.push(kind);
@@ -303,6 +310,11 @@ pub(crate) fn inconsistencies(c: &Complaint, config: &Config, zone: &Zone) -> Ve
             c.stage
         ));
     }
+    for name in c.regimes.iter().flatten() {
+        if let Err(e) = crate::model::regime::Regime::parse(name) {
+            out.push(format!("regimes: {e}"));
+        }
+    }
     for key in ["category", "channel", "component"] {
         let value = match key {
             "category" => &c.category,
@@ -440,6 +452,17 @@ fn late(
                 ),
             ));
         }
+    }
+    for clock in status.regulatory.iter().filter(|c| c.is_open_breach()) {
+        out.push((
+            FindingKind::RegulatoryBreach,
+            format!(
+                "{} was due {} ({} ago) and no letter was sent (`gripe respond` records one)",
+                clock.label(),
+                When::Zoned(zone.in_zone(&clock.deadline)).human(zone),
+                human_seconds(-clock.remaining_s),
+            ),
+        ));
     }
     if let Some(promise) = status.pending_promise()
         && promise.state == PromiseState::Broken

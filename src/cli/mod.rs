@@ -170,7 +170,8 @@ Kinds: invalid (unreadable or inconsistent files, duplicate ids), conflicts (git
 markers), layout (files not at YYYY/MM/<id>.toml for their opening month), overdue (follow-ups), sla (breached clocks of open complaints), promises (broken
 promises of unresolved complaints), pii (email addresses, phone, card and account numbers,
 IBANs, NI and SSN numbers, and gripe.toml [privacy] patterns, written outside [customer]; shown
-masked), retention (closed complaints kept past gripe.toml [privacy] retain). Exit 1 when a
+masked), retention (closed complaints kept past gripe.toml [privacy] retain),
+regulatory-breach (a regulator's deadline passed with its letter not sent). Exit 1 when a
 finding of a --fail-on kind exists, 4 when files cannot be read at all, 0 otherwise.")]
     Check(CheckArgs),
 
@@ -477,6 +478,13 @@ pub(crate) struct ListArgs {
     /// promise, a breached SLA clock, or not acknowledged yet (what `gripe report` counts)
     #[arg(long)]
     pub(crate) needs_action: bool,
+    /// Only complaints with a regulator's deadline passed and its letter not sent
+    #[arg(long)]
+    pub(crate) breached: bool,
+    /// Only complaints with a regulator's deadline within this span (3bd, 2d, 12h) and its
+    /// letter not sent yet; with --breached, either
+    #[arg(long, value_name = "SPAN")]
+    pub(crate) due_within: Option<crate::time::duration::Span>,
     #[arg(long, default_value = "table")]
     pub(crate) format: Format,
 }
@@ -876,7 +884,7 @@ pub(crate) enum CheckFormat {
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
     /// Kinds of finding that make the exit code 1: invalid, conflicts, layout, overdue, sla,
-    /// promises, pii, retention, all, or none (report only)
+    /// promises, pii, retention, regulatory-breach, all, or none (report only)
     #[arg(
         long,
         value_name = "KINDS",

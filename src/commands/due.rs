@@ -292,18 +292,22 @@ fn ics_frame() -> (String, String) {
 /// subscribes updates items instead of duplicating them.
 fn ics_event(item: &Item<'_>, short: &str, now: &Timestamp) -> String {
     let c = item.complaint();
-    let what = match item.kind {
-        ItemKind::Followup => "Follow up",
-        ItemKind::Promise => "Promise due",
-        ItemKind::Acknowledge => "SLA deadline to acknowledge",
-        ItemKind::Resolve => "SLA deadline to resolve",
+    let what = match (item.kind, item.clock) {
+        (ItemKind::Followup, _) => "Follow up".to_string(),
+        (ItemKind::Promise, _) => "Promise due".to_string(),
+        (ItemKind::Acknowledge, _) => "SLA deadline to acknowledge".to_string(),
+        (ItemKind::Resolve, _) => "SLA deadline to resolve".to_string(),
+        (ItemKind::Regulatory, Some((regime, clock))) => {
+            format!("{regime} deadline, {}", clock.replace('_', " "))
+        }
+        (ItemKind::Regulatory, None) => "Regulatory deadline".to_string(),
     };
-    let uid = format!(
-        "{}-{}{}@gripe",
-        c.id,
-        item.kind.as_str(),
-        item.followup.map(|f| format!("-{f}")).unwrap_or_default()
-    );
+    let part = match (item.followup, item.clock) {
+        (Some(f), _) => format!("-{f}"),
+        (None, Some((regime, clock))) => format!("-{regime}-{clock}"),
+        (None, None) => String::new(),
+    };
+    let uid = format!("{}-{}{part}@gripe", c.id, item.kind.as_str());
     let mut description = Vec::new();
     if let Some(text) = &item.text {
         description.push(text.clone());

@@ -258,6 +258,7 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     let zone = calendar.zone;
     let now = ctx.now;
     let painter = ctx.painter;
+    let horizon = args.due_within.map(|span| calendar.add(&now, &span));
     let shape = match args.format {
         Format::Json => json::Shape::Document {
             schema: "gripe.list/1",
@@ -272,6 +273,14 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         if args.needs_action
             && (listed.status.closed
                 || actions(c, &listed.status, &store.config, &zone, &now).is_empty())
+        {
+            return None;
+        }
+        if (args.breached || horizon.is_some())
+            && !listed.status.regulatory.iter().any(|clock| {
+                (args.breached && clock.is_open_breach())
+                    || horizon.is_some_and(|h| clock.is_open() && !clock.is_open_breach() && clock.deadline <= h)
+            })
         {
             return None;
         }
