@@ -24,6 +24,7 @@ use chrono::NaiveDate;
 use chrono::Timelike;
 use serde::Serialize;
 
+use crate::analysis::regulatory::RegState;
 use crate::analysis::sla::ClockKind;
 use crate::analysis::sla::ClockState;
 use crate::analysis::status::FollowupState;
@@ -37,9 +38,11 @@ use crate::model::complaint::EventKind;
 use crate::model::complaint::Severity;
 use crate::model::config::Config;
 use crate::model::policy::SpikeRule;
+use crate::model::regime::Regime;
 use crate::time::calendar::Calendar;
 use crate::time::duration::human_seconds;
 use crate::time::when::Timestamp;
+use crate::time::when::When;
 use crate::time::when::Zone;
 
 /// Weeks of volume shown.
@@ -189,6 +192,8 @@ pub(crate) struct Accumulator {
     hours: HashMap<(u32, String), u64>,
     /// Complaints opened per weekday (Monday first) and hour.
     weekday_hours: [[u64; 24]; 7],
+    /// Regulatory clocks by regime and clock.
+    regulatory: BTreeMap<(Regime, &'static str), RegulatoryRow>,
 }
 
 /// Buckets by upper limit in seconds (exclusive); the last one takes everything above.
@@ -284,6 +289,17 @@ pub(crate) fn actions(
             _ => {}
         }
     }
+    for clock in status.regulatory.iter().filter(|c| c.is_open_breach()) {
+        act(
+            "regulatory-breach",
+            -clock.remaining_s,
+            format!(
+                "{} due {}, no letter sent",
+                clock.label(),
+                When::Zoned(zone.in_zone(&clock.deadline)).human(zone)
+            ),
+        );
+    }
     for clock in status.open_clocks() {
         if clock.state == ClockState::Breached {
             act(
@@ -310,7 +326,8 @@ pub(crate) fn actions(
 }
 
 /// The kinds of action, the most urgent first.
-pub(crate) const ACTION_KINDS: [&str; 6] = [
+pub(crate) const ACTION_KINDS: [&str; 7] = [
+    "regulatory-breach",
     "overdue-followup",
     "promise-broken",
     "sla-acknowledge",
@@ -472,6 +489,23 @@ impl Accumulator {
             }
         }
         self.satisfied.count(c.resolution.satisfied);
+        let week = *now + Duration::days(7);
+        for clock in &status.regulatory {
+            let row = self
+                .regulatory
+                .entry((clock.regime, clock.name))
+                .or_insert_with(|| RegulatoryRow::new(clock.regime, clock.name));
+            match clock.state {
+                _ if clock.is_open_breach() => row.breached += 1,
+                RegState::Breached => row.missed += 1,
+                RegState::Met => row.met += 1,
+                RegState::Lapsed => row.lapsed += 1,
+                RegState::Running | RegState::Extended => {
+                    row.running += 1;
+                    row.due_this_week += u64::from(clock.deadline <= week);
+                }
+            }
+        }
         if let Some(customer) = customer_key(c)
             && *now - opened <= scope.repeat_window
         {
@@ -535,6 +569,18 @@ impl Accumulator {
             add_vec(self.spike_weeks.entry(k).or_default(), &series);
         }
         add_map(&mut self.hours, other.hours);
+        for (key, row) in other.regulatory {
+            let mine = self
+                .regulatory
+                .entry(key)
+                .or_insert_with(|| RegulatoryRow::new(key.0, key.1));
+            mine.running += row.running;
+            mine.due_this_week += row.due_this_week;
+            mine.breached += row.breached;
+            mine.missed += row.missed;
+            mine.met += row.met;
+            mine.lapsed += row.lapsed;
+        }
         for (a, b) in self.weekday_hours.iter_mut().zip(&other.weekday_hours) {
             add_slice(a, b);
         }
@@ -575,6 +621,10 @@ pub(crate) struct Report {
     pub(crate) metrics: Metrics,
     pub(crate) spikes: Vec<SpikeJson>,
     pub(crate) peak_hour: Option<PeakHour>,
+    /// Regulatory clocks, one row per regime and clock; absent when no complaint runs under a
+    /// regime.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) regulatory: Vec<RegulatoryRow>,
     /// What the HTML report draws; not part of the JSON contract.
     #[serde(skip)]
     pub(crate) charts: Charts,
@@ -662,6 +712,38 @@ impl Open {
                 ),
             },
         ]
+    }
+}
+
+/// How one regulatory clock stands across the complaints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct RegulatoryRow {
+    pub(crate) regime: Regime,
+    pub(crate) clock: &'static str,
+    /// Waiting for the letter, deadline to come (extended ones too).
+    pub(crate) running: u64,
+    /// Of those, due within 7 days of the report time.
+    pub(crate) due_this_week: u64,
+    /// Deadline passed, letter still not sent.
+    pub(crate) breached: u64,
+    /// The letter went, late.
+    pub(crate) missed: u64,
+    pub(crate) met: u64,
+    pub(crate) lapsed: u64,
+}
+
+impl RegulatoryRow {
+    fn new(regime: Regime, clock: &'static str) -> RegulatoryRow {
+        RegulatoryRow {
+            regime,
+            clock,
+            running: 0,
+            due_this_week: 0,
+            breached: 0,
+            missed: 0,
+            met: 0,
+            lapsed: 0,
+        }
     }
 }
 
@@ -1027,6 +1109,7 @@ pub(crate) fn finish(
         },
         spikes,
         peak_hour,
+        regulatory: acc.regulatory.into_values().collect(),
         charts,
     }
 }

@@ -224,6 +224,7 @@ pub(crate) fn render(r: &Report) -> String {
     }
     summary(&mut s, r);
     needs_action(&mut s, r);
+    regulatory(&mut s, r);
     open(&mut s, r);
     volume(&mut s, r);
     clusters(&mut s, r);
@@ -429,8 +430,50 @@ fn kind_label(kind: &str) -> &str {
         "sla-acknowledge" => "SLA breach: acknowledge",
         "sla-resolve" => "SLA breach: resolve",
         "not-acknowledged" => "Not acknowledged",
+        "regulatory-breach" => "Regulatory breach",
         other => other,
     }
+}
+
+/// The regulators' clocks, when any complaint runs under a regime.
+fn regulatory(s: &mut String, r: &Report) {
+    if r.regulatory.is_empty() {
+        return;
+    }
+    section(s, "regulatory", "Regulatory clocks");
+    s.push_str(
+        "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Regime</th>\
+         <th scope=\"col\">Clock</th><th scope=\"col\" class=\"num\">Running</th>\
+         <th scope=\"col\" class=\"num\">Due within 7 days</th>\
+         <th scope=\"col\" class=\"num\">Breached</th><th scope=\"col\" class=\"num\">Met</th>\
+         <th scope=\"col\" class=\"num\">Met late</th><th scope=\"col\" class=\"num\">Lapsed</th>\
+         </tr></thead>\n<tbody>\n",
+    );
+    for (i, row) in r.regulatory.iter().enumerate() {
+        let i = i.to_string();
+        let cell = |field: &str, n: u64| {
+            format!(
+                "<td class=\"num\">{}</td>",
+                span(&pointer(&["regulatory", &i, field]), &n, &n.to_string())
+            )
+        };
+        let _ = writeln!(
+            s,
+            "<tr><th scope=\"row\">{}</th><td>{}</td>{}{}{}{}{}{}</tr>",
+            esc(row.regime.as_str()),
+            esc(&row.clock.replace('_', " ")),
+            cell("running", row.running),
+            cell("due_this_week", row.due_this_week),
+            cell("breached", row.breached),
+            cell("met", row.met),
+            cell("missed", row.missed),
+            cell("lapsed", row.lapsed),
+        );
+    }
+    s.push_str(
+        "</tbody></table></div>\n<p>Breached: <code>gripe list --breached</code> · due soon: \
+         <code>gripe list --due-within 7d</code></p>\n</section>\n",
+    );
 }
 
 fn needs_action(s: &mut String, r: &Report) {

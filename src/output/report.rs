@@ -203,9 +203,43 @@ fn render(r: &Report, mut page: Page) -> String {
     needs_action(r, &mut page);
     volume(r, &mut page);
     top(r, &mut page);
+    regulatory(r, &mut page);
     service_recovery(r, &mut page);
     clusters(r, &mut page);
     page.text
+}
+
+/// The regulators' clocks, when any complaint runs under a regime.
+fn regulatory(r: &Report, page: &mut Page) {
+    if r.regulatory.is_empty() {
+        return;
+    }
+    let breached: u64 = r.regulatory.iter().map(|row| row.breached).sum();
+    page.heading(&format!(
+        "Regulatory clocks: {} running, {} due within 7 days, {breached} breached",
+        r.regulatory.iter().map(|row| row.running).sum::<u64>(),
+        r.regulatory.iter().map(|row| row.due_this_week).sum::<u64>(),
+    ));
+    let mut rows = Rows::new(&[
+        "REGIME", "CLOCK", "RUNNING", "DUE 7D", "BREACHED", "MET", "LATE", "LAPSED",
+    ]);
+    for row in &r.regulatory {
+        rows.push(vec![
+            row.regime.to_string(),
+            row.clock.replace('_', " "),
+            row.running.to_string(),
+            row.due_this_week.to_string(),
+            row.breached.to_string(),
+            row.met.to_string(),
+            row.missed.to_string(),
+            row.lapsed.to_string(),
+        ]);
+        if row.breached > 0 {
+            rows.paint(4, colour::RED);
+        }
+    }
+    page.table(&rows, &[2, 3, 4, 5, 6, 7]);
+    page.explore(&["gripe list --breached", "gripe list --due-within 7d"]);
 }
 
 fn open(r: &Report, page: &mut Page) {
