@@ -325,6 +325,7 @@ fn complaint(
         promised_by: (rng.u8(0..3) == 0)
             .then(|| When::Date((opened + Duration::days(rng.i64(1..8))).date_naive())),
         external_ref: None,
+        regimes: None,
         customer: Customer {
             name: Some(format!("Customer {customer}")),
             contact: Some(format!("cust-{customer}")),

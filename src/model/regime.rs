@@ -120,7 +120,7 @@ pub enum Letter {
 }
 
 impl Letter {
-    pub(crate) const KNOWN: [Letter; 5] = [
+    pub const KNOWN: [Letter; 5] = [
         Letter::Acknowledgement,
         Letter::Summary,
         Letter::Holding,

@@ -569,7 +569,7 @@ fn check_exits_one_only_for_the_kinds_it_fails_on() {
     assert_eq!(report["schema"], "gripe.check/1");
     assert_eq!(
         report["counts"],
-        serde_json::json!({"conflicts": 0, "invalid": 0, "layout": 0, "overdue": 1, "sla": 2, "promises": 1, "pii": 0, "retention": 0})
+        serde_json::json!({"conflicts": 0, "invalid": 0, "layout": 0, "overdue": 1, "sla": 2, "promises": 1, "pii": 0, "retention": 0, "regulatory-breach": 0})
     );
     assert_eq!(report["failed"], false);
     json_check(&g, "overdue", 1);

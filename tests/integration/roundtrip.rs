@@ -8,6 +8,7 @@ use gripe::model::complaint::FieldValue;
 use gripe::model::complaint::Followup;
 use gripe::model::complaint::Resolution;
 use gripe::model::complaint::Severity;
+use gripe::model::regime::Letter;
 use gripe::store::document::ComplaintDoc;
 use gripe::store::document::read_complaint;
 use gripe::time::when::When;
@@ -68,9 +69,11 @@ fn event() -> impl Strategy<Value = Event> {
         opt(field_value()),
         opt("[0-9a-z]{6}"),
         any::<bool>(),
+        opt(prop::sample::select(Letter::KNOWN.to_vec())),
+        opt(any::<bool>()),
     )
         .prop_map(
-            |(at, by, kind, text, key, from, to, followup, forced)| Event {
+            |(at, by, kind, text, key, from, to, followup, forced, letter, timely)| Event {
                 at,
                 by,
                 kind,
@@ -80,6 +83,8 @@ fn event() -> impl Strategy<Value = Event> {
                 to,
                 followup,
                 forced,
+                letter,
+                timely,
             },
         )
 }
@@ -96,6 +101,7 @@ fn complaint() -> impl Strategy<Value = Complaint> {
         prop::collection::vec("[a-z-]{1,8}", 0..3),
         opt(when()),
         opt(text()),
+        opt(prop::collection::vec("[a-z_]{1,12}", 0..3)),
     );
     let resolution = (
         opt(text()),
@@ -104,15 +110,21 @@ fn complaint() -> impl Strategy<Value = Complaint> {
         opt(text()),
         opt(any::<bool>()),
         opt(any::<bool>()),
+        opt(text()),
+        opt(text()),
     )
         .prop_map(
-            |(fair_outcome, action, extra_mile, root_cause, avoidable, satisfied)| Resolution {
-                fair_outcome,
-                action,
-                extra_mile,
-                root_cause,
-                avoidable,
-                satisfied,
+            |(fair_outcome, action, extra_mile, root_cause, avoidable, satisfied, upheld, redress)| {
+                Resolution {
+                    fair_outcome,
+                    action,
+                    extra_mile,
+                    root_cause,
+                    avoidable,
+                    satisfied,
+                    upheld,
+                    redress,
+                }
             },
         );
     let followup =
@@ -145,6 +157,7 @@ fn complaint() -> impl Strategy<Value = Complaint> {
                     mut tags,
                     promised_by,
                     external_ref,
+                    regimes,
                 ) = h;
                 tags.dedup();
                 Complaint {
@@ -161,6 +174,7 @@ fn complaint() -> impl Strategy<Value = Complaint> {
                     tags,
                     promised_by,
                     external_ref,
+                    regimes,
                     customer: Customer { name, contact },
                     resolution,
                     fields,
