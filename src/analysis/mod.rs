@@ -13,6 +13,7 @@ pub(crate) mod history;
 pub(crate) mod regulatory;
 pub(crate) mod replay;
 pub(crate) mod report;
+pub(crate) mod returns;
 pub(crate) mod sla;
 pub(crate) mod status;
 pub mod trends;

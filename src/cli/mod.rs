@@ -183,6 +183,8 @@ finding of a --fail-on kind exists, 4 when files cannot be read at all, 0 otherw
   gripe report --format json | jq .metrics
   gripe report --format markdown >> \"$GITHUB_STEP_SUMMARY\"
   gripe report --format html > report.html    # one page with charts, to share or keep
+  gripe report --return fca --period 2026-H1 --format csv   # the FCA complaints return
+  gripe report --return cfpb --period 2026-Q3
 
 Metrics follow DOMAIN.md: medians and p90 by the nearest-rank method; rates are fractions
 (null when there is nothing to measure). Top groups compare the last 30 days with the 30
@@ -935,6 +937,8 @@ pub(crate) enum ReportFormat {
     Markdown,
     /// One self-contained HTML page with charts, to share or keep as a CI artifact.
     Html,
+    /// Comma-separated values (a return only).
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -948,6 +952,14 @@ pub(crate) struct ReportArgs {
     /// total is always given, and `gripe list --needs-action` lists every complaint
     #[arg(long, value_name = "N", default_value_t = crate::analysis::report::DEFAULT_TOP)]
     pub(crate) top: usize,
+    /// Instead of the dashboard, the complaints return for a regulator: fca (opened, closed,
+    /// outstanding, closed within 3 business days / 8 weeks, upheld, redress) or cfpb
+    /// (timely responses, days to respond); needs --period
+    #[arg(long = "return", value_name = "REGULATOR", value_parser = ["fca", "cfpb"], requires = "period")]
+    pub(crate) regulator: Option<String>,
+    /// The return's period: 2026-H1, 2026-Q3, 2026-03, 2026 or 2026-01-01..2026-06-30
+    #[arg(long, value_name = "PERIOD", requires = "regulator")]
+    pub(crate) period: Option<String>,
     #[arg(long, default_value = "table")]
     pub(crate) format: ReportFormat,
 }

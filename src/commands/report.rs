@@ -17,6 +17,11 @@ use crate::analysis::report::Accumulator;
 use crate::analysis::report::Scope;
 use crate::analysis::report::TOP_DAYS;
 use crate::analysis::report::finish;
+use crate::analysis::returns;
+use crate::analysis::returns::Acc;
+use crate::analysis::returns::Period;
+use crate::analysis::returns::ReturnKind;
+use crate::analysis::returns::ReturnScope;
 use crate::cli::ReportArgs;
 use crate::cli::ReportFormat;
 use crate::commands::context::Ctx;
@@ -41,6 +46,15 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
             .deadline(&calendar.zone),
         None => ctx.now,
     };
+    if let Some(regulator) = &args.regulator {
+        return complaints_return(args, ctx, regulator, report_time, out);
+    }
+    if args.format == ReportFormat::Csv {
+        return Err(Error::usage_hint(
+            "the dashboard has no csv format",
+            "csv is for a return: gripe report --return fca --period 2026-H1 --format csv",
+        ));
+    }
     let replaying = report_time < ctx.now;
     let seconds =
         |span: &crate::time::duration::Span| Duration::seconds(calendar.span_seconds(span));
@@ -105,6 +119,63 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         ReportFormat::Table => output::report::terminal(&report, ctx.painter),
         ReportFormat::Markdown => output::report::markdown(&report),
         ReportFormat::Html => html::render(&report),
+        ReportFormat::Csv => unreachable!("refused above"),
+    };
+    emit(out, &text)?;
+    bad_files(bad)
+}
+
+/// `gripe report --return fca|cfpb --period P`.
+fn complaints_return(
+    args: &ReportArgs,
+    ctx: &Ctx,
+    regulator: &str,
+    now: crate::time::when::Timestamp,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let store = ctx.store()?;
+    let calendar = ctx.calendar()?;
+    let config = &store.config;
+    let period = Period::parse(args.period.as_deref().unwrap_or_default())
+        .map_err(|e| Error::usage(format!("--period: {e}")))?;
+    let kind = match regulator {
+        "fca" => ReturnKind::Fca,
+        _ => ReturnKind::Cfpb,
+    };
+    if args.format == ReportFormat::Html {
+        return Err(Error::usage_hint(
+            "a return has no html format",
+            "--format table, markdown, csv or json",
+        ));
+    }
+    let scope = ReturnScope {
+        kind,
+        period,
+        config,
+        team: &calendar,
+        now,
+    };
+    let workflow = &config.workflow;
+    let filter = Filter::new(&args.filter.to_input(), workflow, &now, &calendar)?;
+    let (acc, bad) = gather(
+        store,
+        Depth::Full,
+        || Acc::new(kind),
+        |acc, loaded| {
+            if filter.matches(&loaded.complaint, workflow, &calendar) {
+                acc.add(&loaded.complaint, &scope);
+            }
+        },
+        Acc::merge,
+    );
+    let figures = returns::finish(acc, &scope);
+    let text = match args.format {
+        ReportFormat::Json => {
+            return emit_json(out, "gripe.return/1", &figures).and_then(|()| bad_files(bad));
+        }
+        ReportFormat::Csv => output::returns::csv(&figures),
+        ReportFormat::Markdown => output::returns::page(&figures, ctx.painter, true),
+        _ => output::returns::page(&figures, ctx.painter, false),
     };
     emit(out, &text)?;
     bad_files(bad)

@@ -9,6 +9,7 @@ pub(crate) mod json;
 pub(crate) mod markdown;
 pub(crate) mod progress;
 pub(crate) mod report;
+pub(crate) mod returns;
 pub(crate) mod spool;
 pub(crate) mod table;
 
