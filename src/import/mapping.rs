@@ -35,6 +35,7 @@ use crate::model::config::Vocabulary;
 use crate::model::id;
 use crate::model::keys::KeyPath;
 use crate::model::keys::ValueKind;
+use crate::model::regime::Letter;
 use crate::model::stage::Workflow;
 use crate::time::calendar::Calendar;
 use crate::time::when::LocalFit;
@@ -59,6 +60,16 @@ pub(crate) enum Target {
     Acknowledged,
     /// When it entered the workflow's last stage.
     Closed,
+    /// When a regulator sent it to the team (a `referred` event, where a regulator's clock
+    /// counts from).
+    Referred,
+    /// When the team's response letter went: a final one, or a holding one for a row kept
+    /// open (`open_when`).
+    ResponseSent,
+    /// What the response said.
+    ResponseText,
+    /// The regulator's verdict on whether the response was in time (yes or no).
+    ResponseTimely,
 }
 
 impl Target {
@@ -68,16 +79,30 @@ impl Target {
             "note" => Target::Note,
             "acknowledged" => Target::Acknowledged,
             "closed" => Target::Closed,
+            "referred" => Target::Referred,
+            "response.sent" => Target::ResponseSent,
+            "response.text" => Target::ResponseText,
+            "response.timely" => Target::ResponseTimely,
             key => Target::Key(KeyPath::parse(key).map_err(|_| {
                 Error::usage_hint(
                     format!("`{key}` is not something an import can fill in"),
-                    "targets: opened, note, acknowledged, closed, and the keys of `gripe set`: \
+                    "targets: opened, note, acknowledged, closed, referred, response.sent, \
+                     response.text, response.timely, and the keys of `gripe set`: \
                      title, severity, channel, category, component, assignee, tags, promised_by, \
                      external_ref, customer.*, resolution.*, fields.NAME",
                 )
             })?),
         })
     }
+}
+
+/// The response letter a row records.
+#[derive(Default)]
+struct Response<'a> {
+    /// When, and the column that said so.
+    sent: Option<(When, &'a str)>,
+    text: Option<String>,
+    timely: Option<bool>,
 }
 
 /// A named mapping for a well-known file layout.
@@ -119,6 +144,10 @@ pub(crate) const CFPB: Preset = Preset {
         ("acknowledged", "Date sent to company"),
         ("resolution.action", "Company response to consumer"),
         ("closed", "Date sent to company"),
+        ("referred", "Date sent to company"),
+        ("response.sent", "Date sent to company"),
+        ("response.text", "Company response to consumer"),
+        ("response.timely", "Timely response?"),
     ],
     open_when: Some(("Company response to consumer", "In progress")),
     // The CFPB's site writes US dates; its API and bulk files write ISO 8601.
@@ -340,6 +369,8 @@ impl Mapping {
             misplaced: Vec::new(),
         };
         let mut note = None;
+        let mut referred = None;
+        let mut response = Response::default();
         let mut moves = Vec::new();
         let mut repairs = Vec::new();
         let kept_open = self
@@ -403,6 +434,12 @@ impl Mapping {
                 Target::Acknowledged => moves.push((ctx.workflow.acknowledged, date()?, name)),
                 Target::Closed if kept_open => {}
                 Target::Closed => moves.push((ctx.workflow.closed, date()?, name)),
+                Target::Referred => referred = Some((date()?, name.as_str())),
+                Target::ResponseSent => response.sent = Some((date()?, name.as_str())),
+                Target::ResponseText => response.text = Some(value.to_string()),
+                Target::ResponseTimely => {
+                    response.timely = crate::model::keys::parse_bool(value);
+                }
             }
         }
         let mut notes: Vec<String> = repairs.iter().map(|r| format!("{row}: {r}")).collect();
@@ -417,6 +454,40 @@ impl Mapping {
             text,
             ..Event::new(EventKind::Opened, &stamp)
         });
+        // A letter or a referral dated before the opening is recorded at the opening, as the
+        // stage moves below are.
+        let opened = complaint.opened;
+        let mut not_before_opening = |(at, column): (When, &str)| {
+            if at.instant(zone) >= opened.instant(zone) {
+                return at;
+            }
+            let note = format!(
+                "{row}: {column} is {at}, before the complaint was opened ({opened}); recorded at {opened}"
+            );
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+            opened
+        };
+        if let Some(referral) = referred {
+            complaint.events.push(Event {
+                at: not_before_opening(referral),
+                ..Event::new(EventKind::Referred, &stamp)
+            });
+        }
+        if let Some(sent) = response.sent {
+            complaint.events.push(Event {
+                at: not_before_opening(sent),
+                text: response.text,
+                letter: Some(if kept_open {
+                    Letter::Holding
+                } else {
+                    Letter::Final
+                }),
+                timely: response.timely,
+                ..Event::new(EventKind::Response, &stamp)
+            });
+        }
         moves.sort_by_key(|(stage, _, _)| *stage);
         let mut current = 0;
         let mut last = complaint.opened;
@@ -507,8 +578,12 @@ fn is_title(target: &Target) -> bool {
 fn is_date(target: &Target) -> bool {
     match target {
         Target::Key(key) => key.kind == ValueKind::When,
-        Target::Opened | Target::Acknowledged | Target::Closed => true,
-        Target::Note => false,
+        Target::Opened
+        | Target::Acknowledged
+        | Target::Closed
+        | Target::Referred
+        | Target::ResponseSent => true,
+        Target::Note | Target::ResponseText | Target::ResponseTimely => false,
     }
 }
 
@@ -542,6 +617,10 @@ fn name_of(target: &Target) -> String {
         Target::Note => "note".into(),
         Target::Acknowledged => "acknowledged".into(),
         Target::Closed => "closed".into(),
+        Target::Referred => "referred".into(),
+        Target::ResponseSent => "response.sent".into(),
+        Target::ResponseText => "response.text".into(),
+        Target::ResponseTimely => "response.timely".into(),
     }
 }
 
@@ -604,7 +683,7 @@ mod tests {
             .collect();
         headers.dedup();
         let mapping = Mapping::preset(&CFPB, &headers).unwrap();
-        assert_eq!(mapping.columns.len(), 19);
+        assert_eq!(mapping.columns.len(), 23);
         assert!(Mapping::preset(&CFPB, &headers[1..]).is_err());
     }
 }

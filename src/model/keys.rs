@@ -385,7 +385,7 @@ pub(crate) fn split_list(s: &str) -> Vec<String> {
     items
 }
 
-fn parse_bool(s: &str) -> Option<bool> {
+pub(crate) fn parse_bool(s: &str) -> Option<bool> {
     match s.to_ascii_lowercase().as_str() {
         "true" | "yes" | "y" => Some(true),
         "false" | "no" | "n" => Some(false),
