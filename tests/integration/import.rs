@@ -264,7 +264,13 @@ fn cfpb_import_gives_no_invalid_findings_and_keeps_the_odd_dates_visible() {
         .iter()
         .find(|r| r["external_ref"] == "cfpb:482494")
         .unwrap();
-    let ack = &record["event"][1];
+    // Sent to the company, and answered, at the opening too (the regulatory clocks count
+    // from the referral).
+    assert_eq!(record["event"][1]["kind"], "referred");
+    assert_eq!(record["event"][1]["at"], "2013-08-07");
+    assert_eq!(record["event"][2]["kind"], "response");
+    assert_eq!(record["event"][2]["at"], "2013-08-07");
+    let ack = &record["event"][3];
     assert_eq!(ack["at"], "2013-08-07");
     assert_eq!(
         ack["text"],
@@ -328,6 +334,19 @@ text = """
 They charged me "interest".
 
 Twice."""
+
+[[event]]
+at = 2019-04-08
+by = "import"
+kind = "referred"
+
+[[event]]
+at = 2019-04-08
+by = "import"
+kind = "response"
+letter = "final"
+timely = true
+text = "Closed with monetary relief"
 
 [[event]]
 at = 2019-04-08
