@@ -15,6 +15,7 @@ mod import;
 mod open;
 mod privacy;
 mod reading;
+mod regulatory;
 mod reports;
 mod roundtrip;
 mod safety;
