@@ -145,7 +145,11 @@ pub(crate) struct Upheld {
 
 impl Upheld {
     fn add(&mut self, answer: Option<&str>) {
-        match answer.map(str::trim).map(str::to_ascii_lowercase).as_deref() {
+        match answer
+            .map(str::trim)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("yes") => self.yes += 1,
             Some("partial") => self.partial += 1,
             Some("no") => self.no += 1,
@@ -284,7 +288,11 @@ impl Acc {
                     .into_iter()
                     .find(|r| matches!(r, Regime::FcaDisp | Regime::FcaPsd))
                 {
-                    acc.add(c, scope, scope.config.regulatory.calendar(regime, scope.team));
+                    acc.add(
+                        c,
+                        scope,
+                        scope.config.regulatory.calendar(regime, scope.team),
+                    );
                 }
             }
             Acc::Cfpb(acc) => {
@@ -535,10 +543,7 @@ pub(crate) fn finish(acc: Acc, scope: &ReturnScope<'_>) -> Return {
                 untimely: a.untimely,
                 pending: a.pending,
                 timely_percent: share(a.timely, a.timely + a.untimely).percent,
-                median_days_to_respond: crate::analysis::report::percentile(
-                    &a.days_to_respond,
-                    50,
-                ),
+                median_days_to_respond: crate::analysis::report::percentile(&a.days_to_respond, 50),
                 closed: a.closed,
             })
         }
@@ -567,7 +572,14 @@ mod tests {
             p("2026-01-01..2026-06-30"),
             pair("2026-01-01", "2026-06-30")
         );
-        for bad in ["2026-H3", "2026-Q5", "2026-13", "H1", "2026-06-30..2026-01-01", ""] {
+        for bad in [
+            "2026-H3",
+            "2026-Q5",
+            "2026-13",
+            "H1",
+            "2026-06-30..2026-01-01",
+            "",
+        ] {
             assert!(p(bad).is_err(), "{bad}");
         }
     }

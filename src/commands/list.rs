@@ -279,7 +279,9 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         if (args.breached || horizon.is_some())
             && !listed.status.regulatory.iter().any(|clock| {
                 (args.breached && clock.is_open_breach())
-                    || horizon.is_some_and(|h| clock.is_open() && !clock.is_open_breach() && clock.deadline <= h)
+                    || horizon.is_some_and(|h| {
+                        clock.is_open() && !clock.is_open_breach() && clock.deadline <= h
+                    })
             })
         {
             return None;

@@ -106,10 +106,11 @@ fn regimes_of(given: &[String]) -> Result<Option<Vec<String>>> {
     if given.is_empty() {
         return Ok(None);
     }
-    let regimes = parse_regimes(&given.join(",")).map_err(|e| {
-        Error::usage_hint(e, "`--regime none` opens a complaint under no regime")
-    })?;
-    Ok(Some(regimes.iter().map(|r| r.as_str().to_string()).collect()))
+    let regimes = parse_regimes(&given.join(","))
+        .map_err(|e| Error::usage_hint(e, "`--regime none` opens a complaint under no regime"))?;
+    Ok(Some(
+        regimes.iter().map(|r| r.as_str().to_string()).collect(),
+    ))
 }
 
 fn complaint_from(draft: &Draft, ctx: &Ctx, stamp: &Stamp) -> Result<Complaint> {

@@ -131,7 +131,7 @@ fn regulatory_line(clock: &RegClock, zone: &Zone) -> String {
         (RegState::Met, None) => format!("met, due {due}"),
         (RegState::Running, _) => format!("due {due} (in {left})"),
         (RegState::Extended, _) => format!("extended: due {due} (in {left})"),
-        (RegState::Lapsed, _) => format!("lapsed {due}: a final response is due"),
+        (RegState::Lapsed, _) => format!("lapsed {due}, no summary resolution by then"),
         (RegState::Breached, Some(sent)) => {
             format!("missed: letter sent {}, due {due}", human(&sent))
         }
@@ -207,6 +207,17 @@ fn summary(e: &Event) -> String {
             e.kind.as_str(),
             e.followup.as_deref().unwrap_or_default()
         ),
+        EventKind::Response => format!(
+            "{} letter{}",
+            e.letter.map_or("unnamed", |l| l.as_str()),
+            match e.timely {
+                Some(true) => " (timely, by the regulator's record)",
+                Some(false) => " (untimely, by the regulator's record)",
+                None => "",
+            }
+        ),
+        EventKind::Referred => "referred by the regulator".to_string(),
+        EventKind::Escalated => "escalated to stage 2".to_string(),
         kind => kind.as_str().to_string(),
     }
 }

@@ -642,6 +642,20 @@ repeat_window = "365d"
 # patterns = { account = "ACC-[0-9]{8}" }
 # allow = ["support@example.com"]
 # retain = "3y"
+
+# Regulators' timetables, beside the SLAs: clocks that never pause, count on their own
+# calendar and are met only by a letter (`gripe respond ID --kind summary|holding|final`).
+# Regimes: fca_disp, fca_psd, cfpb, asic_rg271, housing_ombudsman. A complaint may name its
+# own with `regimes = [...]` in its file (`gripe open --regime`, `gripe set ID regimes=`).
+# [calendars.uk]
+# timezone = "Europe/London"
+# close_of_business = "17:00"
+# holidays = [2026-12-25, 2026-12-28]
+# holidays_file = "england-and-wales.ics"   # https://www.gov.uk/bank-holidays/england-and-wales.ics
+#
+# [regulatory]
+# regimes = ["fca_disp"]
+# calendar = "uk"
 "#;
 
 #[cfg(test)]

@@ -218,7 +218,10 @@ fn regulatory(r: &Report, page: &mut Page) {
     page.heading(&format!(
         "Regulatory clocks: {} running, {} due within 7 days, {breached} breached",
         r.regulatory.iter().map(|row| row.running).sum::<u64>(),
-        r.regulatory.iter().map(|row| row.due_this_week).sum::<u64>(),
+        r.regulatory
+            .iter()
+            .map(|row| row.due_this_week)
+            .sum::<u64>(),
     ));
     let mut rows = Rows::new(&[
         "REGIME", "CLOCK", "RUNNING", "DUE 7D", "BREACHED", "MET", "LATE", "LAPSED",

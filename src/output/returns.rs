@@ -107,7 +107,12 @@ fn figures(r: &Return) -> Vec<Figure> {
             }
         }
         Figures::Cfpb(f) => {
-            put("responses", "", "sent_to_company", f.sent_to_company.to_string());
+            put(
+                "responses",
+                "",
+                "sent_to_company",
+                f.sent_to_company.to_string(),
+            );
             put("responses", "", "timely", f.timely.to_string());
             put("responses", "", "untimely", f.untimely.to_string());
             put("responses", "", "pending", f.pending.to_string());

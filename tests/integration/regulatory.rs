@@ -64,9 +64,24 @@ fn the_worked_example_runs_end_to_end() {
     assert_eq!(
         clocks(&g, &id),
         [
-            row("fca_disp", "final_response", "running", "2027-02-15T23:59:59Z"),
-            row("fca_disp", "summary_resolution", "running", "2026-12-24T17:00:00Z"),
-            row("fca_psd", "final_response", "running", "2027-01-14T23:59:59Z"),
+            row(
+                "fca_disp",
+                "final_response",
+                "running",
+                "2027-02-15T23:59:59Z"
+            ),
+            row(
+                "fca_disp",
+                "summary_resolution",
+                "running",
+                "2026-12-24T17:00:00Z"
+            ),
+            row(
+                "fca_psd",
+                "final_response",
+                "running",
+                "2027-01-14T23:59:59Z"
+            ),
         ]
     );
     // A stage change meets no regulatory clock.
@@ -93,13 +108,24 @@ fn the_worked_example_runs_end_to_end() {
         clocks(&g, &id),
         [
             row("fca_disp", "final_response", "met", "2027-02-15T23:59:59Z"),
-            row("fca_disp", "summary_resolution", "lapsed", "2026-12-24T17:00:00Z"),
-            row("fca_psd", "final_response", "extended", "2027-02-11T23:59:59Z"),
+            row(
+                "fca_disp",
+                "summary_resolution",
+                "lapsed",
+                "2026-12-24T17:00:00Z"
+            ),
+            row(
+                "fca_psd",
+                "final_response",
+                "extended",
+                "2027-02-11T23:59:59Z"
+            ),
         ]
     );
     let ics = g.run(&["due", "--within", "6w", "--format", "ics"]);
     assert!(
-        ics.ok().contains("SUMMARY:fca_psd deadline\\, final response:"),
+        ics.ok()
+            .contains("SUMMARY:fca_psd deadline\\, final response:"),
         "{}",
         ics.stdout
     );
@@ -139,7 +165,11 @@ fn the_report_replays_the_clocks_as_of_a_date() {
             .clone();
         (psd["running"].clone(), psd["breached"].clone())
     };
-    assert_eq!(rows("2027-01-14"), (1.into(), 0.into()), "due by the end of the 14th");
+    assert_eq!(
+        rows("2027-01-14"),
+        (1.into(), 0.into()),
+        "due by the end of the 14th"
+    );
     assert_eq!(rows("2027-01-15"), (0.into(), 1.into()));
     let report = g.run(&["report", "--as-of", "2027-01-15"]);
     assert!(
@@ -219,7 +249,10 @@ calendar = "england"
         ]
     );
     // A file that is not iCalendar is refused, naming the key and the file.
-    g.write("england-and-wales.ics", "Date,Holiday\n2019-04-19,Good Friday\n");
+    g.write(
+        "england-and-wales.ics",
+        "Date,Holiday\n2019-04-19,Good Friday\n",
+    );
     let err = g.run(&["list"]).fails(4).to_string();
     assert!(
         err.contains("calendars.england.holidays_file")
@@ -255,31 +288,63 @@ calendar = "uk"
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
     g.set_now("2026-12-02T10:00:00Z");
-    g.run(&["respond", &id, "--kind", "acknowledgement", "-m", "We have your complaint"])
-        .ok();
+    g.run(&[
+        "respond",
+        &id,
+        "--kind",
+        "acknowledgement",
+        "-m",
+        "We have your complaint",
+    ])
+    .ok();
     g.set_now("2026-12-10T10:00:00Z");
-    g.run(&["respond", &id, "--kind", "extension", "-m", "Surveyor needed; 10 more days"])
-        .ok();
+    g.run(&[
+        "respond",
+        &id,
+        "--kind",
+        "extension",
+        "-m",
+        "Surveyor needed; 10 more days",
+    ])
+    .ok();
     let err = g
         .run(&["respond", &id, "--kind", "extension", "-m", "again"])
         .fails(2)
         .to_string();
-    assert!(err.contains("already has an extension for this stage"), "{err}");
+    assert!(
+        err.contains("already has an extension for this stage"),
+        "{err}"
+    );
     let stage1 = clocks(&g, &id);
     assert_eq!(
         stage1,
         [
-            row("housing_ombudsman", "stage1_acknowledgement", "met", "2026-12-07T23:59:59Z"),
+            row(
+                "housing_ombudsman",
+                "stage1_acknowledgement",
+                "met",
+                "2026-12-07T23:59:59Z"
+            ),
             // 20 working days after 2 December, over Christmas and New Year.
-            row("housing_ombudsman", "stage1_response", "extended", "2027-01-04T23:59:59Z"),
+            row(
+                "housing_ombudsman",
+                "stage1_response",
+                "extended",
+                "2027-01-04T23:59:59Z"
+            ),
         ]
     );
     g.set_now("2026-12-30T10:00:00Z");
     g.run(&["respond", &id, "--kind", "final", "-m", "Repairs booked"])
         .ok();
     g.set_now("2027-01-04T09:00:00Z");
-    g.run(&["escalate", &id, "-m", "Customer says the repair did not hold"])
-        .ok();
+    g.run(&[
+        "escalate",
+        &id,
+        "-m",
+        "Customer says the repair did not hold",
+    ])
+    .ok();
     assert!(
         g.run(&["escalate", &id, "-m", "again"])
             .fails(2)
@@ -289,11 +354,23 @@ calendar = "uk"
     assert_eq!(all.len(), 4);
     assert_eq!(
         all[2],
-        row("housing_ombudsman", "stage2_acknowledgement", "running", "2027-01-11T23:59:59Z")
+        row(
+            "housing_ombudsman",
+            "stage2_acknowledgement",
+            "running",
+            "2027-01-11T23:59:59Z"
+        )
     );
     // The stage 2 extension is a new stage's one: allowed once more.
-    g.run(&["respond", &id, "--kind", "extension", "-m", "More time for stage 2"])
-        .ok();
+    g.run(&[
+        "respond",
+        &id,
+        "--kind",
+        "extension",
+        "-m",
+        "More time for stage 2",
+    ])
+    .ok();
     // A complaint of its own regime: escalate is refused where no regime has a stage 2.
     let other = g.open(&["Billing error", "--regime", "fca_disp"]);
     assert!(
@@ -366,18 +443,118 @@ struct Case {
 
 const CASES: [Case; 10] = [
     // Received before the half-year, answered in it.
-    Case { id: "ra00000000000001", opened: "2025-12-15T10:00:00Z", letter: Some(("final", "2026-01-20T10:00:00Z")), closed_stage: None, category: "cards", cause: "fraud rule", upheld: Some("yes"), redress: Some("GBP 50"), regimes: None },
-    Case { id: "ra00000000000002", opened: "2026-02-02T09:00:00Z", letter: Some(("summary", "2026-02-04T16:00:00Z")), closed_stage: None, category: "cards", cause: "fraud rule", upheld: Some("no"), redress: None, regimes: None },
+    Case {
+        id: "ra00000000000001",
+        opened: "2025-12-15T10:00:00Z",
+        letter: Some(("final", "2026-01-20T10:00:00Z")),
+        closed_stage: None,
+        category: "cards",
+        cause: "fraud rule",
+        upheld: Some("yes"),
+        redress: Some("GBP 50"),
+        regimes: None,
+    },
+    Case {
+        id: "ra00000000000002",
+        opened: "2026-02-02T09:00:00Z",
+        letter: Some(("summary", "2026-02-04T16:00:00Z")),
+        closed_stage: None,
+        category: "cards",
+        cause: "fraud rule",
+        upheld: Some("no"),
+        redress: None,
+        regimes: None,
+    },
     // Easter 2026 (3 and 6 April) lies inside its 3 business days.
-    Case { id: "ra00000000000003", opened: "2026-03-31T12:00:00Z", letter: Some(("final", "2026-04-08T10:00:00Z")), closed_stage: None, category: "loans", cause: "staff error", upheld: Some("partial"), redress: Some("£120.50"), regimes: None },
+    Case {
+        id: "ra00000000000003",
+        opened: "2026-03-31T12:00:00Z",
+        letter: Some(("final", "2026-04-08T10:00:00Z")),
+        closed_stage: None,
+        category: "loans",
+        cause: "staff error",
+        upheld: Some("partial"),
+        redress: Some("£120.50"),
+        regimes: None,
+    },
     // Friday 17:30 in London: received on Monday, so 8 weeks end on 8 June, not 5 June.
-    Case { id: "ra00000000000004", opened: "2026-04-10T16:30:00Z", letter: Some(("final", "2026-06-08T20:00:00Z")), closed_stage: None, category: "loans", cause: "staff error", upheld: Some("yes"), redress: Some("200.00 GBP"), regimes: None },
-    Case { id: "ra00000000000005", opened: "2026-06-20", letter: None, closed_stage: None, category: "cards", cause: "", upheld: None, redress: None, regimes: None },
-    Case { id: "ra00000000000006", opened: "2026-06-29T10:00:00Z", letter: None, closed_stage: Some("2026-07-02T10:00:00Z"), category: "loans", cause: "", upheld: None, redress: None, regimes: None },
-    Case { id: "ra00000000000007", opened: "2026-07-05T10:00:00Z", letter: None, closed_stage: None, category: "cards", cause: "", upheld: None, redress: None, regimes: None },
-    Case { id: "ra00000000000008", opened: "2025-11-02T10:00:00Z", letter: Some(("final", "2025-12-01T10:00:00Z")), closed_stage: None, category: "cards", cause: "", upheld: Some("yes"), redress: None, regimes: None },
-    Case { id: "ra00000000000009", opened: "2026-03-01T10:00:00Z", letter: Some(("final", "2026-03-02T10:00:00Z")), closed_stage: None, category: "cards", cause: "", upheld: Some("yes"), redress: None, regimes: Some("[\"cfpb\"]") },
-    Case { id: "ra0000000000000a", opened: "2026-01-05T10:00:00Z", letter: Some(("final", "2026-03-10T10:00:00Z")), closed_stage: None, category: "cards", cause: "staff error", upheld: Some("no"), redress: None, regimes: None },
+    Case {
+        id: "ra00000000000004",
+        opened: "2026-04-10T16:30:00Z",
+        letter: Some(("final", "2026-06-08T20:00:00Z")),
+        closed_stage: None,
+        category: "loans",
+        cause: "staff error",
+        upheld: Some("yes"),
+        redress: Some("200.00 GBP"),
+        regimes: None,
+    },
+    Case {
+        id: "ra00000000000005",
+        opened: "2026-06-20",
+        letter: None,
+        closed_stage: None,
+        category: "cards",
+        cause: "",
+        upheld: None,
+        redress: None,
+        regimes: None,
+    },
+    Case {
+        id: "ra00000000000006",
+        opened: "2026-06-29T10:00:00Z",
+        letter: None,
+        closed_stage: Some("2026-07-02T10:00:00Z"),
+        category: "loans",
+        cause: "",
+        upheld: None,
+        redress: None,
+        regimes: None,
+    },
+    Case {
+        id: "ra00000000000007",
+        opened: "2026-07-05T10:00:00Z",
+        letter: None,
+        closed_stage: None,
+        category: "cards",
+        cause: "",
+        upheld: None,
+        redress: None,
+        regimes: None,
+    },
+    Case {
+        id: "ra00000000000008",
+        opened: "2025-11-02T10:00:00Z",
+        letter: Some(("final", "2025-12-01T10:00:00Z")),
+        closed_stage: None,
+        category: "cards",
+        cause: "",
+        upheld: Some("yes"),
+        redress: None,
+        regimes: None,
+    },
+    Case {
+        id: "ra00000000000009",
+        opened: "2026-03-01T10:00:00Z",
+        letter: Some(("final", "2026-03-02T10:00:00Z")),
+        closed_stage: None,
+        category: "cards",
+        cause: "",
+        upheld: Some("yes"),
+        redress: None,
+        regimes: Some("[\"cfpb\"]"),
+    },
+    Case {
+        id: "ra0000000000000a",
+        opened: "2026-01-05T10:00:00Z",
+        letter: Some(("final", "2026-03-10T10:00:00Z")),
+        closed_stage: None,
+        category: "cards",
+        cause: "staff error",
+        upheld: Some("no"),
+        redress: None,
+        regimes: None,
+    },
 ];
 
 fn case_file(c: &Case) -> String {
@@ -386,7 +563,11 @@ fn case_file(c: &Case) -> String {
         c.id,
         &c.id[14..],
         c.opened,
-        if c.closed_stage.is_some() { "closed" } else { "investigating" },
+        if c.closed_stage.is_some() {
+            "closed"
+        } else {
+            "investigating"
+        },
         c.category
     );
     if let Some(r) = c.regimes {
@@ -421,10 +602,18 @@ fn case_file(c: &Case) -> String {
 
 #[test]
 fn the_fca_return_counts_what_plain_date_arithmetic_counts() {
-    let holidays: BTreeSet<NaiveDate> = ["2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25", "2025-12-25", "2025-12-26", "2026-01-01"]
-        .iter()
-        .map(|d| d.parse().unwrap())
-        .collect();
+    let holidays: BTreeSet<NaiveDate> = [
+        "2026-04-03",
+        "2026-04-06",
+        "2026-05-04",
+        "2026-05-25",
+        "2025-12-25",
+        "2025-12-26",
+        "2026-01-01",
+    ]
+    .iter()
+    .map(|d| d.parse().unwrap())
+    .collect();
     let config = r#"
 [calendars.uk]
 timezone = "Europe/London"
@@ -449,8 +638,16 @@ calendar = "uk"
                 .unwrap();
         }
         let utc = chrono::DateTime::parse_from_rfc3339(t).unwrap().naive_utc();
-        let bst = utc >= NaiveDate::from_ymd_opt(2026, 3, 29).unwrap().and_hms_opt(1, 0, 0).unwrap()
-            && utc < NaiveDate::from_ymd_opt(2026, 10, 25).unwrap().and_hms_opt(1, 0, 0).unwrap();
+        let bst = utc
+            >= NaiveDate::from_ymd_opt(2026, 3, 29)
+                .unwrap()
+                .and_hms_opt(1, 0, 0)
+                .unwrap()
+            && utc
+                < NaiveDate::from_ymd_opt(2026, 10, 25)
+                    .unwrap()
+                    .and_hms_opt(1, 0, 0)
+                    .unwrap();
         utc + Duration::hours(i64::from(bst))
     };
     let (start, end) = (
@@ -462,7 +659,9 @@ calendar = "uk"
     let mut upheld = [0u64; 3]; // yes, partial, no
     for c in CASES.iter().filter(|c| c.regimes.is_none()) {
         let at = london(c.opened);
-        let received = if business(at.date()) && at.time() <= chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap() {
+        let received = if business(at.date())
+            && at.time() <= chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap()
+        {
             at.date()
         } else {
             business_days_after(at.date(), 1, &holidays)
@@ -477,8 +676,16 @@ calendar = "uk"
             let three = business_days_after(received, 3, &holidays)
                 .and_hms_opt(17, 0, 0)
                 .unwrap();
-            let eight = (received + Duration::days(56)).and_hms_opt(23, 59, 59).unwrap();
-            let slot = if t <= three { 4 } else if t <= eight { 5 } else { 6 };
+            let eight = (received + Duration::days(56))
+                .and_hms_opt(23, 59, 59)
+                .unwrap();
+            let slot = if t <= three {
+                4
+            } else if t <= eight {
+                5
+            } else {
+                6
+            };
             expect[slot] += 1;
             match c.upheld {
                 Some("yes") => upheld[0] += 1,
@@ -488,10 +695,19 @@ calendar = "uk"
             }
         }
     }
-    assert_eq!(expect, [6, 5, 1, 2, 1, 3, 1], "the cases cover every bucket");
-    let r = json(&g.run(&["report", "--return", "fca", "--period", "2026-H1", "--format", "json"]));
+    assert_eq!(
+        expect,
+        [6, 5, 1, 2, 1, 3, 1],
+        "the cases cover every bucket"
+    );
+    let r = json(&g.run(&[
+        "report", "--return", "fca", "--period", "2026-H1", "--format", "json",
+    ]));
     assert_eq!(r["schema"], "gripe.return/1");
-    assert_eq!(r["period"], serde_json::json!({"start": "2026-01-01", "end": "2026-06-30"}));
+    assert_eq!(
+        r["period"],
+        serde_json::json!({"start": "2026-01-01", "end": "2026-06-30"})
+    );
     let got = [
         &r["opened"],
         &r["closed"],
@@ -505,7 +721,12 @@ calendar = "uk"
     assert_eq!(got, expect);
     assert_eq!(r["closed_within_8_weeks"]["percent"], 60.0);
     assert_eq!(
-        [&r["upheld"]["yes"], &r["upheld"]["partial"], &r["upheld"]["no"]].map(|v| v.as_u64().unwrap()),
+        [
+            &r["upheld"]["yes"],
+            &r["upheld"]["partial"],
+            &r["upheld"]["no"]
+        ]
+        .map(|v| v.as_u64().unwrap()),
         upheld
     );
     assert_eq!(r["upheld"]["upheld_percent"], 60.0);
@@ -516,21 +737,54 @@ calendar = "uk"
         .iter()
         .find(|l| l["group"] == "loans")
         .unwrap();
-    assert_eq!((loans["opened"].as_u64(), loans["closed"].as_u64()), (Some(3), Some(2)));
+    assert_eq!(
+        (loans["opened"].as_u64(), loans["closed"].as_u64()),
+        (Some(3), Some(2))
+    );
     assert_eq!(loans["redress"], serde_json::json!(["GBP 320.50"]));
     // The same period written as dates, and the other formats.
-    let csv = g.run(&["report", "--return", "fca", "--period", "2026-01-01..2026-06-30", "--format", "csv"]);
-    assert!(csv.ok().starts_with("section,group,measure,value\ncomplaints,,opened,6\n"), "{}", csv.stdout);
-    assert!(csv.stdout.contains("\ncause,staff error,closed,3\n"), "{}", csv.stdout);
-    let md = g.run(&["report", "--return", "fca", "--period", "2026-H1", "--format", "markdown"]);
-    assert!(md.ok().starts_with("## FCA complaints return, 2026-01-01 to 2026-06-30\n"));
-    assert!(g.run(&["report", "--return", "fca", "--period", "2026-H1"]).ok().contains("within 3 business days"));
+    let csv = g.run(&[
+        "report",
+        "--return",
+        "fca",
+        "--period",
+        "2026-01-01..2026-06-30",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        csv.ok()
+            .starts_with("section,group,measure,value\ncomplaints,,opened,6\n"),
+        "{}",
+        csv.stdout
+    );
+    assert!(
+        csv.stdout.contains("\ncause,staff error,closed,3\n"),
+        "{}",
+        csv.stdout
+    );
+    let md = g.run(&[
+        "report", "--return", "fca", "--period", "2026-H1", "--format", "markdown",
+    ]);
+    assert!(
+        md.ok()
+            .starts_with("## FCA complaints return, 2026-01-01 to 2026-06-30\n")
+    );
+    assert!(
+        g.run(&["report", "--return", "fca", "--period", "2026-H1"])
+            .ok()
+            .contains("within 3 business days")
+    );
     assert!(
         g.run(&["report", "--return", "fca", "--period", "2026-H3"])
             .fails(2)
             .contains("--period: `2026-H3` is not a period")
     );
-    assert!(g.run(&["report", "--return", "fca"]).fails(2).contains("--period"));
+    assert!(
+        g.run(&["report", "--return", "fca"])
+            .fails(2)
+            .contains("--period")
+    );
 }
 
 #[test]
@@ -538,7 +792,10 @@ fn the_cfpb_samples_timely_share_is_the_cfpbs_own() {
     let sample = crate::import::cfpb_sample();
     let mut reader = csv::Reader::from_path(&sample).unwrap();
     let headers = reader.headers().unwrap().clone();
-    let timely = headers.iter().position(|h| h == "Timely response?").unwrap();
+    let timely = headers
+        .iter()
+        .position(|h| h == "Timely response?")
+        .unwrap();
     let (mut yes, mut all) = (0u64, 0u64);
     for record in reader.records() {
         let record = record.unwrap();
@@ -546,7 +803,10 @@ fn the_cfpb_samples_timely_share_is_the_cfpbs_own() {
         yes += u64::from(&record[timely] == "Yes");
     }
     assert_eq!((yes, all), (2014, 2025));
-    let g = with_config("[regulatory]\nregimes = [\"cfpb\"]\n", "2023-12-01T12:00:00Z");
+    let g = with_config(
+        "[regulatory]\nregimes = [\"cfpb\"]\n",
+        "2023-12-01T12:00:00Z",
+    );
     g.run(&["import", &sample, "--preset", "cfpb"]).ok();
     let r = json(&g.run(&[
         "report",
@@ -558,10 +818,79 @@ fn the_cfpb_samples_timely_share_is_the_cfpbs_own() {
         "json",
     ]));
     assert_eq!(r["sent_to_company"], all);
-    assert_eq!((r["timely"].as_u64(), r["untimely"].as_u64()), (Some(yes), Some(all - yes)));
+    assert_eq!(
+        (r["timely"].as_u64(), r["untimely"].as_u64()),
+        (Some(yes), Some(all - yes))
+    );
     let share = 100.0 * yes as f64 / all as f64;
     assert!((r["timely_percent"].as_f64().unwrap() - share).abs() < 1e-9);
     // The CFPB dates the response by the day it sent the complaint on (it publishes no
     // response date), so the days to respond are 0.
     assert_eq!(r["median_days_to_respond"], 0);
+}
+
+#[test]
+fn human_output_is_pinned() {
+    let g = with_config(UK, "2027-01-05T09:00:00Z");
+    g.write(
+        "complaints/2026/12/wx00000000000001.toml",
+        r#"id = "wx00000000000001"
+title = "Card payment refused twice"
+opened = 2026-12-18T17:30:00Z
+stage = "investigating"   # waiting on the card scheme
+
+[customer]
+name = "Jo Example"
+
+[[event]]
+at = 2026-12-18T17:30:00Z
+by = "ann"
+kind = "opened"
+
+[[event]]
+at = 2026-12-21T09:30:00Z
+by = "ann"
+kind = "stage"
+from = "new"
+to = "investigating"
+forced = true
+
+[[event]]
+at = 2027-01-04T11:00:00Z
+by = "ann"
+kind = "response"
+letter = "holding"
+text = "Still investigating with the card scheme; final answer by 11 February"
+"#,
+    );
+    insta::assert_snapshot!("regulatory_show", g.run(&["show", "wx00"]).ok());
+    insta::assert_snapshot!("regulatory_due", g.run(&["due", "--within", "6w"]).ok());
+    let report = g.run(&["report"]);
+    let section = report
+        .ok()
+        .split("\n\n")
+        .find(|part| part.starts_with("Regulatory clocks"))
+        .unwrap()
+        .to_string();
+    insta::assert_snapshot!("regulatory_report_section", section);
+
+    let config = r#"
+[calendars.uk]
+timezone = "Europe/London"
+holidays = [2025-12-25, 2025-12-26, 2026-01-01, 2026-04-03, 2026-04-06, 2026-05-04, 2026-05-25]
+
+[regulatory]
+regimes = ["fca_disp"]
+calendar = "uk"
+"#;
+    let g = with_config(config, "2026-07-10T12:00:00Z");
+    for c in &CASES {
+        let month = &c.opened[..7].replace('-', "/");
+        g.write(&format!("complaints/{month}/{}.toml", c.id), &case_file(c));
+    }
+    insta::assert_snapshot!(
+        "regulatory_return_fca",
+        g.run(&["report", "--return", "fca", "--period", "2026-H1"])
+            .ok()
+    );
 }

@@ -114,7 +114,16 @@ fn complaint() -> impl Strategy<Value = Complaint> {
         opt(text()),
     )
         .prop_map(
-            |(fair_outcome, action, extra_mile, root_cause, avoidable, satisfied, upheld, redress)| {
+            |(
+                fair_outcome,
+                action,
+                extra_mile,
+                root_cause,
+                avoidable,
+                satisfied,
+                upheld,
+                redress,
+            )| {
                 Resolution {
                     fair_outcome,
                     action,
