@@ -328,6 +328,7 @@ fn complaint(
         regimes: None,
         customer: Customer {
             name: Some(format!("Customer {customer}")),
+            email: None,
             contact: Some(format!("cust-{customer}")),
         },
         resolution,

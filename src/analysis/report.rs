@@ -588,11 +588,12 @@ impl Accumulator {
     }
 }
 
-/// The customer's identity for repeat detection: the contact, else the name.
+/// The customer's identity for repeat detection: the contact, else the email, else the name.
 fn customer_key(c: &Complaint) -> Option<String> {
     c.customer
         .contact
         .as_deref()
+        .or(c.customer.email.as_deref())
         .or(c.customer.name.as_deref())
         .map(Customer::normal)
         .filter(|s| !s.is_empty())

@@ -79,12 +79,11 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         (None, None) => unreachable!("clap requires --customer or --contact"),
     };
     let matches = |c: &Complaint| {
-        let field = if by_name {
-            &c.customer.name
+        if by_name {
+            same(c.customer.name.as_deref(), who)
         } else {
-            &c.customer.contact
-        };
-        same(field.as_deref(), who)
+            same(c.customer.contact.as_deref(), who) || same(c.customer.email.as_deref(), who)
+        }
     };
     let received = match &args.received {
         Some(date) => {
@@ -94,7 +93,9 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     };
     let mut found = select(ctx, &FilterInput::default(), |loaded| {
         let c = loaded.complaint;
-        matches(&c).then_some((loaded.path, c.id, c.customer.name, c.customer.contact))
+        let found = matches(&c);
+        let contact = c.customer.contact.or(c.customer.email);
+        found.then_some((loaded.path, c.id, c.customer.name, contact))
     })?;
     // A customer found by name is also the customer of every complaint that holds one of
     // their contacts, under whatever spelling of the name.
@@ -107,17 +108,13 @@ pub(crate) fn run(args: &ForgetArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     if by_name && !contacts.is_empty() {
         found = select(ctx, &FilterInput::default(), |loaded| {
             let c = loaded.complaint;
-            let shares = c
-                .customer
-                .contact
-                .as_deref()
-                .is_some_and(|contact| contacts.contains(&Customer::normal(contact)));
-            (matches(&c) || shares).then_some((
-                loaded.path,
-                c.id,
-                c.customer.name,
-                c.customer.contact,
-            ))
+            let shares = [&c.customer.contact, &c.customer.email]
+                .into_iter()
+                .flatten()
+                .any(|contact| contacts.contains(&Customer::normal(contact)));
+            let found = matches(&c) || shares;
+            let contact = c.customer.contact.or(c.customer.email);
+            found.then_some((loaded.path, c.id, c.customer.name, contact))
         })?;
     }
     // An erasure must reach every complaint of the customer: with a file that cannot be read,
@@ -209,6 +206,7 @@ fn forget(
         let current = match key {
             "name" => (&c.customer.name, &tags.name),
             "contact" => (&c.customer.contact, &tags.contact),
+            "email" if c.customer.contact.is_none() => (&c.customer.email, &tags.contact),
             _ => (&None, &None),
         };
         match current {

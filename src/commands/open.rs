@@ -160,6 +160,7 @@ fn complaint_from(draft: &Draft, ctx: &Ctx, stamp: &Stamp) -> Result<Complaint> 
         customer: Customer {
             name: clean(&draft.customer),
             contact: clean(&draft.contact),
+            email: None,
         },
         resolution: Resolution::default(),
         fields: Default::default(),

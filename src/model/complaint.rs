@@ -117,11 +117,14 @@ pub struct Customer {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
+    /// The address a complaint that came by email came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 impl Customer {
     pub(crate) fn is_empty(&self) -> bool {
-        self.name.is_none() && self.contact.is_none()
+        self.name.is_none() && self.contact.is_none() && self.email.is_none()
     }
 
     /// How one name or contact is told from another: case and surrounding spaces do not
@@ -130,9 +133,12 @@ impl Customer {
         value.trim().to_lowercase()
     }
 
-    /// How the customer is shown in one line: the name, else the contact.
+    /// How the customer is shown in one line: the name, else the contact, else the email.
     pub(crate) fn label(&self) -> Option<&str> {
-        self.name.as_deref().or(self.contact.as_deref())
+        self.name
+            .as_deref()
+            .or(self.contact.as_deref())
+            .or(self.email.as_deref())
     }
 }
 
@@ -396,6 +402,10 @@ pub struct Event {
     /// over the dates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timely: Option<bool>,
+    /// The Message-ID of the email a note came from (without `<>`), so replies thread to it
+    /// and a mailbox imported twice adds nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 /// Who makes a change, and when: what every event records.
@@ -420,6 +430,7 @@ impl Event {
             forced: false,
             letter: None,
             timely: None,
+            message_id: None,
         }
     }
 

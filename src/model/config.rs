@@ -54,6 +54,8 @@ pub(crate) struct Config {
     pub(crate) max_file_size: u64,
     pub(crate) privacy: Privacy,
     pub(crate) regulatory: Regulatory,
+    /// Email messages larger than this are refused unread (`[email] max_size`).
+    pub(crate) max_email_size: u64,
 }
 
 /// `[regulatory]`: the regimes every complaint runs under unless its file names its own, and
@@ -200,6 +202,14 @@ struct RawConfig {
     calendars: BTreeMap<String, RawCalendar>,
     #[serde(default)]
     regulatory: RawRegulatory,
+    #[serde(default)]
+    email: RawEmail,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmail {
+    max_size: Option<ByteSize>,
 }
 
 /// A size in bytes, written as a number of bytes or with a unit: `512KB`, `1MB` (powers of
@@ -368,6 +378,7 @@ impl Config {
         Ok(Config {
             privacy,
             regulatory,
+            max_email_size: raw.email.max_size.map_or(25 * 1024 * 1024, |b| b.0),
             dir: raw.dir.unwrap_or_else(|| DEFAULT_DIR.to_string()),
             timezone,
             business_days,
@@ -656,6 +667,11 @@ repeat_window = "365d"
 # [regulatory]
 # regimes = ["fca_disp"]
 # calendar = "uk"
+
+# Email intake (`gripe open --email`, `gripe import --format mbox|maildir`): larger messages are
+# refused unread.
+[email]
+max_size = "25MB"
 "#;
 
 #[cfg(test)]

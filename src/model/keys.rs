@@ -46,7 +46,7 @@ const HEADER: [(&str, ValueKind); 10] = [
     ("external_ref", ValueKind::Text),
     ("regimes", ValueKind::Regimes),
 ];
-const CUSTOMER: [&str; 2] = ["name", "contact"];
+const CUSTOMER: [&str; 3] = ["name", "contact", "email"];
 
 /// Whether `name` is a key of the header (the top of a complaint file) and nothing else: the
 /// keys `set` can change there, and those only gripe writes.
@@ -89,7 +89,7 @@ impl KeyPath {
             Error::usage_hint(
                 format!("`{s}` is not a key gripe can set"),
                 "keys: title, severity, channel, category, component, assignee, tags, promised_by, \
-                 external_ref, regimes, customer.name, customer.contact, resolution.fair_outcome, \
+                 external_ref, regimes, customer.name, customer.contact, customer.email, resolution.fair_outcome, \
                  resolution.action, resolution.extra_mile, resolution.root_cause, \
                  resolution.avoidable, resolution.satisfied, resolution.upheld, \
                  resolution.redress, fields.NAME",
@@ -172,6 +172,7 @@ impl KeyPath {
             }),
             (Some("customer"), "name") => text(&complaint.customer.name),
             (Some("customer"), "contact") => text(&complaint.customer.contact),
+            (Some("customer"), "email") => text(&complaint.customer.email),
             (Some("resolution"), "fair_outcome") => text(&r.fair_outcome),
             (Some("resolution"), "action") => text(&r.action),
             (Some("resolution"), "extra_mile") => text(&r.extra_mile),
@@ -232,6 +233,7 @@ impl KeyPath {
             }
             (Some("customer"), "name") => complaint.customer.name = text,
             (Some("customer"), "contact") => complaint.customer.contact = text,
+            (Some("customer"), "email") => complaint.customer.email = text,
             (Some("resolution"), "fair_outcome") => r.fair_outcome = text,
             (Some("resolution"), "action") => r.action = text,
             (Some("resolution"), "extra_mile") => r.extra_mile = text,

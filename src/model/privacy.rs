@@ -513,6 +513,7 @@ pub(crate) fn visit_texts(c: &mut Complaint, each: &mut dyn FnMut(Place, &mut St
     for (key, value) in [
         ("customer.name", &mut c.customer.name),
         ("customer.contact", &mut c.customer.contact),
+        ("customer.email", &mut c.customer.email),
         ("resolution.fair_outcome", &mut c.resolution.fair_outcome),
         ("resolution.action", &mut c.resolution.action),
         ("resolution.extra_mile", &mut c.resolution.extra_mile),
@@ -596,7 +597,11 @@ pub(crate) fn redact_complaint(
 ) -> Tally {
     let mut tally = Tally::default();
     let customer: Vec<(&str, String)> = if drop_customer {
-        [("name", &c.customer.name), ("contact", &c.customer.contact)]
+        [
+            ("name", &c.customer.name),
+            ("contact", &c.customer.contact),
+            ("email", &c.customer.email),
+        ]
             .into_iter()
             .filter_map(|(key, value)| Some((key, value.clone()?)))
             .filter(|(_, value)| !value.trim().is_empty())

@@ -471,6 +471,10 @@ pub(crate) fn event_table(event: &Event) -> Table {
                 .map(|l| FieldValue::Text(l.as_str().to_string())),
         ),
         ("timely", event.timely.map(FieldValue::Bool)),
+        (
+            "message_id",
+            event.message_id.clone().map(FieldValue::Text),
+        ),
         ("text", event.text.clone().map(FieldValue::Text)),
     ];
     for (key, value) in optional {
@@ -632,6 +636,7 @@ kind = "opened"
             forced: false,
             letter: None,
             timely: None,
+            message_id: None,
         });
         doc.push_followup(&Followup {
             id: "q7x2ab".into(),

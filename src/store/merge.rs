@@ -534,6 +534,7 @@ impl Work<'_> {
             forced: false,
             letter: None,
             timely: None,
+            message_id: None,
         };
         Entry::new(event, self.decisions.len(), self.zone)
     }
@@ -724,6 +725,7 @@ impl Work<'_> {
                 forced: false,
                 letter: None,
                 timely: None,
+                message_id: None,
             };
             settled.push(Entry::new(event, self.decisions.len(), self.zone));
         }

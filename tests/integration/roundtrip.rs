@@ -71,9 +71,10 @@ fn event() -> impl Strategy<Value = Event> {
         any::<bool>(),
         opt(prop::sample::select(Letter::KNOWN.to_vec())),
         opt(any::<bool>()),
+        opt("[a-z0-9.@-]{3,20}"),
     )
         .prop_map(
-            |(at, by, kind, text, key, from, to, followup, forced, letter, timely)| Event {
+            |(at, by, kind, text, key, from, to, followup, forced, letter, timely, message_id)| Event {
                 at,
                 by,
                 kind,
@@ -85,6 +86,7 @@ fn event() -> impl Strategy<Value = Event> {
                 forced,
                 letter,
                 timely,
+                message_id,
             },
         )
 }
@@ -184,7 +186,11 @@ fn complaint() -> impl Strategy<Value = Complaint> {
                     promised_by,
                     external_ref,
                     regimes,
-                    customer: Customer { name, contact },
+                    customer: Customer {
+                        name,
+                        contact,
+                        email: None,
+                    },
                     resolution,
                     fields,
                     followups,

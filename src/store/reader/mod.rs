@@ -190,6 +190,7 @@ struct PartialEvent {
     forced: Option<bool>,
     letter: Option<Letter>,
     timely: Option<bool>,
+    message_id: Option<String>,
 }
 
 /// What each table and key of a complaint file means: both readers feed it headers and
@@ -327,6 +328,7 @@ impl<'i> Builder<'i> {
             Table::Customer => match name {
                 "name" => set(&mut p.customer.name, value.text()),
                 "contact" => set(&mut p.customer.contact, value.text()),
+                "email" => set(&mut p.customer.email, value.text()),
                 _ => other(seen, key),
             },
             Table::Resolution => {
@@ -375,6 +377,7 @@ impl<'i> Builder<'i> {
                     "forced" => set(&mut e.forced, value.flag()),
                     "letter" => set(&mut e.letter, value.text().map(|l| Letter::named(&l))),
                     "timely" => set(&mut e.timely, value.flag()),
+                    "message_id" => set(&mut e.message_id, value.text()),
                     _ => !is_header_key(name) && other(seen, key),
                 }
             }
@@ -434,6 +437,7 @@ impl<'i> Builder<'i> {
                         forced: e.forced.unwrap_or(false),
                         letter: e.letter,
                         timely: e.timely,
+                        message_id: e.message_id,
                     })
                 })
                 .collect::<Option<_>>()?,
