@@ -17,6 +17,7 @@
 
 pub(crate) mod csv_rows;
 pub(crate) mod dates;
+pub(crate) mod mail;
 pub(crate) mod mapping;
 pub(crate) mod records;
 
