@@ -404,8 +404,28 @@ pub(crate) struct OpenArgs {
     /// The first note: what the customer said ("-" reads it from stdin)
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub(crate) message: Option<String>,
+    /// Log it from an email message instead (an .eml file, or "-" for standard input, as a
+    /// mail client's pipe command gives it): title, customer, date and note come from the
+    /// message; a reply to a complaint gripe holds becomes a note on it
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["title", "customer", "contact", "message", "external_ref", "promise"])]
+    pub(crate) email: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) mail: MailArgs,
     #[command(flatten)]
     pub(crate) change: ChangeArgs,
+}
+
+/// How email is taken in.
+#[derive(Debug, Args)]
+pub(crate) struct MailArgs {
+    /// Save each message's attachments in DIR/<complaint id>/ (the note always lists them,
+    /// with their SHA-256)
+    #[arg(long, value_name = "DIR")]
+    pub(crate) attachments: Option<PathBuf>,
+    /// Also thread a message to the complaint whose title is its subject, when its
+    /// In-Reply-To and References name no message gripe holds
+    #[arg(long)]
+    pub(crate) thread_by_subject: bool,
 }
 
 #[derive(Debug, Args)]
@@ -714,6 +734,10 @@ pub(crate) enum ImportFormat {
     Json,
     /// One complaint per line, as `gripe export --format jsonl` writes them
     Jsonl,
+    /// A mailbox file: every message a complaint, or a note on the complaint it replies to
+    Mbox,
+    /// A Maildir folder (its cur/ and new/), as fetchmail, getmail or an IMAP sync tool keep it
+    Maildir,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -761,6 +785,8 @@ pub(crate) struct ImportArgs {
     /// before anything is written
     #[arg(long)]
     pub(crate) redact: bool,
+    #[command(flatten)]
+    pub(crate) mail: MailArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

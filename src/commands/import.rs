@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use super::emit;
 use super::gather;
+use super::mail;
 use super::say;
 use super::set;
 use crate::cli::ImportArgs;
@@ -64,16 +65,28 @@ pub(crate) fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         Some(format) => format,
         None => format_of(&args.file)?,
     };
-    let bytes = std::fs::read(&args.file).map_err(|source| Error::Read {
-        path: args.file.clone(),
-        source,
-    })?;
-    let (mut rows, by, spans) = match format {
+    let mailbox = matches!(format, ImportFormat::Mbox | ImportFormat::Maildir);
+    if !mailbox && (args.mail.attachments.is_some() || args.mail.thread_by_subject) {
+        return Err(Error::usage_hint(
+            "--attachments and --thread-by-subject are for email",
+            "import a mailbox with --format mbox or --format maildir",
+        ));
+    }
+    let read = || {
+        std::fs::read(&args.file).map_err(|source| Error::Read {
+            path: args.file.clone(),
+            source,
+        })
+    };
+    let (mut rows, by, spans, bytes) = match format {
+        ImportFormat::Mbox | ImportFormat::Maildir => return mail_import(args, format, ctx),
         ImportFormat::Csv => {
+            let bytes = read()?;
             let (rows, spans) = csv_incoming(args, &bytes, ctx)?;
-            (rows, MatchBy::ExternalRef, spans)
+            (rows, MatchBy::ExternalRef, spans, bytes)
         }
         ImportFormat::Json | ImportFormat::Jsonl => {
+            let bytes = read()?;
             if args.rejects.is_some() {
                 return Err(Error::usage_hint(
                     "--rejects is for CSV files",
@@ -84,6 +97,7 @@ pub(crate) fn run(args: &ImportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
                 json_incoming(args, format, &bytes, ctx)?,
                 MatchBy::Id,
                 Vec::new(),
+                bytes,
             )
         }
     };
@@ -220,11 +234,42 @@ fn format_of(path: &Path) -> Result<ImportFormat> {
         Some("csv") => Ok(ImportFormat::Csv),
         Some("json") => Ok(ImportFormat::Json),
         Some("jsonl" | "ndjson") => Ok(ImportFormat::Jsonl),
+        Some("mbox" | "mbx") => Ok(ImportFormat::Mbox),
+        _ if path.join("cur").is_dir() || path.join("new").is_dir() => Ok(ImportFormat::Maildir),
         _ => Err(Error::usage_hint(
             format!("cannot tell the format of {} from its name", path.display()),
-            "say it with --format csv, --format json or --format jsonl",
+            "say it with --format csv, json, jsonl, mbox or maildir",
         )),
     }
+}
+
+/// `--format mbox` and `--format maildir`: the messages of a mailbox, taken in by
+/// [`mail::import`].
+fn mail_import(args: &ImportArgs, format: ImportFormat, ctx: &Ctx) -> Result<()> {
+    if args.preset.is_some() || !args.map.is_empty() || args.strict || args.redact {
+        return Err(Error::usage_hint(
+            "--preset, --map, --strict and --redact are for CSV and JSON files",
+            "a mailbox needs none of them: gripe import --format mbox FILE",
+        ));
+    }
+    let raws = match format {
+        ImportFormat::Mbox => mail::mbox(&args.file, &ctx.now)?,
+        _ => mail::maildir(&args.file, &ctx.now)?,
+    };
+    let options = mail::Options {
+        thread_by_subject: args.mail.thread_by_subject,
+        attachments: args.mail.attachments.as_deref(),
+        defaults: mail::Defaults::default(),
+        dry_run: args.dry_run,
+    };
+    mail::import(
+        &args.file,
+        raws,
+        &options,
+        args.rejects.as_deref(),
+        args.by.as_deref(),
+        ctx,
+    )
 }
 
 /// The complaints the rows of a CSV file describe, through the preset or `--map`.

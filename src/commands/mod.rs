@@ -14,6 +14,7 @@ pub(crate) mod git;
 pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod list;
+pub(crate) mod mail;
 pub(crate) mod merge_file;
 pub(crate) mod note;
 pub(crate) mod open;

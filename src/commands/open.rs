@@ -9,6 +9,7 @@ use super::commit;
 use super::commit_repo;
 use super::edit::with_editor;
 use super::emit;
+use super::mail;
 use super::message_arg;
 use super::say;
 use crate::cli::OpenArgs;
@@ -54,6 +55,31 @@ struct Draft {
 pub(crate) fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let store = ctx.store()?;
     let repo = commit_repo(ctx, &args.change.commit)?;
+    if let Some(source) = &args.email {
+        let vocabulary = &store.config.vocabulary;
+        for (key, value) in [("category", &args.category), ("component", &args.component)] {
+            if let Some(value) = value {
+                vocabulary.check(key, value)?;
+            }
+        }
+        let options = mail::Options {
+            thread_by_subject: args.mail.thread_by_subject,
+            attachments: args.mail.attachments.as_deref(),
+            defaults: mail::Defaults {
+                severity: Some(Severity::from_user(&args.severity)?),
+                category: args.category.clone(),
+                component: args.component.clone(),
+                assignee: args.assignee.clone(),
+                tags: split_list(&args.tag.join(",")),
+                regimes: regimes_of(&args.regime)?,
+            },
+            dry_run: false,
+        };
+        return match mail::open(source, &options, args.change.by.as_deref(), ctx, out)? {
+            Some((path, action)) => commit(ctx, repo.as_ref(), &path, &action),
+            None => Ok(()),
+        };
+    }
     let mut draft = Draft {
         title: args.title.clone(),
         customer: args.customer.clone(),

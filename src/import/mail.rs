@@ -364,7 +364,13 @@ fn file_name(name: Option<&str>) -> String {
         .unwrap_or_default();
     let cleaned: String = clean_line(base)
         .chars()
-        .map(|c| if matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .map(|c| {
+            if matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() {
@@ -395,7 +401,9 @@ fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<S
     }
     let report = message.content_type().is_some_and(|ct| {
         ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
             && ct
                 .attribute("report-type")
                 .is_some_and(|r| r.eq_ignore_ascii_case("delivery-status"))
@@ -436,20 +444,29 @@ mod tests {
         let body = "The kettle broke.\nPlease help.\n\nOn Mon, 7 Dec 2026 at 10:00, Support <s@example.com>\nwrote:\n> We are sorry\n";
         assert_eq!(
             fold(body),
-            format!("The kettle broke.\nPlease help.\n\n{FOLD}\nOn Mon, 7 Dec 2026 at 10:00, Support <s@example.com>\nwrote:\n> We are sorry")
+            format!(
+                "The kettle broke.\nPlease help.\n\n{FOLD}\nOn Mon, 7 Dec 2026 at 10:00, Support <s@example.com>\nwrote:\n> We are sorry"
+            )
         );
-        assert_eq!(fold("Thanks\n-- \nJane"), format!("Thanks\n\n{FOLD}\n-- \nJane"));
+        assert_eq!(
+            fold("Thanks\n-- \nJane"),
+            format!("Thanks\n\n{FOLD}\n-- \nJane")
+        );
         assert_eq!(fold("No quote here."), "No quote here.");
     }
 
     #[test]
     fn an_absurd_or_missing_date_gives_way_to_the_arrival_time() {
-        let m = read_ok("From: a@example.com\nSubject: x\nDate: Mon, 7 Dec 2099 10:00:00 +0000\n\nhi\n");
+        let m = read_ok(
+            "From: a@example.com\nSubject: x\nDate: Mon, 7 Dec 2099 10:00:00 +0000\n\nhi\n",
+        );
         assert_eq!(m.date, now());
         assert!(m.date_note.unwrap().contains("cannot be right"));
         let m = read_ok("From: a@example.com\nSubject: x\n\nhi\n");
         assert!(m.date_note.unwrap().contains("no readable Date"));
-        let m = read_ok("From: a@example.com\nSubject: x\nDate: Mon, 7 Dec 2026 10:00:00 +0900\n\nhi\n");
+        let m = read_ok(
+            "From: a@example.com\nSubject: x\nDate: Mon, 7 Dec 2026 10:00:00 +0900\n\nhi\n",
+        );
         assert_eq!(m.date.to_rfc3339(), "2026-12-07T10:00:00+09:00");
         assert_eq!(m.date_note, None);
     }
@@ -464,14 +481,23 @@ mod tests {
     #[test]
     fn oversize_and_nonsense_are_refused() {
         let big = format!("From: a@example.com\nSubject: x\n\n{}", "a".repeat(2000));
-        assert!(read(big.as_bytes(), 1000, now(), &now()).unwrap_err().contains("over the limit"));
+        assert!(
+            read(big.as_bytes(), 1000, now(), &now())
+                .unwrap_err()
+                .contains("over the limit")
+        );
         assert!(read(b"just some words\n", 1000, now(), &now()).is_err());
     }
 
     #[test]
     fn automatic_messages_are_told_apart() {
-        let m = read_ok("From: a@example.com\nSubject: Out of office\nAuto-Submitted: auto-replied\n\naway\n");
-        assert_eq!(m.automatic.as_deref(), Some("an automatic message (Auto-Submitted: auto-replied)"));
+        let m = read_ok(
+            "From: a@example.com\nSubject: Out of office\nAuto-Submitted: auto-replied\n\naway\n",
+        );
+        assert_eq!(
+            m.automatic.as_deref(),
+            Some("an automatic message (Auto-Submitted: auto-replied)")
+        );
         let m = read_ok("From: MAILER-DAEMON@example.com\nSubject: Undelivered\n\nfailed\n");
         assert!(m.automatic.unwrap().contains("bounce"));
         let m = read_ok("From: a@example.com\nSubject: x\nAuto-Submitted: no\n\nhi\n");

@@ -602,10 +602,10 @@ pub(crate) fn redact_complaint(
             ("contact", &c.customer.contact),
             ("email", &c.customer.email),
         ]
-            .into_iter()
-            .filter_map(|(key, value)| Some((key, value.clone()?)))
-            .filter(|(_, value)| !value.trim().is_empty())
-            .collect()
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value.clone()?)))
+        .filter(|(_, value)| !value.trim().is_empty())
+        .collect()
     } else {
         Vec::new()
     };

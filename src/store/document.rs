@@ -471,10 +471,7 @@ pub(crate) fn event_table(event: &Event) -> Table {
                 .map(|l| FieldValue::Text(l.as_str().to_string())),
         ),
         ("timely", event.timely.map(FieldValue::Bool)),
-        (
-            "message_id",
-            event.message_id.clone().map(FieldValue::Text),
-        ),
+        ("message_id", event.message_id.clone().map(FieldValue::Text)),
         ("text", event.text.clone().map(FieldValue::Text)),
     ];
     for (key, value) in optional {

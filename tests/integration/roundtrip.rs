@@ -74,19 +74,21 @@ fn event() -> impl Strategy<Value = Event> {
         opt("[a-z0-9.@-]{3,20}"),
     )
         .prop_map(
-            |(at, by, kind, text, key, from, to, followup, forced, letter, timely, message_id)| Event {
-                at,
-                by,
-                kind,
-                text,
-                key,
-                from,
-                to,
-                followup,
-                forced,
-                letter,
-                timely,
-                message_id,
+            |(at, by, kind, text, key, from, to, followup, forced, letter, timely, message_id)| {
+                Event {
+                    at,
+                    by,
+                    kind,
+                    text,
+                    key,
+                    from,
+                    to,
+                    followup,
+                    forced,
+                    letter,
+                    timely,
+                    message_id,
+                }
             },
         )
 }

@@ -1,0 +1,605 @@
+//! Email in: `gripe open --email FILE|-` and `gripe import --format mbox|maildir`.
+//!
+//! Each message becomes a complaint, or a note on the complaint it replies to: its In-Reply-To
+//! or References name a Message-ID gripe holds (a complaint's `external_ref = "email:<id>"`, or
+//! a note's `message_id`), or with `--thread-by-subject` its subject is a complaint's title. A
+//! reply to a complaint past the workflow's `reopen_to` stage reopens it, saying why. A message
+//! gripe holds already changes nothing, so importing a mailbox twice adds nothing; auto-replies
+//! and bounces are skipped and counted. Messages are taken in date order. New complaints are
+//! written together ([`crate::store::Store::create_all`]); notes on complaints already in the
+//! folder go through [`crate::store::Store::edit`], one file at a time.
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::io::Read;
+use std::io::Write;
+use std::path::Path;
+use std::path::PathBuf;
+
+use super::emit;
+use super::gather;
+use super::say;
+use crate::commands::context::Ctx;
+use crate::error::Error;
+use crate::error::Location;
+use crate::error::Result;
+use crate::import::mail;
+use crate::import::mail::Mail;
+use crate::model::complaint::Complaint;
+use crate::model::complaint::Customer;
+use crate::model::complaint::Event;
+use crate::model::complaint::EventKind;
+use crate::model::complaint::Resolution;
+use crate::model::complaint::Severity;
+use crate::model::complaint::Stamp;
+use crate::model::id;
+use crate::output::count;
+use crate::output::progress::Progress;
+use crate::store::Depth;
+use crate::store::Replace;
+use crate::store::Store;
+use crate::store::write_atomic;
+use crate::time::when::Timestamp;
+use crate::time::when::When;
+
+/// The prefix of the `external_ref` of a complaint that came by email.
+const REF: &str = "email:";
+
+/// What every new complaint from mail gets besides what the message says.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Defaults {
+    pub(crate) severity: Option<Severity>,
+    pub(crate) category: Option<String>,
+    pub(crate) component: Option<String>,
+    pub(crate) assignee: Option<String>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) regimes: Option<Vec<String>>,
+}
+
+/// How the messages are taken in.
+pub(crate) struct Options<'a> {
+    pub(crate) thread_by_subject: bool,
+    pub(crate) attachments: Option<&'a Path>,
+    pub(crate) defaults: Defaults,
+    pub(crate) dry_run: bool,
+}
+
+/// Where a complaint a message belongs to is.
+#[derive(Debug, Clone, PartialEq)]
+enum Place {
+    /// In the folder already.
+    Folder { path: PathBuf, id: String },
+    /// Made by this intake, not written yet: its place among the new ones.
+    New(usize),
+}
+
+/// What happened to one message.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Outcome {
+    /// A new complaint, with its id.
+    Opened(String),
+    /// A note on the complaint with this id.
+    Noted(String),
+    /// gripe holds this message already, in the complaint with this id.
+    Known(String),
+    /// Not a complaint: why.
+    Skipped(String),
+}
+
+/// The messages' complaints, and where each Message-ID gripe knows lives.
+struct Intake<'a> {
+    ctx: &'a Ctx,
+    store: &'a Store,
+    stamp: Stamp,
+    options: &'a Options<'a>,
+    ids: HashMap<String, Place>,
+    subjects: HashMap<String, Place>,
+    created: Vec<Complaint>,
+    /// Notes for complaints in the folder, by file, in order.
+    notes: BTreeMap<PathBuf, Vec<Event>>,
+    attachments: Vec<(String, mail::Attachment)>,
+}
+
+impl<'a> Intake<'a> {
+    /// Scans the folder once for the Message-IDs (and, with `--thread-by-subject`, titles) it
+    /// holds.
+    fn new(ctx: &'a Ctx, options: &'a Options<'a>, by: Option<&str>) -> Result<Intake<'a>> {
+        let store = ctx.store()?;
+        if let Some(allowed) = store.config.vocabulary.allowed("channel")
+            && !allowed.iter().any(|c| c == "email")
+        {
+            return Err(Error::usage_hint(
+                "gripe.toml [vocabulary] channels does not allow `email`",
+                "add \"email\" to the channels of gripe.toml",
+            ));
+        }
+        let by_subject = options.thread_by_subject;
+        let ((ids, subjects), bad) = gather(
+            store,
+            Depth::Full,
+            || (Vec::new(), Vec::new()),
+            |(ids, subjects), loaded| {
+                let c = &loaded.complaint;
+                let place = Place::Folder {
+                    path: loaded.path.clone(),
+                    id: c.id.clone(),
+                };
+                if let Some(id) = c.external_ref.as_deref().and_then(|r| r.strip_prefix(REF)) {
+                    ids.push((id.to_string(), place.clone()));
+                }
+                for e in &c.events {
+                    if let Some(id) = &e.message_id {
+                        ids.push((id.clone(), place.clone()));
+                    }
+                }
+                if by_subject {
+                    subjects.push((c.title.to_lowercase(), place));
+                }
+            },
+            |mut a, b| {
+                a.0.extend(b.0);
+                a.1.extend(b.1);
+                a
+            },
+        );
+        if bad > 0 {
+            // A reply could belong to a complaint in a file that cannot be read.
+            return Err(Error::BadFiles { count: bad });
+        }
+        Ok(Intake {
+            ctx,
+            store,
+            stamp: ctx.stamp(by)?,
+            options,
+            ids: ids.into_iter().collect(),
+            subjects: subjects.into_iter().collect(),
+            created: Vec::new(),
+            notes: BTreeMap::new(),
+            attachments: Vec::new(),
+        })
+    }
+
+    fn id_of(&self, place: &Place) -> String {
+        match place {
+            Place::Folder { id, .. } => id.clone(),
+            Place::New(i) => self.created[*i].id.clone(),
+        }
+    }
+
+    /// Takes one message in.
+    fn take(&mut self, m: Mail) -> Result<Outcome> {
+        if let Some(place) = self.ids.get(&m.message_id) {
+            return Ok(Outcome::Known(self.id_of(place)));
+        }
+        if let Some(why) = &m.automatic {
+            return Ok(Outcome::Skipped(why.clone()));
+        }
+        let parent = m
+            .parents
+            .iter()
+            .find_map(|p| self.ids.get(p))
+            .or_else(|| {
+                self.options
+                    .thread_by_subject
+                    .then(|| self.subjects.get(&m.thread_subject()))
+                    .flatten()
+            })
+            .cloned();
+        let id = match parent {
+            Some(place) => {
+                let mut note = Event::new(EventKind::Note, &self.stamp);
+                note.at = When::Zoned(m.date);
+                note.by = Some(m.sender());
+                note.text = Some(m.note());
+                note.message_id = Some(m.message_id.clone());
+                match &place {
+                    Place::Folder { path, .. } => {
+                        self.notes.entry(path.clone()).or_default().push(note)
+                    }
+                    Place::New(i) => self.created[*i].events.push(note),
+                }
+                self.ids.insert(m.message_id.clone(), place.clone());
+                let id = self.id_of(&place);
+                self.keep_attachments(&id, &m);
+                return Ok(Outcome::Noted(id));
+            }
+            None => self.open(&m)?,
+        };
+        Ok(Outcome::Opened(id))
+    }
+
+    /// A new complaint from `m`.
+    fn open(&mut self, m: &Mail) -> Result<String> {
+        let config = &self.store.config;
+        let d = &self.options.defaults;
+        let mut opened = Event::new(EventKind::Opened, &self.stamp);
+        opened.at = When::Zoned(m.date);
+        opened.text = Some(m.note()).filter(|t| !t.is_empty());
+        let complaint = Complaint {
+            id: id::new_complaint_id()?,
+            title: m.title.clone(),
+            opened: When::Zoned(m.date),
+            opened_by: Some(self.stamp.by.clone()),
+            stage: config.workflow.first().to_string(),
+            severity: Some(d.severity.unwrap_or(Severity::Medium)),
+            channel: Some("email".into()),
+            category: d.category.clone(),
+            component: d.component.clone(),
+            assignee: d.assignee.clone(),
+            tags: d.tags.clone(),
+            promised_by: None,
+            external_ref: Some(format!("{REF}{}", m.message_id)),
+            regimes: d.regimes.clone(),
+            customer: Customer {
+                name: m.from_name.clone(),
+                contact: None,
+                email: m.from_email.clone(),
+            },
+            resolution: Resolution::default(),
+            fields: Default::default(),
+            followups: Vec::new(),
+            events: vec![opened],
+            misplaced: Vec::new(),
+        };
+        let id = complaint.id.clone();
+        let place = Place::New(self.created.len());
+        self.ids.insert(m.message_id.clone(), place.clone());
+        if self.options.thread_by_subject {
+            self.subjects.entry(m.thread_subject()).or_insert(place);
+        }
+        self.created.push(complaint);
+        self.keep_attachments(&id, m);
+        Ok(id)
+    }
+
+    fn keep_attachments(&mut self, id: &str, m: &Mail) {
+        if self.options.attachments.is_some() {
+            for a in &m.attachments {
+                self.attachments.push((id.to_string(), a.clone()));
+            }
+        }
+    }
+
+    /// Writes what was taken in: the new complaints, then the notes (reopening a complaint a
+    /// reply came to after it was resolved), then the attachments. Returns how many were
+    /// reopened, and the files written.
+    fn write(self) -> Result<(usize, Vec<PathBuf>)> {
+        let store = self.store;
+        let zone = self.ctx.calendar()?.zone;
+        if self.options.dry_run {
+            return Ok((0, Vec::new()));
+        }
+        let progress = Progress::new(self.created.len() as u64, "writing");
+        let mut written = store.create_all(&self.created, &zone, || progress.step())?;
+        progress.finish();
+        let workflow = &store.config.workflow;
+        let mut reopened = 0;
+        for (path, notes) in &self.notes {
+            reopened += store.edit(path, |doc, c| {
+                let mut reopen = false;
+                let past = workflow
+                    .index(&c.stage)
+                    .is_some_and(|i| i > workflow.reopen_to);
+                if past && let Some(first) = notes.first() {
+                    let latest = c
+                        .events
+                        .iter()
+                        .map(|e| e.at.instant(&zone))
+                        .chain([first.at.instant(&zone)])
+                        .max()
+                        .unwrap_or(self.stamp.at);
+                    let target = workflow.name(workflow.reopen_to).to_string();
+                    let mut event =
+                        Event::stage_change(EventKind::Reopened, &self.stamp, &c.stage, &target);
+                    event.at = When::Zoned(zone.in_zone(&latest));
+                    event.text = Some(format!(
+                        "reopened: {} replied by email to this {} complaint",
+                        first.by.as_deref().unwrap_or("the customer"),
+                        c.stage
+                    ));
+                    doc.set_stage(&target);
+                    doc.push_event(&event);
+                    reopen = true;
+                }
+                for note in notes {
+                    doc.push_event(note);
+                }
+                Ok(usize::from(reopen))
+            })?;
+            written.push(path.clone());
+        }
+        if let Some(dir) = self.options.attachments {
+            save_attachments(dir, &self.attachments)?;
+        }
+        Ok((reopened, written))
+    }
+}
+
+/// Saves each attachment as `DIR/<complaint id>/<file name>`, never over a file there.
+fn save_attachments(dir: &Path, attachments: &[(String, mail::Attachment)]) -> Result<()> {
+    for (id, a) in attachments {
+        let folder = dir.join(id);
+        std::fs::create_dir_all(&folder).map_err(|source| Error::Write {
+            path: folder.clone(),
+            source,
+        })?;
+        let mut path = folder.join(&a.name);
+        let mut n = 1;
+        while path.exists() {
+            if std::fs::read(&path).is_ok_and(|b| b == a.bytes) {
+                break;
+            }
+            n += 1;
+            path = folder.join(format!("{n}-{}", a.name));
+        }
+        if !path.exists() {
+            write_atomic(&path, &a.bytes, Replace::Never)?;
+        }
+    }
+    Ok(())
+}
+
+/// `gripe open --email FILE|-`: one message, from a file or standard input (a mail client's
+/// pipe command or a mail filter). Returns the file written and what was done, to commit.
+pub(crate) fn open(
+    source: &Path,
+    options: &Options<'_>,
+    by: Option<&str>,
+    ctx: &Ctx,
+    out: &mut dyn Write,
+) -> Result<Option<(PathBuf, String)>> {
+    let store = ctx.store()?;
+    let raw = if source == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(store.config.max_email_size + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| Error::Read {
+                path: "<stdin>".into(),
+                source,
+            })?;
+        bytes
+    } else {
+        read_limited(source, store.config.max_email_size)?
+    };
+    let m = mail::read(&raw, store.config.max_email_size, ctx.now, &ctx.now)
+        .map_err(|message| invalid(source, message))?;
+    let mut intake = Intake::new(ctx, options, by)?;
+    let outcome = intake.take(m)?;
+    let (reopened, written) = intake.write()?;
+    let short = |id: &str| store.short_id(id);
+    let action = match &outcome {
+        Outcome::Opened(id) => {
+            emit(out, &format!("{}\n", short(id)))?;
+            say(&format!("opened {} from email", short(id)));
+            format!("open {} from email", short(id))
+        }
+        Outcome::Noted(id) => {
+            emit(out, &format!("{}\n", short(id)))?;
+            let reopen = if reopened > 0 { "; reopened it" } else { "" };
+            say(&format!("{}: reply added as a note{reopen}", short(id)));
+            format!("email reply on {}", short(id))
+        }
+        Outcome::Known(id) => {
+            emit(out, &format!("{}\n", short(id)))?;
+            say(&format!(
+                "{}: this message is there already; nothing written",
+                short(id)
+            ));
+            return Ok(None);
+        }
+        Outcome::Skipped(why) => {
+            say(&format!("not a complaint: {why}; nothing written"));
+            return Ok(None);
+        }
+    };
+    Ok(written.into_iter().next().map(|path| (path, action)))
+}
+
+fn invalid(path: &Path, message: String) -> Error {
+    Error::InvalidFile {
+        location: Location::at_offset(path, "", 0),
+        message,
+        hint: Some(
+            "gripe takes one RFC 5322 message (an .eml file), as a mail client saves it".into(),
+        ),
+    }
+}
+
+/// Reads at most `max + 1` bytes of `path`, so an oversize file is refused without reading
+/// it whole.
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(bytes)
+}
+
+/// A mailbox's message: where it is (for messages and rejects), its bytes and when it
+/// arrived.
+pub(crate) struct Raw {
+    pub(crate) label: String,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) arrival: Timestamp,
+}
+
+/// The messages of an mbox file, with the arrival time of its `From ` separator lines.
+pub(crate) fn mbox(path: &Path, now: &Timestamp) -> Result<Vec<Raw>> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let reader = std::io::BufReader::new(file);
+    let mut out = Vec::new();
+    for (i, message) in mail_parser::mailbox::mbox::MessageIterator::new(reader).enumerate() {
+        let message = message
+            .map_err(|_| invalid(path, format!("message {} cannot be read as mbox", i + 1)))?;
+        let arrival = chrono::DateTime::from_timestamp(
+            i64::try_from(message.internal_date()).unwrap_or(0),
+            0,
+        )
+        .filter(|_| message.internal_date() > 0)
+        .map_or(*now, |t| t.fixed_offset());
+        out.push(Raw {
+            label: format!("message {}", i + 1),
+            bytes: message.unwrap_contents(),
+            arrival,
+        });
+    }
+    Ok(out)
+}
+
+/// The messages of a Maildir (its `cur` and `new`), with the file times as arrival times.
+pub(crate) fn maildir(path: &Path, now: &Timestamp) -> Result<Vec<Raw>> {
+    if !path.join("cur").is_dir() && !path.join("new").is_dir() {
+        return Err(Error::usage_hint(
+            format!(
+                "{} is not a Maildir: it has no cur or new folder",
+                path.display()
+            ),
+            "give the Maildir's own folder, the one that holds cur/, new/ and tmp/",
+        ));
+    }
+    let mut out = Vec::new();
+    for sub in ["cur", "new"] {
+        let Ok(entries) = std::fs::read_dir(path.join(sub)) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        files.sort();
+        for file in files {
+            let arrival = std::fs::metadata(&file)
+                .and_then(|m| m.modified())
+                .map(|t| chrono::DateTime::<chrono::Utc>::from(t).fixed_offset())
+                .unwrap_or(*now);
+            out.push(Raw {
+                label: file.display().to_string(),
+                bytes: std::fs::read(&file).map_err(|source| Error::Read {
+                    path: file.clone(),
+                    source,
+                })?,
+                arrival,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// `gripe import --format mbox|maildir`: every message in date order.
+pub(crate) fn import(
+    source: &Path,
+    raws: Vec<Raw>,
+    options: &Options<'_>,
+    rejects: Option<&Path>,
+    by: Option<&str>,
+    ctx: &Ctx,
+) -> Result<()> {
+    let store = ctx.store()?;
+    let max = store.config.max_email_size;
+    let mut mails = Vec::new();
+    let mut rejected = Vec::new();
+    for raw in raws {
+        match mail::read(&raw.bytes, max, raw.arrival, &ctx.now) {
+            Ok(m) => mails.push(m),
+            Err(why) => {
+                say(&format!(
+                    "gripe: {}: {}: {why}",
+                    source.display(),
+                    raw.label
+                ));
+                rejected.push((raw, why));
+            }
+        }
+    }
+    // Date order, so a reply comes after what it replies to; the mailbox's order breaks ties.
+    mails.sort_by_key(|m| m.date);
+    let total = mails.len() + rejected.len();
+    let mut intake = Intake::new(ctx, options, by)?;
+    let (mut opened, mut noted, mut known) = (0, 0, 0);
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    for m in mails {
+        match intake.take(m)? {
+            Outcome::Opened(_) => opened += 1,
+            Outcome::Noted(_) => noted += 1,
+            Outcome::Known(_) => known += 1,
+            Outcome::Skipped(why) => {
+                let kind = why.split(" (").next().unwrap_or_default().to_string();
+                *skipped.entry(kind).or_default() += 1;
+            }
+        }
+    }
+    let (reopened, _) = intake.write()?;
+    if let Some(path) = rejects {
+        write_rejects(path, &rejected)?;
+    }
+    let skipped_total: usize = skipped.values().sum();
+    let kinds: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let written = if options.dry_run {
+        " (--dry-run: nothing written)"
+    } else {
+        ""
+    };
+    say(&format!(
+        "imported {}: {}: {} opened, {} added as notes ({} reopened), {} there already, {} not complaints{}, {} rejected{written}",
+        source.display(),
+        count(total as u64, "message"),
+        opened,
+        noted,
+        reopened,
+        known,
+        skipped_total,
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        },
+        rejected.len()
+    ));
+    if rejected.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::BadRows {
+            count: rejected.len(),
+            written: true,
+        })
+    }
+}
+
+/// The rejected messages as an mbox, each with an `X-Gripe-Rejected` header saying why: fix
+/// them there and import the file again.
+fn write_rejects(path: &Path, rejected: &[(Raw, String)]) -> Result<()> {
+    let mut out = Vec::new();
+    for (raw, why) in rejected {
+        out.extend_from_slice(b"From gripe-rejects Thu Jan  1 00:00:00 1970\n");
+        out.extend_from_slice(format!("X-Gripe-Rejected: {}\n", why.replace('\n', " ")).as_bytes());
+        // mboxrd: a line of `>`s then `From ` gets one more `>`, so it is not a separator.
+        for line in raw.bytes.split_inclusive(|b| *b == b'\n') {
+            let quotes = line.iter().take_while(|b| **b == b'>').count();
+            if line[quotes..].starts_with(b"From ") {
+                out.push(b'>');
+            }
+            out.extend_from_slice(line);
+        }
+        if !out.ends_with(b"\n") {
+            out.push(b'\n');
+        }
+        out.push(b'\n');
+    }
+    write_atomic(path, &out, Replace::Always)
+}
