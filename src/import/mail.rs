@@ -119,8 +119,7 @@ pub(crate) fn read(
 ) -> Result<Mail, String> {
     if raw.len() as u64 > max_size {
         return Err(format!(
-            "the message is {}, over the limit of {} ([email] max_size in gripe.toml)",
-            size(raw.len()),
+            "the message is over the limit of {} ([email] max_size in gripe.toml)",
             size(usize::try_from(max_size).unwrap_or(usize::MAX))
         ));
     }
@@ -176,10 +175,11 @@ pub(crate) fn read(
     let body = fold(&clean_text(&body(&message)));
     let attachments = message
         .attachments()
-        .map(|part| {
+        .enumerate()
+        .map(|(i, part)| {
             let bytes = part.contents().to_vec();
             Attachment {
-                name: file_name(part.attachment_name()),
+                name: file_name(part.attachment_name(), i + 1),
                 mime: part
                     .content_type()
                     .map(|ct| match ct.subtype() {
@@ -355,10 +355,12 @@ fn fold(body: &str) -> String {
     format!("{own}\n\n{FOLD}\n{rest}")
 }
 
-/// A safe file name: the base name only, no control characters, no leading dot.
-fn file_name(name: Option<&str>) -> String {
+/// A safe file name: the base name only, no control characters, no leading dot; the `n`th
+/// attachment without a name is `attachment-n`.
+fn file_name(name: Option<&str>, n: usize) -> String {
+    let unnamed = format!("attachment-{n}");
     let base = name
-        .unwrap_or("attachment")
+        .unwrap_or(&unnamed)
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or_default();
@@ -374,7 +376,7 @@ fn file_name(name: Option<&str>) -> String {
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() {
-        "attachment".into()
+        unnamed
     } else {
         cleaned.chars().take(120).collect()
     }
@@ -506,9 +508,10 @@ mod tests {
 
     #[test]
     fn attachment_names_are_made_safe() {
-        assert_eq!(file_name(Some("../../etc/passwd")), "passwd");
-        assert_eq!(file_name(Some(".bashrc")), "bashrc");
-        assert_eq!(file_name(Some("a\x1b[2Jb.pdf")), "ab.pdf");
-        assert_eq!(file_name(None), "attachment");
+        assert_eq!(file_name(Some("../../etc/passwd"), 1), "passwd");
+        assert_eq!(file_name(Some(".bashrc"), 1), "bashrc");
+        assert_eq!(file_name(Some("a\x1b[2Jb.pdf"), 1), "ab.pdf");
+        assert_eq!(file_name(None, 2), "attachment-2");
+        assert_eq!(file_name(Some(".."), 3), "attachment-3");
     }
 }

@@ -12,6 +12,7 @@ mod hardening;
 mod html;
 mod ids;
 mod import;
+mod mail;
 mod open;
 mod privacy;
 mod reading;
