@@ -23,7 +23,8 @@
 //!   (stage 2) working days after the acknowledgement was sent (after its deadline while not
 //!   sent); one extension letter sent in time adds 10 working days.
 //!
-//! A letter carrying a regulator's own verdict (`timely`) is judged by it, not by its date.
+//! A letter carrying the CFPB's own verdict (`timely`, as its portal records it) is judged by
+//! it for the 15-day company response, not by its date.
 
 use chrono::Days;
 use chrono::NaiveDate;
@@ -133,7 +134,7 @@ fn letters(c: &Complaint, calendar: &Calendar, now: &Timestamp) -> Vec<Sent> {
         .iter()
         .filter(|e| e.kind == EventKind::Response)
         .filter_map(|e| {
-            let letter = e.letter.filter(|l| *l != Letter::Other)?;
+            let letter = e.letter_kind()?;
             let at = e.at.instant(&calendar.zone);
             (at <= *now).then_some(Sent {
                 at,
@@ -178,6 +179,9 @@ struct Rule<'r> {
     lapses: bool,
     /// A letter of this kind sent by the deadline moves it here.
     extension: Option<(Letter, Timestamp)>,
+    /// Whether a regulator's own verdict on a letter (`timely`) decides this clock: the CFPB's
+    /// covers its 15-day company response only.
+    verdict: bool,
 }
 
 impl Clocks<'_> {
@@ -198,6 +202,7 @@ impl Clocks<'_> {
                         met_by: &[Letter::Summary, Letter::Final],
                         lapses: true,
                         extension: None,
+                        verdict: false,
                     },
                 );
                 let mut last = self.judge(
@@ -208,11 +213,15 @@ impl Clocks<'_> {
                         met_by: &[Letter::Holding, Letter::Final],
                         lapses: false,
                         extension: None,
+                        verdict: false,
                     },
                 );
                 if summary.state == RegState::Met {
                     last.state = RegState::Met;
                     last.stopped = summary.stopped;
+                    last.remaining_s = summary
+                        .stopped
+                        .map_or(last.remaining_s, |at| (last.deadline - at).num_seconds());
                 }
                 self.out.extend([summary, last]);
             }
@@ -229,6 +238,7 @@ impl Clocks<'_> {
                             Letter::Holding,
                             cal.end_of(cal.business_days_after(day, 35)),
                         )),
+                        verdict: false,
                     },
                 );
                 self.out.push(clock);
@@ -244,6 +254,7 @@ impl Clocks<'_> {
                         met_by: &[Letter::Holding, Letter::Final],
                         lapses: false,
                         extension: None,
+                        verdict: true,
                     },
                 );
                 let closure = self.judge(
@@ -254,6 +265,7 @@ impl Clocks<'_> {
                         met_by: &[Letter::Final],
                         lapses: false,
                         extension: None,
+                        verdict: false,
                     },
                 );
                 self.out.extend([response, closure]);
@@ -268,6 +280,7 @@ impl Clocks<'_> {
                         met_by: &[Letter::Acknowledgement],
                         lapses: false,
                         extension: None,
+                        verdict: false,
                     },
                 );
                 let response = self.judge(
@@ -278,6 +291,7 @@ impl Clocks<'_> {
                         met_by: &[Letter::Final],
                         lapses: false,
                         extension: None,
+                        verdict: false,
                     },
                 );
                 self.out.extend([ack, response]);
@@ -312,6 +326,7 @@ impl Clocks<'_> {
                 met_by: &[Letter::Acknowledgement],
                 lapses: false,
                 extension: None,
+                verdict: false,
             },
         );
         let from = cal.zone.local(&ack.stopped.unwrap_or(ack.deadline)).date();
@@ -326,6 +341,7 @@ impl Clocks<'_> {
                     Letter::Extension,
                     cal.end_of(cal.business_days_after(from, respond_in + 10)),
                 )),
+                verdict: false,
             },
         );
         self.out.extend([ack, response]);
@@ -345,7 +361,13 @@ impl Clocks<'_> {
         }
         let answer = letters.iter().find(|s| rule.met_by.contains(&s.letter));
         let (state, stopped) = match answer {
-            Some(s) if s.timely.unwrap_or(s.at <= deadline) => (RegState::Met, Some(s.at)),
+            Some(s)
+                if s.timely
+                    .filter(|_| rule.verdict)
+                    .unwrap_or(s.at <= deadline) =>
+            {
+                (RegState::Met, Some(s.at))
+            }
             Some(s) if rule.lapses => (RegState::Lapsed, Some(s.at)),
             Some(s) => (RegState::Breached, Some(s.at)),
             None if *self.now > deadline && rule.lapses => (RegState::Lapsed, None),
@@ -549,7 +571,8 @@ calendar = "uk"
         let rows = at(cfpb, &c, "2026-12-05T12:00:00Z");
         assert_eq!(
             (rows[0].1, rows[1].1),
-            (RegState::Breached, RegState::Breached)
+            (RegState::Breached, RegState::Met),
+            "the verdict is on the 15-day response; closure goes by its date"
         );
     }
 

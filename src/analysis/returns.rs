@@ -347,7 +347,7 @@ impl FcaAcc {
             .iter()
             .filter(|e| {
                 e.kind == EventKind::Response
-                    && matches!(e.letter, Some(Letter::Summary | Letter::Final))
+                    && matches!(e.letter_kind(), Some(Letter::Summary | Letter::Final))
             })
             .map(|e| e.at.instant(zone))
             .min();

@@ -258,7 +258,6 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     let zone = calendar.zone;
     let now = ctx.now;
     let painter = ctx.painter;
-    let horizon = args.due_within.map(|span| calendar.add(&now, &span));
     let shape = match args.format {
         Format::Json => json::Shape::Document {
             schema: "gripe.list/1",
@@ -276,13 +275,19 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         {
             return None;
         }
-        if (args.breached || horizon.is_some())
-            && !listed.status.regulatory.iter().any(|clock| {
-                (args.breached && clock.is_open_breach())
-                    || horizon.is_some_and(|h| {
-                        clock.is_open() && !clock.is_open_breach() && clock.deadline <= h
-                    })
+        // A span of business days counts on each clock's own calendar.
+        let due_soon = |clock: &RegClock| {
+            args.due_within.is_some_and(|span| {
+                let own = store.config.regulatory.calendar(clock.regime, &calendar);
+                clock.is_open() && !clock.is_open_breach() && clock.deadline <= own.add(&now, &span)
             })
+        };
+        if (args.breached || args.due_within.is_some())
+            && !listed
+                .status
+                .regulatory
+                .iter()
+                .any(|clock| (args.breached && clock.is_open_breach()) || due_soon(clock))
         {
             return None;
         }

@@ -129,7 +129,7 @@ pub(crate) fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
 
 /// The regimes `--regime` names, checked; `None` when none was given (the team's apply).
 fn regimes_of(given: &[String]) -> Result<Option<Vec<String>>> {
-    if given.is_empty() {
+    if given.iter().all(|g| g.trim().is_empty()) {
         return Ok(None);
     }
     let regimes = parse_regimes(&given.join(","))

@@ -157,13 +157,27 @@ fn complaints_return(
     };
     let workflow = &config.workflow;
     let filter = Filter::new(&args.filter.to_input(), workflow, &now, &calendar)?;
+    let replaying = now < ctx.now;
     let (acc, bad) = gather(
         store,
         Depth::Full,
         || Acc::new(kind),
         |acc, loaded| {
-            if filter.matches(&loaded.complaint, workflow, &calendar) {
-                acc.add(&loaded.complaint, &scope);
+            // As of the report time: later letters, stage changes and complaints do not count.
+            let replayed;
+            let complaint = if replaying {
+                match as_of(&loaded.complaint, &now, workflow, &calendar.zone) {
+                    Some(c) => {
+                        replayed = c;
+                        &replayed
+                    }
+                    None => return,
+                }
+            } else {
+                &loaded.complaint
+            };
+            if filter.matches(complaint, workflow, &calendar) {
+                acc.add(complaint, &scope);
             }
         },
         Acc::merge,

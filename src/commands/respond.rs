@@ -15,20 +15,36 @@ use crate::model::complaint::EventKind;
 use crate::model::regime::Letter;
 use crate::model::regime::Regime;
 use crate::time::when::Direction;
+use crate::time::when::Timestamp;
+use crate::time::when::When;
+use crate::time::when::Zone;
 use crate::time::when::parse_user_when;
 
 pub(crate) fn run(args: &RespondArgs, ctx: &Ctx) -> Result<()> {
     ctx.store()?; // no folder is said before stdin is read
     let text = text_arg(&args.text.text(), "letter")?;
-    let letter = Letter::named(&args.kind);
+    let letter = Letter::named(&args.kind).ok_or_else(|| {
+        Error::usage_hint(
+            format!("`{}` is not a kind of letter", args.kind),
+            "acknowledgement, summary, holding, final or extension",
+        )
+    })?;
     let calendar = ctx.calendar()?;
+    let zone = calendar.zone;
+    let today = zone.local(&ctx.now).date();
+    // A date alone says the letter went that day: today, that is now; an earlier day, the
+    // moment the day began.
     let sent = args
         .sent
         .as_deref()
         .map(|s| parse_user_when(s, &ctx.now, &calendar, Direction::Back))
-        .transpose()?;
+        .transpose()?
+        .map(|w| match w {
+            When::Date(d) if d == today => When::Zoned(zone.in_zone(&ctx.now)),
+            other => other,
+        });
     if let Some(sent) = &sent
-        && sent.instant(&calendar.zone) > ctx.now
+        && sent.instant(&zone) > ctx.now
     {
         return Err(Error::usage_hint(
             format!("--sent {sent} is in the future"),
@@ -38,6 +54,17 @@ pub(crate) fn run(args: &RespondArgs, ctx: &Ctx) -> Result<()> {
     let change = Change::begin(ctx, &args.id, &args.change)?;
     let short = change.short().to_string();
     change.edit(|doc, c| {
+        let at = sent.map_or(ctx.now, |s| s.instant(&zone));
+        if at < c.opened.instant(&zone) {
+            return Err(Error::usage_hint(
+                format!(
+                    "--sent {} is before {short} was opened ({})",
+                    sent.map(|s| s.to_string()).unwrap_or_default(),
+                    c.opened
+                ),
+                "a letter answers the complaint, so it goes after it; give the time it was sent, such as --sent 2026-12-18T18:00",
+            ));
+        }
         let regimes = change.store.config.regulatory.of(c);
         if !knows_letter(&regimes, letter) {
             return Err(Error::usage_hint(
@@ -48,7 +75,7 @@ pub(crate) fn run(args: &RespondArgs, ctx: &Ctx) -> Result<()> {
                 takes(&regimes),
             ));
         }
-        if letter == Letter::Extension && extended_in_this_stage(c) {
+        if letter == Letter::Extension && extended_in_its_stage(c, &at, &zone) {
             return Err(Error::usage_hint(
                 format!("{short} already has an extension for this stage"),
                 "the Housing Ombudsman code allows one extension per stage; agree more time with the customer and record it as a note",
@@ -58,7 +85,7 @@ pub(crate) fn run(args: &RespondArgs, ctx: &Ctx) -> Result<()> {
         if let Some(sent) = sent {
             event.at = sent;
         }
-        event.letter = Some(letter);
+        event.letter = Some(letter.as_str().to_string());
         event.text = Some(text);
         doc.push_event(&event);
         Ok(())
@@ -96,14 +123,21 @@ pub(crate) fn escalate(args: &EscalateArgs, ctx: &Ctx) -> Result<()> {
     change.finish("escalated to stage 2", &format!("escalate {short}"))
 }
 
-/// Whether an extension letter was sent since the complaint last changed stage of its
-/// procedure (since it was opened, or escalated).
-fn extended_in_this_stage(c: &Complaint) -> bool {
+/// Whether the stage of the procedure a letter sent at `at` belongs to (stage 1 before the
+/// complaint was escalated, stage 2 from then) has an extension letter already, by the times
+/// the letters were sent.
+fn extended_in_its_stage(c: &Complaint, at: &Timestamp, zone: &Zone) -> bool {
+    let escalated = c
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Escalated)
+        .map(|e| e.at.instant(zone))
+        .min();
+    let stage_two = |t: &Timestamp| escalated.is_some_and(|e| *t >= e);
     c.events
         .iter()
-        .rev()
-        .take_while(|e| e.kind != EventKind::Escalated)
-        .any(|e| e.kind == EventKind::Response && e.letter == Some(Letter::Extension))
+        .filter(|e| e.kind == EventKind::Response && e.letter_kind() == Some(Letter::Extension))
+        .any(|e| stage_two(&e.at.instant(zone)) == stage_two(at))
 }
 
 fn names(regimes: &[Regime]) -> String {
@@ -138,18 +172,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_extension_per_stage() {
+    fn one_extension_per_stage_by_when_the_letters_went() {
         let c = |events: &str| -> Complaint {
             toml::from_str(&format!(
-                "id = \"aaaa000000000000\"\ntitle = \"t\"\nopened = 2026-12-01\nstage = \"new\"\n{events}"
+                "id = \"aaaa000000000000\"\ntitle = \"t\"\nopened = 2026-12-01T00:00:00Z\nstage = \"new\"\n{events}"
             ))
             .unwrap()
         };
-        let ext = "[[event]]\nat = 2026-12-02\nkind = \"response\"\nletter = \"extension\"\n";
-        let esc = "[[event]]\nat = 2026-12-03\nkind = \"escalated\"\n";
-        assert!(!extended_in_this_stage(&c("")));
-        assert!(extended_in_this_stage(&c(ext)));
-        assert!(!extended_in_this_stage(&c(&format!("{ext}{esc}"))));
-        assert!(extended_in_this_stage(&c(&format!("{ext}{esc}{ext}"))));
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        let zone = Zone::Fixed(*t("2026-12-01T00:00:00Z").offset());
+        let ext =
+            "[[event]]\nat = 2026-12-02T00:00:00Z\nkind = \"response\"\nletter = \"extension\"\n";
+        let esc = "[[event]]\nat = 2026-12-03T00:00:00Z\nkind = \"escalated\"\n";
+        let stage_one = t("2026-12-02T12:00:00Z");
+        let stage_two = t("2026-12-04T00:00:00Z");
+        assert!(!extended_in_its_stage(&c(""), &stage_one, &zone));
+        assert!(extended_in_its_stage(&c(ext), &stage_one, &zone));
+        let escalated = c(&format!("{ext}{esc}"));
+        assert!(!extended_in_its_stage(&escalated, &stage_two, &zone));
+        assert!(
+            extended_in_its_stage(&escalated, &stage_one, &zone),
+            "a letter backdated into stage 1 meets stage 1's extension"
+        );
     }
 }

@@ -175,8 +175,12 @@ fn fields(c: &Complaint) -> Vec<(String, String)> {
 
 /// What an event says in one line, after its time and author.
 fn summary(e: &Event) -> String {
-    let value = |v: &Option<crate::model::complaint::FieldValue>| {
-        v.as_ref().map_or("(none)".to_string(), ToString::to_string)
+    let value = |v: &Option<crate::model::complaint::FieldValue>| match v {
+        None => "(none)".to_string(),
+        Some(crate::model::complaint::FieldValue::List(items)) if items.is_empty() => {
+            "[]".to_string()
+        }
+        Some(v) => v.to_string(),
     };
     match e.kind {
         EventKind::Stage | EventKind::Reopened => format!(
@@ -209,7 +213,7 @@ fn summary(e: &Event) -> String {
         ),
         EventKind::Response => format!(
             "{} letter{}",
-            e.letter.map_or("unnamed", |l| l.as_str()),
+            e.letter.as_deref().unwrap_or("unnamed"),
             match e.timely {
                 Some(true) => " (timely, by the regulator's record)",
                 Some(false) => " (untimely, by the regulator's record)",

@@ -479,11 +479,15 @@ impl Mapping {
             complaint.events.push(Event {
                 at: not_before_opening(sent),
                 text: response.text,
-                letter: Some(if kept_open {
-                    Letter::Holding
-                } else {
-                    Letter::Final
-                }),
+                letter: Some(
+                    if kept_open {
+                        Letter::Holding
+                    } else {
+                        Letter::Final
+                    }
+                    .as_str()
+                    .to_string(),
+                ),
                 timely: response.timely,
                 ..Event::new(EventKind::Response, &stamp)
             });

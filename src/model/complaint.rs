@@ -394,9 +394,9 @@ pub struct Event {
     /// True when a stage's entry requirements were skipped with `--force`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub forced: bool,
-    /// For `response` events: which letter was sent.
+    /// For `response` events: which letter was sent, as written (see [`Event::letter_kind`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub letter: Option<Letter>,
+    pub letter: Option<String>,
     /// For `response` events: a regulator's own verdict on whether the letter was in time,
     /// where its date is not known exactly (an import from the regulator's portal). It wins
     /// over the dates.
@@ -432,6 +432,11 @@ impl Event {
             timely: None,
             message_id: None,
         }
+    }
+
+    /// The letter of a `response` event, when it is a kind gripe knows.
+    pub(crate) fn letter_kind(&self) -> Option<Letter> {
+        self.letter.as_deref().and_then(Letter::named)
     }
 
     /// A stage change (`stage` or `reopened`) from one stage to another.

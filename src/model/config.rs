@@ -347,7 +347,8 @@ impl Config {
             hours.days.as_deref(),
             hours.start.as_deref(),
             hours.end.as_deref().unwrap_or("18:00"),
-        )?;
+        )
+        .map_err(|(key, message)| (key, format!("business_hours: {message}")))?;
         let holidays = dates("holidays", raw.holidays)?;
         let regulatory = regulatory(raw.regulatory, raw.calendars, timezone, base)?;
         let workflow = Workflow::from_config(raw.workflow).map_err(|e| ("workflow", e))?;
@@ -421,7 +422,7 @@ fn business_week(
 ) -> std::result::Result<([bool; 7], NaiveTime, NaiveTime), (&'static str, String)> {
     let days = parse_days(days.unwrap_or("mon-fri")).map_err(|e| (key, e))?;
     if !days.contains(&true) {
-        return Err((key, format!("{key}: `days` names no day")));
+        return Err((key, "`days` names no day".to_string()));
     }
     let time = |value: &str| {
         NaiveTime::parse_from_str(value, "%H:%M")
@@ -429,7 +430,10 @@ fn business_week(
     };
     let (start, end) = (time(start.unwrap_or("09:00"))?, time(end)?);
     if end <= start {
-        return Err((key, format!("{key}: closing must be after opening")));
+        return Err((
+            key,
+            "the closing time must be after the opening".to_string(),
+        ));
     }
     Ok((days, start, end))
 }
@@ -462,13 +466,13 @@ fn regulatory(
     for (name, c) in calendars {
         named.insert(name.clone(), named_calendar(&name, c, team_zone, base)?);
     }
-    let find = |name: &str| {
+    let find = |key: &str, name: &str| {
         named.get(name).cloned().ok_or_else(|| {
             let defined: Vec<&str> = named.keys().map(String::as_str).collect();
             (
                 "regulatory",
                 format!(
-                    "calendar `{name}` is not defined; add a [calendars.{name}] table{}",
+                    "{key}: calendar `{name}` is not defined; add a [calendars.{name}] table{}",
                     if defined.is_empty() {
                         String::new()
                     } else {
@@ -494,12 +498,13 @@ fn regulatory(
     ];
     let mut by_regime = BTreeMap::new();
     for (regime, table) in own {
-        let name = table
-            .as_ref()
-            .and_then(|t| t.calendar.as_deref())
-            .or(raw.calendar.as_deref());
+        let own = table.as_ref().and_then(|t| t.calendar.as_deref());
+        let (key, name) = match (own, raw.calendar.as_deref()) {
+            (Some(name), _) => (format!("regulatory.{regime}.calendar"), Some(name)),
+            (None, name) => ("regulatory.calendar".to_string(), name),
+        };
         if let Some(name) = name {
-            by_regime.insert(regime, find(name)?);
+            by_regime.insert(regime, find(&key, name)?);
         }
     }
     Ok(Regulatory {
@@ -536,7 +541,8 @@ fn named_calendar(
         raw.days.as_deref(),
         raw.opens.as_deref(),
         raw.close_of_business.as_deref().unwrap_or("17:00"),
-    )?;
+    )
+    .map_err(|(key, message)| (key, format!("calendars.{name}: {message}")))?;
     let mut holidays: std::collections::BTreeSet<_> =
         dates(key, raw.holidays)?.into_iter().collect();
     if let Some(file) = raw.holidays_file {

@@ -12,5 +12,5 @@ pub mod keys;
 pub(crate) mod nesting;
 pub(crate) mod policy;
 pub(crate) mod privacy;
-pub mod regime;
+pub(crate) mod regime;
 pub(crate) mod stage;

@@ -81,6 +81,14 @@ fn figures(r: &Return) -> Vec<Figure> {
             for amount in &f.redress {
                 put("redress", "", "paid", amount.clone());
             }
+            if f.unreadable_redress > 0 {
+                put(
+                    "redress",
+                    "",
+                    "unreadable",
+                    f.unreadable_redress.to_string(),
+                );
+            }
             for (section, lines) in [
                 ("product_group", &f.by_product_group),
                 ("cause", &f.by_cause),

@@ -464,12 +464,7 @@ pub(crate) fn event_table(event: &Event) -> Table {
         ("to", event.to.clone()),
         ("followup", event.followup.clone().map(FieldValue::Text)),
         ("forced", event.forced.then_some(FieldValue::Bool(true))),
-        (
-            "letter",
-            event
-                .letter
-                .map(|l| FieldValue::Text(l.as_str().to_string())),
-        ),
+        ("letter", event.letter.clone().map(FieldValue::Text)),
         ("timely", event.timely.map(FieldValue::Bool)),
         ("message_id", event.message_id.clone().map(FieldValue::Text)),
         ("text", event.text.clone().map(FieldValue::Text)),

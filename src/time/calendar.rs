@@ -213,9 +213,17 @@ pub fn holidays_from_ics(text: &str) -> Result<Vec<NaiveDate>, String> {
     if !text.trim_start().starts_with("BEGIN:VCALENDAR") {
         return Err("it does not start with BEGIN:VCALENDAR".into());
     }
-    let calendar: icalendar::Calendar = text
-        .parse()
-        .map_err(|e: String| e.lines().next().unwrap_or("unreadable").to_string())?;
+    let calendar: icalendar::Calendar = text.parse().map_err(|e: String| {
+        let line = e
+            .split("at line ")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .filter(|n| !n.is_empty());
+        match line {
+            Some(n) => format!("it does not parse as iCalendar at line {n}"),
+            None => "it does not parse as iCalendar".to_string(),
+        }
+    })?;
     let date = |d: DatePerhapsTime| match d {
         DatePerhapsTime::Date(d) => d,
         DatePerhapsTime::DateTime(t) => match t {
@@ -226,6 +234,12 @@ pub fn holidays_from_ics(text: &str) -> Result<Vec<NaiveDate>, String> {
     };
     let mut days = Vec::new();
     for event in calendar.events() {
+        if event.property_value("RRULE").is_some() {
+            return Err(format!(
+                "{} repeats (RRULE), and gripe reads each holiday's own date only; list the dates",
+                event.get_summary().unwrap_or("an event")
+            ));
+        }
         let Some(start) = event.get_start().map(date) else {
             let summary = event.get_summary().unwrap_or("an event");
             return Err(format!("{summary} has no DTSTART date"));

@@ -285,9 +285,9 @@ fn export_csv_has_a_stable_column_order_and_spreadsheet_safe_cells() {
     assert_eq!(
         run.ok(),
         format!(
-            "id,title,opened,opened_by,stage,severity,channel,category,component,assignee,tags,promised_by,external_ref,regimes,customer.name,customer.contact,resolution.fair_outcome,resolution.action,resolution.extra_mile,resolution.root_cause,resolution.avoidable,resolution.satisfied,resolution.upheld,resolution.redress,fields.area,fields.region,fields.zone,events,followups,followups_open,last_event\n\
-             {},'=SUM(A1),2026-11-20T09:00:00+09:00,andrea,new,medium,,billing,,,\"a, b\",,,,,,,,,,,,,,,Kansai,+1,3,0,0,2026-11-20T09:00:00+09:00\n\
-             {},\"Late, \"\"very\"\" late\",2026-11-21T09:00:00+09:00,andrea,new,medium,,,,,,,,,'@home,,,,,,,,,,north,,,3,1,1,2026-11-21T09:00:00+09:00\n",
+            "id,title,opened,opened_by,stage,severity,channel,category,component,assignee,tags,promised_by,external_ref,regimes,customer.name,customer.contact,customer.email,resolution.fair_outcome,resolution.action,resolution.extra_mile,resolution.root_cause,resolution.avoidable,resolution.satisfied,resolution.upheld,resolution.redress,fields.area,fields.region,fields.zone,events,followups,followups_open,last_event\n\
+             {},'=SUM(A1),2026-11-20T09:00:00+09:00,andrea,new,medium,,billing,,,\"a, b\",,,,,,,,,,,,,,,,Kansai,+1,3,0,0,2026-11-20T09:00:00+09:00\n\
+             {},\"Late, \"\"very\"\" late\",2026-11-21T09:00:00+09:00,andrea,new,medium,,,,,,,,,'@home,,,,,,,,,,,north,,,3,1,1,2026-11-21T09:00:00+09:00\n",
             full(&a),
             full(&b)
         )

@@ -894,3 +894,115 @@ calendar = "uk"
             .ok()
     );
 }
+
+#[test]
+fn review_findings_stay_fixed() {
+    // A letter cannot be dated before the complaint; a date alone for today means now.
+    let mut g = with_config(UK, "2026-12-18T17:30:00Z");
+    let id = g.open(&["Same-day answer"]);
+    g.set_now("2026-12-18T18:00:00Z");
+    let err = g
+        .run(&[
+            "respond",
+            &id,
+            "--kind",
+            "final",
+            "--sent",
+            "2026-11-01",
+            "-m",
+            "x",
+        ])
+        .fails(2)
+        .to_string();
+    assert!(err.contains("--sent 2026-11-01 is before"), "{err}");
+    g.run(&[
+        "respond",
+        &id,
+        "--kind",
+        "summary",
+        "--sent",
+        "2026-12-18",
+        "-m",
+        "Resolved on the phone",
+    ])
+    .ok();
+    g.run(&["check"]).ok();
+    let shown = json(&g.run(&["show", &id, "--format", "json"]));
+    let summary = &shown["complaint"]["status"]["regulatory"]["fca_disp"];
+    assert_eq!(
+        summary["summary_resolution"]["letter_sent"],
+        "2026-12-18T18:00:00Z"
+    );
+    // Met by the summary resolution, the final response's margin stops counting down.
+    g.set_now("2026-12-30T18:00:00Z");
+    let later = json(&g.run(&["show", &id, "--format", "json"]));
+    assert_eq!(
+        later["complaint"]["status"]["regulatory"]["fca_disp"]["final_response"]["remaining_s"],
+        summary["final_response"]["remaining_s"]
+    );
+
+    // --due-within counts business days on the regime's calendar (Christmas off), not the
+    // team's.
+    let mut g = with_config(UK, "2026-12-22T12:00:00Z");
+    let id = g.open(&["Christmas week"]);
+    g.set_now("2026-12-23T12:00:00Z");
+    assert!(
+        g.run(&["list", "--due-within", "3bd"])
+            .ok()
+            .contains(&id[..4])
+    );
+
+    // A letter kind gripe does not know is kept as written.
+    let g = with_config(UK, "2026-12-21T10:00:00Z");
+    g.write(
+        "complaints/2026/12/ap00000000000001.toml",
+        "id = \"ap00000000000001\"\ntitle = \"t\"\nopened = 2026-12-21T09:00:00Z\nstage = \"new\"\n\n[[event]]\nat = 2026-12-21T09:00:00Z\nkind = \"opened\"\n\n[[event]]\nat = 2026-12-21T09:30:00Z\nkind = \"response\"\nletter = \"apology\"\n",
+    );
+    assert!(g.run(&["show", "ap00"]).ok().contains("apology letter"));
+    let exported = g.run(&["export"]);
+    assert!(
+        exported.ok().contains("\"letter\":\"apology\""),
+        "{}",
+        exported.stdout
+    );
+}
+
+#[test]
+fn a_return_as_of_a_date_leaves_out_what_came_later() {
+    let config = r#"
+[calendars.uk]
+timezone = "Europe/London"
+holidays = [2025-12-25, 2025-12-26, 2026-01-01, 2026-04-03, 2026-04-06, 2026-05-04, 2026-05-25]
+
+[regulatory]
+regimes = ["fca_disp"]
+calendar = "uk"
+"#;
+    let g = with_config(config, "2026-07-10T12:00:00Z");
+    for c in &CASES {
+        let month = &c.opened[..7].replace('-', "/");
+        g.write(&format!("complaints/{month}/{}.toml", c.id), &case_file(c));
+    }
+    let r = json(&g.run(&[
+        "report",
+        "--return",
+        "fca",
+        "--period",
+        "2026-H1",
+        "--as-of",
+        "2026-01-04",
+        "--format",
+        "json",
+    ]));
+    // By 4 January only the complaint received on 15 December was in, not yet answered.
+    assert_eq!(
+        [
+            &r["opened"],
+            &r["closed"],
+            &r["outstanding_at_start"],
+            &r["outstanding_at_end"]
+        ]
+        .map(|v| v.as_u64().unwrap()),
+        [0, 0, 1, 1]
+    );
+}

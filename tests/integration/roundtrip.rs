@@ -8,7 +8,6 @@ use gripe::model::complaint::FieldValue;
 use gripe::model::complaint::Followup;
 use gripe::model::complaint::Resolution;
 use gripe::model::complaint::Severity;
-use gripe::model::regime::Letter;
 use gripe::store::document::ComplaintDoc;
 use gripe::store::document::read_complaint;
 use gripe::time::when::When;
@@ -69,7 +68,7 @@ fn event() -> impl Strategy<Value = Event> {
         opt(field_value()),
         opt("[0-9a-z]{6}"),
         any::<bool>(),
-        opt(prop::sample::select(Letter::KNOWN.to_vec())),
+        opt("[a-z]{1,12}"),
         opt(any::<bool>()),
         opt("[a-z0-9.@-]{3,20}"),
     )

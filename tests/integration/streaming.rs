@@ -2,8 +2,9 @@
 //! on a backlog of generated complaints, some in the layout gripe writes and some as people
 //! type them (tests/data/backlog, see its README). The expected outputs were written by the
 //! build before streaming (commit ec7e21d), not by the code under test; when the regulatory
-//! keys came, the three empty columns `regimes`, `resolution.upheld` and `resolution.redress`
-//! were put into `export-csv.out` with Python's csv module, not with gripe.
+//! and email keys came, the empty columns `regimes`, `customer.email`, `resolution.upheld` and
+//! `resolution.redress` were put into `export-csv.out` with Python's csv module, not with
+//! gripe.
 
 use std::path::Path;
 

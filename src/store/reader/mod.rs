@@ -32,7 +32,6 @@ use crate::model::complaint::Followup;
 use crate::model::complaint::Resolution;
 use crate::model::complaint::Severity;
 use crate::model::keys::is_header_key;
-use crate::model::regime::Letter;
 use crate::time::when::When;
 
 /// What the fast readers made of a file.
@@ -188,7 +187,7 @@ struct PartialEvent {
     to: Option<FieldValue>,
     followup: Option<String>,
     forced: Option<bool>,
-    letter: Option<Letter>,
+    letter: Option<String>,
     timely: Option<bool>,
     message_id: Option<String>,
 }
@@ -375,7 +374,7 @@ impl<'i> Builder<'i> {
                     "to" => set(&mut e.to, value.field()),
                     "followup" => set(&mut e.followup, value.text()),
                     "forced" => set(&mut e.forced, value.flag()),
-                    "letter" => set(&mut e.letter, value.text().map(|l| Letter::named(&l))),
+                    "letter" => set(&mut e.letter, value.text()),
                     "timely" => set(&mut e.timely, value.flag()),
                     "message_id" => set(&mut e.message_id, value.text()),
                     _ => !is_header_key(name) && other(seen, key),
