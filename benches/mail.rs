@@ -9,6 +9,10 @@
 //! `GRIPE_BENCH_MESSAGES` changes the count. Prints the time and peak memory of the import; the
 //! figures go to BENCHMARKS.md by hand.
 
+#[path = "support/rusage.rs"]
+mod rusage;
+use rusage::wait_with_rusage;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
@@ -140,7 +144,9 @@ fn parse_only(path: &Path) -> usize {
     count
 }
 
-/// Runs gripe and returns its peak resident set size in KB.
+/// Runs gripe and returns its peak resident set size in KB. The child is reaped by `wait4`,
+/// which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn gripe(cwd: &Path, args: &[&str]) -> i64 {
     let child = Command::new(env!("CARGO_BIN_EXE_gripe"))
         .args(args)
@@ -151,16 +157,7 @@ fn gripe(cwd: &Path, args: &[&str]) -> i64 {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("gripe runs");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: rusage is plain old data that wait4 fills in; pid is our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    assert!(
-        libc::WEXITSTATUS(status) == 0,
-        "gripe {args:?} failed with {}",
-        libc::WEXITSTATUS(status)
-    );
-    usage.ru_maxrss
+    let (status, rss) = wait_with_rusage(child.id() as libc::pid_t);
+    assert!(status == 0, "gripe {args:?} failed with {status}");
+    rss
 }

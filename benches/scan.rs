@@ -18,6 +18,10 @@
 //! Every command's peak memory is printed beside its time and judged against a target, so a
 //! change that starts collecting what it prints again shows here as a MISSED line.
 
+#[path = "support/rusage.rs"]
+mod rusage;
+use rusage::wait_with_rusage;
+
 use std::path::Path;
 use std::path::PathBuf;
 use std::process::Command;
@@ -331,16 +335,6 @@ fn run(gripe: &str, dir: &Path, args: &[&str]) -> (Duration, i64) {
     let elapsed = start.elapsed();
     assert!(status == 0, "gripe {args:?} failed with {status}");
     (elapsed, rss)
-}
-
-/// Waits for a child and reads its peak resident set size (Linux reports it in KB).
-fn wait_with_rusage(pid: libc::pid_t) -> (i32, i64) {
-    let mut status = 0;
-    // SAFETY: rusage is plain old data that wait4 fills in; pid is our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    (libc::WEXITSTATUS(status), usage.ru_maxrss)
 }
 
 /// Runs `f` once to warm up, then `runs` times; the median time and the largest memory.
