@@ -380,6 +380,28 @@ fn hostile_and_malformed_mail_is_refused_or_made_safe() {
         note.contains("the Date header says 2099-12-07T10:00:00Z, which cannot be right"),
         "{note}"
     );
+    // A charset nobody knows, and one that lies (it says UTF-8, the bytes are Latin-1): the
+    // text still comes in, as valid UTF-8.
+    g.write(
+        "unknown-charset.eml",
+        "From: a@example.com\nSubject: charset\nMessage-ID: <cs1@example.com>\nContent-Type: text/plain; charset=x-no-such-charset\n\nplain words\n",
+    );
+    let id = g
+        .run(&["open", "--email", "unknown-charset.eml"])
+        .ok()
+        .trim()
+        .to_string();
+    assert!(g.run(&["show", &id]).ok().contains("plain words"));
+    let mut lying = b"From: a@example.com\nSubject: lying\nMessage-ID: <cs2@example.com>\nContent-Type: text/plain; charset=utf-8\n\nCaf".to_vec();
+    lying.extend_from_slice(&[0xe9, b'\n']);
+    std::fs::write(g.path().join("lying.eml"), lying).unwrap();
+    let id = g
+        .run(&["open", "--email", "lying.eml"])
+        .ok()
+        .trim()
+        .to_string();
+    let c = &json(&g.run(&["show", &id, "--format", "json"]))["complaint"];
+    assert!(c["event"][0]["text"].as_str().unwrap().starts_with("Caf"));
     g.run(&["check"]).ok();
 }
 
