@@ -411,6 +411,10 @@ pub(crate) struct OpenArgs {
     pub(crate) email: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) mail: MailArgs,
+    /// With --email: redact personal data found in the message's texts (addresses in quoted
+    /// history, phone and card numbers) before anything is written
+    #[arg(long, requires = "email")]
+    pub(crate) redact: bool,
     #[command(flatten)]
     pub(crate) change: ChangeArgs,
 }

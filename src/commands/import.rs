@@ -246,9 +246,9 @@ fn format_of(path: &Path) -> Result<ImportFormat> {
 /// `--format mbox` and `--format maildir`: the messages of a mailbox, taken in by
 /// [`mail::import`].
 fn mail_import(args: &ImportArgs, format: ImportFormat, ctx: &Ctx) -> Result<()> {
-    if args.preset.is_some() || !args.map.is_empty() || args.strict || args.redact {
+    if args.preset.is_some() || !args.map.is_empty() || args.strict {
         return Err(Error::usage_hint(
-            "--preset, --map, --strict and --redact are for CSV and JSON files",
+            "--preset, --map and --strict are for CSV and JSON files",
             "a mailbox needs none of them: gripe import --format mbox FILE",
         ));
     }
@@ -261,6 +261,7 @@ fn mail_import(args: &ImportArgs, format: ImportFormat, ctx: &Ctx) -> Result<()>
         attachments: args.mail.attachments.as_deref(),
         defaults: mail::Defaults::default(),
         dry_run: args.dry_run,
+        redact: args.redact,
     };
     mail::import(
         &args.file,

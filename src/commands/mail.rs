@@ -33,6 +33,9 @@ use crate::model::complaint::Resolution;
 use crate::model::complaint::Severity;
 use crate::model::complaint::Stamp;
 use crate::model::id;
+use crate::model::privacy::Tally;
+use crate::model::privacy::redact_complaint;
+use crate::model::privacy::replace;
 use crate::output::count;
 use crate::output::progress::Progress;
 use crate::store::Depth;
@@ -62,6 +65,8 @@ pub(crate) struct Options<'a> {
     pub(crate) attachments: Option<&'a Path>,
     pub(crate) defaults: Defaults,
     pub(crate) dry_run: bool,
+    /// Redact personal data found in the texts (`--redact`), before anything is written.
+    pub(crate) redact: bool,
 }
 
 /// Where a complaint a message belongs to is.
@@ -98,6 +103,8 @@ struct Intake<'a> {
     /// Notes for complaints in the folder, by file, in order.
     notes: BTreeMap<PathBuf, Vec<Event>>,
     attachments: Vec<(String, mail::Attachment)>,
+    /// What `--redact` redacted.
+    redacted: Tally,
 }
 
 impl<'a> Intake<'a> {
@@ -156,6 +163,7 @@ impl<'a> Intake<'a> {
             created: Vec::new(),
             notes: BTreeMap::new(),
             attachments: Vec::new(),
+            redacted: Tally::default(),
         })
     }
 
@@ -192,6 +200,17 @@ impl<'a> Intake<'a> {
                 note.by = Some(m.sender());
                 note.text = Some(m.note());
                 note.message_id = Some(m.message_id.clone());
+                if self.options.redact
+                    && let Some(text) = &mut note.text
+                {
+                    let found = self.store.config.privacy.detector.find(text);
+                    for f in &found {
+                        self.redacted.add(f.kind, 1);
+                    }
+                    if !found.is_empty() {
+                        *text = replace(text, &found);
+                    }
+                }
                 match &place {
                     Place::Folder { path, .. } => {
                         self.notes.entry(path.clone()).or_default().push(note)
@@ -263,8 +282,22 @@ impl<'a> Intake<'a> {
     /// Writes what was taken in: the new complaints, then the notes (reopening a complaint a
     /// reply came to after it was resolved), then the attachments. Returns how many were
     /// reopened, and the files written.
-    fn write(self) -> Result<(usize, Vec<PathBuf>)> {
+    fn write(mut self) -> Result<(usize, Vec<PathBuf>)> {
         let store = self.store;
+        if self.options.redact {
+            for c in &mut self.created {
+                let tally = redact_complaint(c, &store.config.privacy.detector, false);
+                for (kind, n) in tally.0 {
+                    self.redacted.add(&kind, n);
+                }
+            }
+            if !self.redacted.0.is_empty() {
+                say(&format!(
+                    "gripe: --redact: redacted {} in the incoming mail",
+                    self.redacted
+                ));
+            }
+        }
         let zone = self.ctx.calendar()?.zone;
         if self.options.dry_run {
             return Ok((0, Vec::new()));
@@ -292,9 +325,9 @@ impl<'a> Intake<'a> {
                     let mut event =
                         Event::stage_change(EventKind::Reopened, &self.stamp, &c.stage, &target);
                     event.at = When::Zoned(zone.in_zone(&latest));
+                    // Who replied is the note's `by`; the text stays free of addresses.
                     event.text = Some(format!(
-                        "reopened: {} replied by email to this {} complaint",
-                        first.by.as_deref().unwrap_or("the customer"),
+                        "reopened: a reply came by email to this {} complaint",
                         c.stage
                     ));
                     doc.set_stage(&target);

@@ -74,6 +74,7 @@ pub(crate) fn run(args: &OpenArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
                 regimes: regimes_of(&args.regime)?,
             },
             dry_run: false,
+            redact: args.redact,
         };
         return match mail::open(source, &options, args.change.by.as_deref(), ctx, out)? {
             Some((path, action)) => commit(ctx, repo.as_ref(), &path, &action),

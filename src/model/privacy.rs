@@ -495,6 +495,13 @@ impl fmt::Display for Place<'_> {
     }
 }
 
+/// Whether a value is the reference of a complaint that came by email (`external_ref =
+/// "email:<Message-ID>"`): a Message-ID reads like an address but names a message, not a
+/// person, and threading needs it as it is, so no privacy command looks at it.
+pub(crate) fn message_reference(key: &str, text: &str) -> bool {
+    key == "external_ref" && text.starts_with("email:")
+}
+
 /// Calls `each` with every text of `c` and its place: the title, customer fields, resolution,
 /// custom fields (an integer as its digits: it becomes text if `each` changes it), follow-up
 /// notes, event texts, and the values `set` events recorded.
@@ -504,7 +511,11 @@ pub(crate) fn visit_texts(c: &mut Complaint, each: &mut dyn FnMut(Place, &mut St
         history: false,
     };
     each(top("title"), &mut c.title);
-    if let Some(reference) = &mut c.external_ref {
+    if let Some(reference) = c
+        .external_ref
+        .as_mut()
+        .filter(|r| !message_reference("external_ref", r))
+    {
         each(top("external_ref"), reference);
     }
     for tag in &mut c.tags {

@@ -29,6 +29,7 @@ use crate::model::keys::keys_of;
 use crate::model::nesting::MAX_DEPTH;
 use crate::model::privacy::Place;
 use crate::model::privacy::apply;
+use crate::model::privacy::message_reference;
 use crate::store::conflict::Marker;
 use crate::store::reader::Outcome;
 use crate::time::when::When;
@@ -371,6 +372,9 @@ impl ComplaintDoc {
                         }
                     }
                 }
+                item if item
+                    .as_str()
+                    .is_some_and(|text| message_reference(&key, text)) => {}
                 item => rewrite_item(
                     Place {
                         key: &key,

@@ -261,7 +261,7 @@ fn a_reply_to_a_closed_complaint_reopens_it() {
         .unwrap();
     assert_eq!(
         reopened["text"],
-        "reopened: mary@example.net replied by email to this closed complaint"
+        "reopened: a reply came by email to this closed complaint"
     );
     // The third message is a reply to the second: a note, no second reopening.
     g.run(&["open", "--email", &data("rfc2822-a2-message3.eml")])
@@ -276,6 +276,9 @@ fn a_reply_to_a_closed_complaint_reopens_it() {
     assert_eq!(kinds.iter().filter(|k| **k == "reopened").count(), 1);
     assert_eq!(kinds.iter().filter(|k| **k == "note").count(), 2);
     g.run(&["check"]).ok();
+    // A Message-ID reads like an address, but it is no personal data: no finding.
+    let check = g.run(&["check", "--fail-on", "pii"]);
+    assert!(!check.ok().contains("pii"), "{}", check.stdout);
 }
 
 /// An out-of-office reply as mail servers write them (RFC 3834's `Auto-Submitted`), written
@@ -431,4 +434,31 @@ fn rejected_messages_are_named_and_written_to_the_rejects_mbox() {
     );
     assert!(rejects.contains("nothing here is a header"), "{rejects}");
     assert_eq!(complaints(&g).len(), 1);
+}
+
+#[test]
+fn redact_keeps_addresses_in_quoted_history_out_of_the_files() {
+    let g = Gripe::new().now(NOW);
+    // Written for the test: a reply quoting the support desk, as most mail clients quote.
+    g.write(
+        "reply.eml",
+        "From: Jane Example <jane@example.com>\nSubject: Refund\nMessage-ID: <r1@example.com>\nDate: Mon, 7 Dec 2026 09:00:00 +0000\n\nStill no refund. Call me on 020 7946 0958.\n\nOn Fri, 4 Dec 2026, Support <help@example.org> wrote:\n> We are looking into it.\n",
+    );
+    let id = g.run(&["open", "--email", "reply.eml", "--redact"]);
+    assert!(
+        id.stderr.contains("--redact: redacted 1 email, 1 phone"),
+        "{}",
+        id.stderr
+    );
+    let text = g.read(id.ok().trim());
+    assert!(
+        !text.contains("020 7946 0958") && !text.contains("help@example.org"),
+        "{text}"
+    );
+    assert!(
+        text.contains("email = \"jane@example.com\""),
+        "the customer's own table keeps it"
+    );
+    let check = g.run(&["check", "--fail-on", "pii"]);
+    assert!(!check.ok().contains("pii "), "{}", check.stdout);
 }
