@@ -41,9 +41,11 @@ use crate::output::progress::Progress;
 use crate::store::Depth;
 use crate::store::Replace;
 use crate::store::Store;
+use crate::store::document::ComplaintDoc;
 use crate::store::write_atomic;
 use crate::time::when::Timestamp;
 use crate::time::when::When;
+use crate::time::when::Zone;
 
 /// The prefix of the `external_ref` of a complaint that came by email.
 const REF: &str = "email:";
@@ -89,6 +91,8 @@ pub(crate) enum Outcome {
     Known(String),
     /// Not a complaint: why.
     Skipped(String),
+    /// It cannot be taken in: why (nothing of it is written).
+    Rejected(String),
 }
 
 /// The messages' complaints, and where each Message-ID gripe knows lives.
@@ -96,12 +100,15 @@ struct Intake<'a> {
     ctx: &'a Ctx,
     store: &'a Store,
     stamp: Stamp,
+    zone: Zone,
     options: &'a Options<'a>,
     ids: HashMap<String, Place>,
     subjects: HashMap<String, Place>,
     created: Vec<Complaint>,
-    /// Notes for complaints in the folder, by file, in order.
+    /// Notes for complaints in the folder, by file, in order, with the bytes they add.
     notes: BTreeMap<PathBuf, Vec<Event>>,
+    /// The size each file in the folder will have with its notes, as far as it is known.
+    sizes: HashMap<PathBuf, u64>,
     attachments: Vec<(String, mail::Attachment)>,
     /// What `--redact` redacted.
     redacted: Tally,
@@ -139,8 +146,15 @@ impl<'a> Intake<'a> {
                         ids.push((id.clone(), place.clone()));
                     }
                 }
-                if by_subject {
-                    subjects.push((c.title.to_lowercase(), place));
+                let email = c
+                    .external_ref
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with(REF));
+                if by_subject
+                    && email
+                    && let Some(key) = subject_key(&c.title, c.customer.email.as_deref())
+                {
+                    subjects.push((key, place));
                 }
             },
             |mut a, b| {
@@ -157,11 +171,13 @@ impl<'a> Intake<'a> {
             ctx,
             store,
             stamp: ctx.stamp(by)?,
+            zone: ctx.calendar()?.zone,
             options,
             ids: ids.into_iter().collect(),
             subjects: subjects.into_iter().collect(),
             created: Vec::new(),
             notes: BTreeMap::new(),
+            sizes: HashMap::new(),
             attachments: Vec::new(),
             redacted: Tally::default(),
         })
@@ -189,10 +205,12 @@ impl<'a> Intake<'a> {
             .or_else(|| {
                 self.options
                     .thread_by_subject
-                    .then(|| self.subjects.get(&m.thread_subject()))
+                    .then(|| subject_key(&m.title, m.from_email.as_deref()))
                     .flatten()
+                    .and_then(|key| self.subjects.get(&key))
             })
             .cloned();
+        let max = self.store.config.max_file_size;
         let id = match parent {
             Some(place) => {
                 let mut note = Event::new(EventKind::Note, &self.stamp);
@@ -211,24 +229,79 @@ impl<'a> Intake<'a> {
                         *text = replace(text, &found);
                     }
                 }
+                let adds = crate::store::document::event_table(&note).to_string().len() as u64;
                 match &place {
                     Place::Folder { path, .. } => {
+                        let size = match self.sizes.get(path) {
+                            Some(size) => *size,
+                            None => std::fs::metadata(path).map_or(0, |m| m.len()),
+                        };
+                        if size + adds > max {
+                            return Ok(Outcome::Rejected(too_big(size + adds, max)));
+                        }
+                        self.sizes.insert(path.clone(), size + adds);
                         self.notes.entry(path.clone()).or_default().push(note)
                     }
-                    Place::New(i) => self.created[*i].events.push(note),
+                    Place::New(i) => {
+                        let c = &mut self.created[*i];
+                        // A reply dated before its complaint (a sender's clock) is recorded
+                        // at the opening, as `check` expects.
+                        if note.at.instant(&self.zone) < c.opened.instant(&self.zone) {
+                            note.text = note.text.map(|t| {
+                                format!(
+                                    "{t}\n\n(dated {}, before the complaint was opened)",
+                                    m.date
+                                )
+                            });
+                            note.at = c.opened;
+                        }
+                        c.events.push(note);
+                        let size = ComplaintDoc::render_new(c).len() as u64;
+                        if size > max {
+                            c.events.pop();
+                            return Ok(Outcome::Rejected(too_big(size, max)));
+                        }
+                    }
                 }
                 self.ids.insert(m.message_id.clone(), place.clone());
                 let id = self.id_of(&place);
                 self.keep_attachments(&id, &m);
                 return Ok(Outcome::Noted(id));
             }
-            None => self.open(&m)?,
+            None => match self.open(&m)? {
+                Some(id) => id,
+                None => {
+                    return Ok(Outcome::Rejected(too_big(
+                        ComplaintDoc::render_new(&self.draft(&m)?).len() as u64,
+                        max,
+                    )));
+                }
+            },
         };
         Ok(Outcome::Opened(id))
     }
 
-    /// A new complaint from `m`.
-    fn open(&mut self, m: &Mail) -> Result<String> {
+    /// A new complaint from `m`, unless its file would be larger than `max_file_size`.
+    fn open(&mut self, m: &Mail) -> Result<Option<String>> {
+        let complaint = self.draft(m)?;
+        if ComplaintDoc::render_new(&complaint).len() as u64 > self.store.config.max_file_size {
+            return Ok(None);
+        }
+        let id = complaint.id.clone();
+        let place = Place::New(self.created.len());
+        self.ids.insert(m.message_id.clone(), place.clone());
+        if self.options.thread_by_subject
+            && let Some(key) = subject_key(&m.title, m.from_email.as_deref())
+        {
+            self.subjects.entry(key).or_insert(place);
+        }
+        self.created.push(complaint);
+        self.keep_attachments(&id, m);
+        Ok(Some(id))
+    }
+
+    /// The complaint `m` makes.
+    fn draft(&self, m: &Mail) -> Result<Complaint> {
         let config = &self.store.config;
         let d = &self.options.defaults;
         let mut opened = Event::new(EventKind::Opened, &self.stamp);
@@ -260,15 +333,7 @@ impl<'a> Intake<'a> {
             events: vec![opened],
             misplaced: Vec::new(),
         };
-        let id = complaint.id.clone();
-        let place = Place::New(self.created.len());
-        self.ids.insert(m.message_id.clone(), place.clone());
-        if self.options.thread_by_subject {
-            self.subjects.entry(m.thread_subject()).or_insert(place);
-        }
-        self.created.push(complaint);
-        self.keep_attachments(&id, m);
-        Ok(id)
+        Ok(complaint)
     }
 
     fn keep_attachments(&mut self, id: &str, m: &Mail) {
@@ -302,53 +367,90 @@ impl<'a> Intake<'a> {
         if self.options.dry_run {
             return Ok((0, Vec::new()));
         }
-        let progress = Progress::new(self.created.len() as u64, "writing");
-        let mut written = store.create_all(&self.created, &zone, || progress.step())?;
-        progress.finish();
-        let workflow = &store.config.workflow;
-        let mut reopened = 0;
-        for (path, notes) in &self.notes {
-            reopened += store.edit(path, |doc, c| {
-                let mut reopen = false;
-                let past = workflow
-                    .index(&c.stage)
-                    .is_some_and(|i| i > workflow.reopen_to);
-                if past && let Some(first) = notes.first() {
-                    let latest = c
-                        .events
-                        .iter()
-                        .map(|e| e.at.instant(&zone))
-                        .chain([first.at.instant(&zone)])
-                        .max()
-                        .unwrap_or(self.stamp.at);
-                    let target = workflow.name(workflow.reopen_to).to_string();
-                    let mut event =
-                        Event::stage_change(EventKind::Reopened, &self.stamp, &c.stage, &target);
-                    event.at = When::Zoned(zone.in_zone(&latest));
-                    // Who replied is the note's `by`; the text stays free of addresses.
-                    event.text = Some(format!(
-                        "reopened: a reply came by email to this {} complaint",
-                        c.stage
-                    ));
-                    doc.set_stage(&target);
-                    doc.push_event(&event);
-                    reopen = true;
-                }
-                for note in notes {
-                    doc.push_event(note);
-                }
-                Ok(usize::from(reopen))
-            })?;
-            written.push(path.clone());
-        }
+        // Attachments first: if one cannot be saved, nothing else is written, and the next run
+        // tries again.
         if let Some(dir) = self.options.attachments {
             save_attachments(dir, &self.attachments)?;
         }
+        let progress = Progress::new(self.created.len() as u64, "writing");
+        let mut written = store.create_all(&self.created, &zone, || progress.step())?;
+        progress.finish();
+        let mut reopened = 0;
+        for (path, notes) in &self.notes {
+            reopened += store.edit(path, |doc, c| Ok(self.add_notes(doc, c, notes)))?;
+            written.push(path.clone());
+        }
         Ok((reopened, written))
+    }
+
+    /// Adds `notes` to a complaint in the folder, each recorded no earlier than the opening.
+    /// The first reply sent after the complaint was resolved (or closed) reopens it, if the
+    /// workflow can reopen it from there: an old reply found in a mailbox imported late does
+    /// not. Returns 1 when it reopened it.
+    fn add_notes(&self, doc: &mut ComplaintDoc, c: &Complaint, notes: &[Event]) -> usize {
+        let zone = &self.zone;
+        let workflow = &self.store.config.workflow;
+        let opened = c.opened.instant(zone);
+        let stage = workflow.index(&c.stage);
+        let can_reopen = stage.is_some_and(|i| i >= workflow.resolved && i > workflow.reopen_to);
+        let since = c.last_stage_event().map_or(opened, |e| e.at.instant(zone));
+        let mut notes: Vec<Event> = notes.to_vec();
+        for note in &mut notes {
+            if note.at.instant(zone) < opened {
+                note.text = note.text.take().map(|t| {
+                    format!(
+                        "{t}\n\n(dated {}, before the complaint was opened)",
+                        note.at
+                    )
+                });
+                note.at = c.opened;
+            }
+        }
+        notes.sort_by_key(|n| n.at.instant(zone));
+        let mut reopened = 0;
+        for note in &notes {
+            if can_reopen && reopened == 0 && note.at.instant(zone) > since {
+                let target = workflow.name(workflow.reopen_to).to_string();
+                let mut event =
+                    Event::stage_change(EventKind::Reopened, &self.stamp, &c.stage, &target);
+                event.at = note.at;
+                // Who replied is the note's `by`; the text stays free of addresses.
+                event.text = Some(format!(
+                    "reopened: a reply came by email to this {} complaint",
+                    c.stage
+                ));
+                doc.set_stage(&target);
+                doc.push_event(&event);
+                reopened = 1;
+            }
+            doc.push_event(note);
+        }
+        reopened
     }
 }
 
-/// Saves each attachment as `DIR/<complaint id>/<file name>`, never over a file there.
+/// Why a message is refused for the size of the file it would make.
+fn too_big(size: u64, max: u64) -> String {
+    format!(
+        "its complaint file would be {size} bytes, over max_file_size ({max} bytes) in gripe.toml"
+    )
+}
+
+/// How `--thread-by-subject` matches a message to a complaint: the same title from the same
+/// sender, never `(no subject)`.
+fn subject_key(title: &str, sender: Option<&str>) -> Option<String> {
+    (title != "(no subject)").then(|| {
+        format!(
+            "{}\u{0}{}",
+            title.to_lowercase(),
+            sender.unwrap_or_default().to_lowercase()
+        )
+    })
+}
+
+/// Saves each attachment as `DIR/<complaint id>/<file name>`, never over a file there: a
+/// different file of the same name is saved with the start of its SHA-256 added
+/// (`invoice-3f2a9c1e.pdf`), so every name on disk holds the bytes the note lists for it.
 fn save_attachments(dir: &Path, attachments: &[(String, mail::Attachment)]) -> Result<()> {
     for (id, a) in attachments {
         let folder = dir.join(id);
@@ -356,15 +458,18 @@ fn save_attachments(dir: &Path, attachments: &[(String, mail::Attachment)]) -> R
             path: folder.clone(),
             source,
         })?;
-        let mut path = folder.join(&a.name);
-        let mut n = 1;
-        while path.exists() {
-            if std::fs::read(&path).is_ok_and(|b| b == a.bytes) {
-                break;
+        let plain = folder.join(&a.name);
+        let path = match std::fs::read(&plain) {
+            Err(_) => plain,
+            Ok(bytes) if bytes == a.bytes => continue,
+            Ok(_) => {
+                let (stem, ext) = match a.name.rsplit_once('.') {
+                    Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+                    _ => (a.name.as_str(), String::new()),
+                };
+                folder.join(format!("{stem}-{}{ext}", &a.sha256[..8]))
             }
-            n += 1;
-            path = folder.join(format!("{n}-{}", a.name));
-        }
+        };
         if !path.exists() {
             write_atomic(&path, &a.bytes, Replace::Never)?;
         }
@@ -425,6 +530,7 @@ pub(crate) fn open(
             say(&format!("not a complaint: {why}; nothing written"));
             return Ok(None);
         }
+        Outcome::Rejected(why) => return Err(invalid(source, why.clone())),
     };
     Ok(written.into_iter().next().map(|path| (path, action)))
 }
@@ -466,6 +572,23 @@ pub(crate) struct Raw {
 
 /// The messages of an mbox file, with the arrival time of its `From ` separator lines.
 pub(crate) fn mbox(path: &Path, now: &Timestamp) -> Result<Vec<Raw>> {
+    let mut file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // Anything before the first `From ` line would be lost without a word: an mbox starts
+    // with one (an empty file is an empty mailbox).
+    let mut start = [0u8; 5];
+    let read = file.read(&mut start).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if read > 0 && &start[..read] != &b"From "[..read] {
+        return Err(invalid(
+            path,
+            "it is not an mbox: it does not start with a `From ` line".into(),
+        ));
+    }
     let file = std::fs::File::open(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -517,21 +640,61 @@ pub(crate) fn maildir(path: &Path, now: &Timestamp) -> Result<Vec<Raw>> {
             .collect();
         files.sort();
         for file in files {
+            // A mail client or sync tool may move a message from new/ to cur/ (adding its
+            // flags to the name) while gripe reads: it is looked for there, and one that is
+            // gone is left for the next run.
+            let Some((file, bytes)) = read_message(path, &file)? else {
+                continue;
+            };
             let arrival = std::fs::metadata(&file)
                 .and_then(|m| m.modified())
                 .map(|t| chrono::DateTime::<chrono::Utc>::from(t).fixed_offset())
                 .unwrap_or(*now);
             out.push(Raw {
                 label: file.display().to_string(),
-                bytes: std::fs::read(&file).map_err(|source| Error::Read {
-                    path: file.clone(),
-                    source,
-                })?,
+                bytes,
                 arrival,
             });
         }
     }
     Ok(out)
+}
+
+/// A Maildir message's bytes, where it is now: at `file`, or moved to `cur/` under its unique
+/// name with flags; `None` when it is gone.
+fn read_message(maildir: &Path, file: &Path) -> Result<Option<(PathBuf, Vec<u8>)>> {
+    match std::fs::read(file) {
+        Ok(bytes) => return Ok(Some((file.to_path_buf(), bytes))),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::Read {
+                path: file.to_path_buf(),
+                source: e,
+            });
+        }
+        Err(_) => {}
+    }
+    let unique = file
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .unwrap_or_default();
+    let moved = std::fs::read_dir(maildir.join("cur"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name().is_some_and(|n| {
+                let n = n.to_string_lossy();
+                n.split(':').next() == Some(unique.as_str())
+            }) && p != file
+        });
+    Ok(moved.and_then(|p| std::fs::read(&p).ok().map(|bytes| (p, bytes))))
 }
 
 /// `gripe import --format mbox|maildir`: every message in date order.
@@ -545,28 +708,19 @@ pub(crate) fn import(
 ) -> Result<()> {
     let store = ctx.store()?;
     let max = store.config.max_email_size;
+    let total = raws.len();
     let mut mails = Vec::new();
-    let mut rejected = Vec::new();
-    for raw in raws {
+    let mut rejected: Vec<(usize, String)> = Vec::new();
+    for (i, raw) in raws.iter().enumerate() {
         match mail::read(&raw.bytes, max, raw.arrival, &ctx.now) {
-            Ok(m) => mails.push(m),
-            Err(why) => {
-                say(&format!(
-                    "gripe: {}: {}: {why}",
-                    source.display(),
-                    raw.label
-                ));
-                rejected.push((raw, why));
-            }
+            Ok(m) => mails.push((m, i)),
+            Err(why) => rejected.push((i, why)),
         }
     }
-    // Date order, so a reply comes after what it replies to; the mailbox's order breaks ties.
-    mails.sort_by_key(|m| m.date);
-    let total = mails.len() + rejected.len();
     let mut intake = Intake::new(ctx, options, by)?;
     let (mut opened, mut noted, mut known) = (0, 0, 0);
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
-    for m in mails {
+    for (m, i) in in_thread_order(mails) {
         match intake.take(m)? {
             Outcome::Opened(_) => opened += 1,
             Outcome::Noted(_) => noted += 1,
@@ -575,8 +729,21 @@ pub(crate) fn import(
                 let kind = why.split(" (").next().unwrap_or_default().to_string();
                 *skipped.entry(kind).or_default() += 1;
             }
+            Outcome::Rejected(why) => rejected.push((i, why)),
         }
     }
+    rejected.sort_by_key(|(i, _)| *i);
+    for (i, why) in &rejected {
+        say(&format!(
+            "gripe: {}: {}: {why}",
+            source.display(),
+            raws[*i].label
+        ));
+    }
+    let rejected: Vec<(&Raw, String)> = rejected
+        .into_iter()
+        .map(|(i, why)| (&raws[i], why))
+        .collect();
     let (reopened, _) = intake.write()?;
     if let Some(path) = rejects {
         write_rejects(path, &rejected)?;
@@ -614,9 +781,48 @@ pub(crate) fn import(
     }
 }
 
+/// The messages in date order, except that a message comes after the messages of the same
+/// import it replies to, whatever their dates (a sender's clock can be wrong), so a reply
+/// never opens a complaint of its own because its original sorts later.
+fn in_thread_order(mut mails: Vec<(Mail, usize)>) -> Vec<(Mail, usize)> {
+    mails.sort_by_key(|(m, i)| (m.date, *i));
+    let index: HashMap<String, usize> = mails
+        .iter()
+        .enumerate()
+        .map(|(k, (m, _))| (m.message_id.clone(), k))
+        .collect();
+    let mut order = Vec::with_capacity(mails.len());
+    let mut state = vec![0u8; mails.len()]; // 0 new, 1 on the way, 2 placed
+    for start in 0..mails.len() {
+        // Depth first over the parents, without recursion: a thread can be long.
+        let mut stack = vec![(start, false)];
+        while let Some((k, parents_done)) = stack.pop() {
+            if state[k] == 2 || (state[k] == 1 && !parents_done) {
+                continue;
+            }
+            if parents_done {
+                state[k] = 2;
+                order.push(k);
+                continue;
+            }
+            state[k] = 1;
+            stack.push((k, true));
+            for parent in &mails[k].0.parents {
+                if let Some(&p) = index.get(parent)
+                    && state[p] == 0
+                {
+                    stack.push((p, false));
+                }
+            }
+        }
+    }
+    let mut slots: Vec<Option<(Mail, usize)>> = mails.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|k| slots[k].take()).collect()
+}
+
 /// The rejected messages as an mbox, each with an `X-Gripe-Rejected` header saying why: fix
 /// them there and import the file again.
-fn write_rejects(path: &Path, rejected: &[(Raw, String)]) -> Result<()> {
+fn write_rejects(path: &Path, rejected: &[(&Raw, String)]) -> Result<()> {
     let mut out = Vec::new();
     for (raw, why) in rejected {
         out.extend_from_slice(b"From gripe-rejects Thu Jan  1 00:00:00 1970\n");

@@ -94,11 +94,6 @@ impl Mail {
             .or(self.from_name.clone())
             .unwrap_or_else(|| "(unknown sender)".into())
     }
-
-    /// The subject as `--thread-by-subject` compares it.
-    pub(crate) fn thread_subject(&self) -> String {
-        self.title.to_lowercase()
-    }
 }
 
 fn size(bytes: usize) -> String {
@@ -155,14 +150,17 @@ pub(crate) fn read(
             format!("sha256:{}", &hex(&digest)[..32])
         }
     };
+    // A message cannot have arrived after now, nor been sent after it arrived.
+    let arrival = arrival.min(*now);
+    let raw_date = message.header_raw("Date").unwrap_or_default();
     let (date, date_note) = match message.date() {
-        Some(d) if d.is_valid() => match timestamp(d) {
-            Some(t) if t.year() >= 1990 && t <= *now + chrono::Duration::days(1) => (t, None),
+        Some(d) if d.is_valid() => match timestamp(d).filter(|_| plausible(raw_date, d)) {
+            Some(t) if t.year() >= 1990 && t <= *now => (t, None),
             _ => (
                 arrival,
                 Some(format!(
                     "the Date header says {}, which cannot be right; the time it arrived is used",
-                    d.to_rfc3339()
+                    clean_line(raw_date.trim())
                 )),
             ),
         },
@@ -204,6 +202,21 @@ pub(crate) fn read(
         body,
         attachments,
     })
+}
+
+/// Whether the parsed date is what the header says: mail-parser reads a year as two digits
+/// (`0099` as 1999) and wraps an impossible offset, so the four-digit year and the offset are
+/// checked against the header as written.
+fn plausible(raw: &str, d: &mail_parser::DateTime) -> bool {
+    // A four-digit year stands between spaces (or after a comma); an offset follows + or -.
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[\s,])(\d{4})(?:\s|$)").expect("the year pattern compiles")
+    });
+    let year_ok = YEAR
+        .captures(raw)
+        .and_then(|c| c[1].parse::<u16>().ok())
+        .is_none_or(|year| year == d.year);
+    year_ok && d.tz_hour <= 14 && d.tz_minute < 60
 }
 
 fn timestamp(d: &mail_parser::DateTime) -> Option<Timestamp> {
@@ -259,24 +272,52 @@ fn from(address: Option<&Address<'_>>) -> (Option<String>, Option<String>) {
     (keep(first.name()), keep(first.address()))
 }
 
-/// The body as text: the first text/plain part, else the first HTML part made readable.
+/// The body as text: every text/plain part of the message's text body, in order (a client
+/// that puts an image between two paragraphs sends two); else the HTML made readable.
 fn body(message: &mail_parser::Message<'_>) -> String {
-    let plain = message
+    let plain: Vec<&str> = message
         .text_bodies()
-        .find(|part| !part.is_text_html())
-        .and_then(|part| part.text_contents());
-    if let Some(text) = plain {
-        return text.to_string();
+        .filter(|part| part.is_text() && !part.is_text_html())
+        .filter_map(|part| part.text_contents())
+        .collect();
+    if !plain.is_empty() {
+        return plain.join("\n\n");
     }
     message
         .html_bodies()
         .find_map(|part| part.text_contents())
-        .map(|html| html2text::from_read(html.as_bytes(), 78).unwrap_or_else(|_| html.to_string()))
+        .map(readable)
         .unwrap_or_default()
 }
 
+/// HTML as text: html2text lays out lists, tables and links; HTML nested deeper than a page
+/// ever is (which would make its layout take minutes) goes through mail-parser's plainer
+/// converter instead.
+fn readable(html: &str) -> String {
+    const MAX_NESTING: usize = 200;
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let bytes = html.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'<' {
+            match bytes.get(i + 1) {
+                Some(b'/') => depth = depth.saturating_sub(1),
+                Some(c) if c.is_ascii_alphabetic() => depth += 1,
+                _ => {}
+            }
+            deepest = deepest.max(depth);
+        }
+    }
+    if deepest > MAX_NESTING {
+        return mail_parser::decoders::html::html_to_text(html);
+    }
+    html2text::from_read(html.as_bytes(), 78).unwrap_or_else(|_| html.to_string())
+}
+
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|antw|tr|rif|r)\s*(?:\[\d+\])?\s*[:：]\s*)+")
+    Regex::new(
+        r"(?i)^\s*(?:(?:\[external\]\s*)?(?:re|fw|fwd|aw|wg|sv|vs|antw|antwort|tr|rif|r|réf|ref|odp|ynt|回复|答复|转发)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+    )
         .expect("the prefix pattern compiles")
 });
 
@@ -293,12 +334,18 @@ fn title(subject: &str) -> String {
     title
 }
 
-/// One line: control characters (newlines, terminal escapes, NUL) become spaces.
+/// One line: control characters (newlines, terminal escapes, NUL) become spaces, and the
+/// direction overrides that make a name read backwards go.
 fn clean_line(s: &str) -> String {
     strip_escapes(s)
         .chars()
+        .filter(|c| !is_bidi_control(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Text: line ends made `\n`, NUL and other control characters but tab and newline removed,
@@ -376,10 +423,17 @@ fn file_name(name: Option<&str>, n: usize) -> String {
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() {
-        unnamed
-    } else {
-        cleaned.chars().take(120).collect()
+        return unnamed;
     }
+    // File systems allow 255 bytes; room is left for the hash a clash adds.
+    let mut name = String::new();
+    for c in cleaned.chars() {
+        if name.len() + c.len_utf8() > 200 {
+            break;
+        }
+        name.push(c);
+    }
+    name
 }
 
 /// Why a message is not a complaint: an auto-reply, a bulk or list message, or a delivery
@@ -390,7 +444,11 @@ fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<S
             .header_raw(name)
             .map(|v| v.trim().to_ascii_lowercase())
     };
-    if let Some(v) = text("Auto-Submitted").filter(|v| v != "no") {
+    if let Some(v) = text("Auto-Submitted").filter(|v| {
+        v.split(|c: char| c == '(' || c == ';' || c.is_whitespace())
+            .next()
+            .is_some_and(|token| token != "no")
+    }) {
         return Some(format!("an automatic message (Auto-Submitted: {v})"));
     }
     for header in ["X-Autoreply", "X-Autorespond", "X-Autoresponse"] {
@@ -412,6 +470,16 @@ fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<S
     });
     if report {
         return Some("a delivery status notification (a bounce)".into());
+    }
+    let receipt = message.content_type().is_some_and(|ct| {
+        ct.subtype()
+            .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .attribute("report-type")
+                .is_some_and(|r| r.eq_ignore_ascii_case("disposition-notification"))
+    });
+    if receipt {
+        return Some("a read receipt (disposition notification)".into());
     }
     let local = from.and_then(|f| f.split('@').next()).unwrap_or_default();
     if local.eq_ignore_ascii_case("mailer-daemon") || local.eq_ignore_ascii_case("postmaster") {

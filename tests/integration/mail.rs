@@ -159,6 +159,10 @@ fn html_only_mail_becomes_readable_text_and_attachments_are_listed_and_kept() {
     let c = &json(&g.run(&["show", &id, "--format", "json"]))["complaint"];
     let note = c["event"][0]["text"].as_str().unwrap();
     assert!(note.starts_with("... Some text appears here ..."), "{note}");
+    assert!(
+        note.contains("This could have been part of the previous part"),
+        "every plain part of the text body: {note}"
+    );
     for listed in [
         "- attachment-1 (audio/basic,",
         "- attachment-2 (image/jpeg,",
@@ -234,13 +238,16 @@ fn a_three_message_thread_is_one_complaint_with_two_notes() {
 
 #[test]
 fn a_reply_to_a_closed_complaint_reopens_it() {
-    let g = Gripe::new().now(NOW);
+    let mut g = Gripe::new().now(NOW);
     let id = g
         .run(&["open", "--email", &data("rfc2822-a2-message1.eml")])
         .ok()
         .trim()
         .to_string();
+    // Closed three minutes after the hello, and three before Mary's reply.
+    g.set_now("1997-11-21T15:58:00Z");
     g.run(&["advance", &id, "--to", "closed", "--force"]).ok();
+    g.set_now(NOW);
     let run = g.run_stdin(
         &["open", "--email", "-"],
         &std::fs::read_to_string(data("rfc2822-a2-message2.eml")).unwrap(),
@@ -276,6 +283,30 @@ fn a_reply_to_a_closed_complaint_reopens_it() {
     assert_eq!(kinds.iter().filter(|k| **k == "reopened").count(), 1);
     assert_eq!(kinds.iter().filter(|k| **k == "note").count(), 2);
     g.run(&["check"]).ok();
+    // Old mail found late does not reopen: closed now, a 1997 reply is a note only.
+    let old = g
+        .run(&["open", "--email", &data("rfc2822-a2-message1.eml")])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(old, id, "the same message: nothing new");
+    let other = Gripe::new().now(NOW);
+    let first = other
+        .run(&["open", "--email", &data("rfc2822-a2-message1.eml")])
+        .ok()
+        .trim()
+        .to_string();
+    other
+        .run(&["advance", &first, "--to", "closed", "--force"])
+        .ok();
+    let late = other.run(&["open", "--email", &data("rfc2822-a2-message2.eml")]);
+    assert!(
+        late.stderr.contains("reply added as a note\n"),
+        "{}",
+        late.stderr
+    );
+    let c = &json(&other.run(&["show", &first, "--format", "json"]))["complaint"];
+    assert_eq!(c["stage"], "closed");
     // A Message-ID reads like an address, but it is no personal data: no finding.
     let check = g.run(&["check", "--fail-on", "pii"]);
     assert!(!check.ok().contains("pii"), "{}", check.stdout);
@@ -380,7 +411,7 @@ fn hostile_and_malformed_mail_is_refused_or_made_safe() {
     let note = c["event"][0]["text"].as_str().unwrap();
     assert!(note.starts_with("Pay me\n"), "{note:?}");
     assert!(
-        note.contains("the Date header says 2099-12-07T10:00:00Z, which cannot be right"),
+        note.contains("the Date header says Mon, 7 Dec 2099 10:00:00 +0000, which cannot be right"),
         "{note}"
     );
     // A charset nobody knows, and one that lies (it says UTF-8, the bytes are Latin-1): the
@@ -461,4 +492,116 @@ fn redact_keeps_addresses_in_quoted_history_out_of_the_files() {
     );
     let check = g.run(&["check", "--fail-on", "pii"]);
     assert!(!check.ok().contains("pii "), "{}", check.stdout);
+}
+
+#[test]
+fn review_findings_stay_fixed() {
+    let g = Gripe::new().now(NOW);
+    let msg = |id: &str, date: &str, reply_to: Option<&str>, body: &str| {
+        let mut m = format!(
+            "From: Jo <jo@example.com>\nSubject: Parcel\nMessage-ID: <{id}>\nDate: {date}\n"
+        );
+        if let Some(parent) = reply_to {
+            m.push_str(&format!("In-Reply-To: <{parent}>\n"));
+        }
+        format!("From jo@example.com Mon Dec  7 10:00:00 2026\n{m}\n{body}\n\n")
+    };
+    // A reply whose sender's clock is a minute behind still threads, and is recorded no
+    // earlier than the complaint: `check` passes.
+    let mbox = format!(
+        "{}{}",
+        msg(
+            "orig@example.com",
+            "Mon, 7 Dec 2026 10:00:00 +0000",
+            None,
+            "Where is it?"
+        ),
+        msg(
+            "reply@example.com",
+            "Mon, 7 Dec 2026 09:59:00 +0000",
+            Some("orig@example.com"),
+            "Still waiting."
+        )
+    );
+    g.write("skew.mbox", &mbox);
+    let run = g.run(&["import", "skew.mbox"]);
+    assert!(
+        run.stderr.contains("1 opened, 1 added as notes"),
+        "{}",
+        run.stderr
+    );
+    g.run(&["check"]).ok();
+    // A message whose complaint file would pass max_file_size is a named reject, not the
+    // end of the import.
+    let long = "log line of the customer's device\n".repeat(40_000);
+    let mbox = format!(
+        "{}{}",
+        msg(
+            "long@example.com",
+            "Mon, 7 Dec 2026 11:00:00 +0000",
+            None,
+            &long
+        ),
+        msg(
+            "short@example.com",
+            "Mon, 7 Dec 2026 11:05:00 +0000",
+            None,
+            "Short one."
+        )
+    );
+    g.write("long.mbox", &mbox);
+    let run = g.run(&["import", "long.mbox", "--rejects", "rejects.mbox"]);
+    let err = run.fails(7).to_string();
+    assert!(
+        err.contains("message 1: its complaint file would be"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 opened") && err.contains("1 rejected"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_to_string(g.path().join("rejects.mbox"))
+            .unwrap()
+            .contains("long@example.com")
+    );
+    // Something that is not an mbox says so.
+    g.write("not.mbox", "Subject: a lone message\n\nhi\n");
+    let err = g.run(&["import", "not.mbox"]).fails(4).to_string();
+    assert!(
+        err.contains("it is not an mbox: it does not start with a `From ` line"),
+        "{err}"
+    );
+    // Two attachments of one name: the second is kept beside the first, named by its hash.
+    let two = "From: Jo <jo@example.com>\nSubject: Photos\nMessage-ID: <att@example.com>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nTwo photos.\n--b\nContent-Type: image/png\nContent-Disposition: attachment; filename=photo.png\n\nAAAA\n--b\nContent-Type: image/png\nContent-Disposition: attachment; filename=photo.png\n\nBBBB\n--b--\n";
+    g.write("two.eml", two);
+    let dir = g.path().join("files");
+    let id = g
+        .run(&[
+            "open",
+            "--email",
+            "two.eml",
+            "--attachments",
+            &dir.to_string_lossy(),
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let full = json(&g.run(&["show", &id, "--format", "json"]))["complaint"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut saved: Vec<String> = std::fs::read_dir(dir.join(&full))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    saved.sort();
+    assert_eq!(saved.len(), 2, "{saved:?}");
+    assert!(saved.contains(&"photo.png".to_string()), "{saved:?}");
+    assert!(
+        saved
+            .iter()
+            .any(|n| n.starts_with("photo-") && n.ends_with(".png")),
+        "{saved:?}"
+    );
 }
