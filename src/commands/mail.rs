@@ -583,7 +583,7 @@ pub(crate) fn mbox(path: &Path, now: &Timestamp) -> Result<Vec<Raw>> {
         path: path.to_path_buf(),
         source,
     })?;
-    if read > 0 && &start[..read] != &b"From "[..read] {
+    if read > 0 && start[..read] != b"From "[..read] {
         return Err(invalid(
             path,
             "it is not an mbox: it does not start with a `From ` line".into(),
