@@ -146,8 +146,17 @@ pub(crate) fn read(
     let message_id = match message.message_id().map(clean_id) {
         Some(id) if !id.is_empty() => id,
         _ => {
-            let digest = Sha256::digest(raw);
-            format!("sha256:{}", &hex(&digest)[..32])
+            // The same message saved with CRLF or LF line ends, or with the blank line an
+            // mbox adds after it, is the same message.
+            let mut normal: Vec<u8> = Vec::with_capacity(raw.len());
+            for line in raw.split(|b| *b == b'\n') {
+                normal.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+                normal.push(b'\n');
+            }
+            while normal.last().is_some_and(u8::is_ascii_whitespace) {
+                normal.pop();
+            }
+            format!("sha256:{}", &hex(&Sha256::digest(&normal))[..32])
         }
     };
     // A message cannot have arrived after now, nor been sent after it arrived.
@@ -545,6 +554,11 @@ mod tests {
     fn a_message_without_an_id_gets_a_content_hash_and_nuls_go() {
         let m = read_ok("From: a@example.com\nSubject: x\n\nhi\0 there\n");
         assert!(m.message_id.starts_with("sha256:"), "{}", m.message_id);
+        let crlf = read_ok("From: a@example.com\r\nSubject: x\r\n\r\nhi\0 there\r\n\r\n");
+        assert_eq!(
+            crlf.message_id, m.message_id,
+            "line ends and trailing blank lines do not count"
+        );
         assert_eq!(m.body, "hi there");
     }
 
