@@ -726,8 +726,12 @@ pub(crate) fn import(
             Outcome::Noted(_) => noted += 1,
             Outcome::Known(_) => known += 1,
             Outcome::Skipped(why) => {
-                let kind = why.split(" (").next().unwrap_or_default().to_string();
-                *skipped.entry(kind).or_default() += 1;
+                let kind = why.split(" (").next().unwrap_or_default();
+                let kind = kind
+                    .strip_prefix("an ")
+                    .or_else(|| kind.strip_prefix("a "))
+                    .unwrap_or(kind);
+                *skipped.entry(kind.to_string()).or_default() += 1;
             }
             Outcome::Rejected(why) => rejected.push((i, why)),
         }
@@ -841,4 +845,27 @@ fn write_rejects(path: &Path, rejected: &[(&Raw, String)]) -> Result<()> {
         out.push(b'\n');
     }
     write_atomic(path, &out, Replace::Always)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_maildir_message_moved_to_cur_while_reading_is_found_there() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        std::fs::write(dir.path().join("cur/1700000000.M1P2.host:2,S"), b"moved").unwrap();
+        let gone = dir.path().join("new/1700000000.M1P2.host");
+        let (path, bytes) = read_message(dir.path(), &gone).unwrap().unwrap();
+        assert_eq!(bytes, b"moved");
+        assert!(path.ends_with("cur/1700000000.M1P2.host:2,S"));
+        assert!(
+            read_message(dir.path(), &dir.path().join("new/other"))
+                .unwrap()
+                .is_none()
+        );
+    }
 }

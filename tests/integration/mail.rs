@@ -338,7 +338,7 @@ fn a_maildir_skips_auto_replies_bounces_and_list_mail_and_counts_them() {
     let run = g.run(&["import", &maildir.to_string_lossy()]);
     run.ok();
     assert!(
-        run.stderr.contains("4 messages: 1 opened, 0 added as notes (0 reopened), 0 there already, 3 not complaints (1 a bulk message, 1 a delivery status notification, 1 an automatic message), 0 rejected"),
+        run.stderr.contains("4 messages: 1 opened, 0 added as notes (0 reopened), 0 there already, 3 not complaints (1 automatic message, 1 bulk message, 1 delivery status notification), 0 rejected"),
         "{}",
         run.stderr
     );
@@ -603,5 +603,35 @@ fn review_findings_stay_fixed() {
             .iter()
             .any(|n| n.starts_with("photo-") && n.ends_with(".png")),
         "{saved:?}"
+    );
+}
+
+#[test]
+fn a_reply_to_a_complaint_waiting_on_the_customer_is_no_reopen() {
+    let mut g = Gripe::new().now(NOW);
+    let config = std::fs::read_to_string(g.path().join("gripe.toml")).unwrap().replace(
+        r#"stages = ["new", "acknowledged", "investigating", "resolved", "following-up", "closed"]"#,
+        r#"stages = ["new", "acknowledged", "investigating", "waiting", "resolved", "following-up", "closed"]"#,
+    );
+    g.write("gripe.toml", &config);
+    let id = g
+        .run(&["open", "--email", &data("rfc2822-a2-message1.eml")])
+        .ok()
+        .trim()
+        .to_string();
+    // Waiting from before the reply was sent: the reply is new, yet no reopen.
+    g.set_now("1997-11-21T15:58:00Z");
+    g.run(&["advance", &id, "--to", "waiting", "--force"]).ok();
+    g.set_now(NOW);
+    g.run(&["open", "--email", &data("rfc2822-a2-message2.eml")])
+        .ok();
+    let c = &json(&g.run(&["show", &id, "--format", "json"]))["complaint"];
+    assert_eq!(c["stage"], "waiting");
+    assert!(
+        !c["event"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "reopened")
     );
 }
