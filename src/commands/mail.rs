@@ -109,6 +109,8 @@ struct Intake<'a> {
     notes: BTreeMap<PathBuf, Vec<Event>>,
     /// The size each file in the folder will have with its notes, as far as it is known.
     sizes: HashMap<PathBuf, u64>,
+    /// The size of each new complaint's file, with its notes so far.
+    new_sizes: Vec<u64>,
     attachments: Vec<(String, mail::Attachment)>,
     /// What `--redact` redacted.
     redacted: Tally,
@@ -178,6 +180,7 @@ impl<'a> Intake<'a> {
             created: Vec::new(),
             notes: BTreeMap::new(),
             sizes: HashMap::new(),
+            new_sizes: Vec::new(),
             attachments: Vec::new(),
             redacted: Tally::default(),
         })
@@ -256,11 +259,16 @@ impl<'a> Intake<'a> {
                             note.at = c.opened;
                         }
                         c.events.push(note);
-                        let size = ComplaintDoc::render_new(c).len() as u64;
+                        let mut size = self.new_sizes[*i] + adds;
                         if size > max {
-                            c.events.pop();
-                            return Ok(Outcome::Rejected(too_big(size, max)));
+                            // The running size is an upper bound: only the file knows.
+                            size = ComplaintDoc::render_new(c).len() as u64;
+                            if size > max {
+                                c.events.pop();
+                                return Ok(Outcome::Rejected(too_big(size, max)));
+                            }
                         }
+                        self.new_sizes[*i] = size;
                     }
                 }
                 self.ids.insert(m.message_id.clone(), place.clone());
@@ -269,24 +277,36 @@ impl<'a> Intake<'a> {
                 return Ok(Outcome::Noted(id));
             }
             None => match self.open(&m)? {
-                Some(id) => id,
-                None => {
-                    return Ok(Outcome::Rejected(too_big(
-                        ComplaintDoc::render_new(&self.draft(&m)?).len() as u64,
-                        max,
-                    )));
-                }
+                Ok(id) => id,
+                Err(size) => return Ok(Outcome::Rejected(too_big(size, max))),
             },
         };
         Ok(Outcome::Opened(id))
     }
 
-    /// A new complaint from `m`, unless its file would be larger than `max_file_size`.
-    fn open(&mut self, m: &Mail) -> Result<Option<String>> {
+    /// A new complaint from `m`, unless its file would be larger than `max_file_size`: then
+    /// the size it would have.
+    fn open(&mut self, m: &Mail) -> Result<std::result::Result<String, u64>> {
         let complaint = self.draft(m)?;
-        if ComplaintDoc::render_new(&complaint).len() as u64 > self.store.config.max_file_size {
-            return Ok(None);
+        let max = self.store.config.max_file_size;
+        // A file is at most a few KB of keys and tables beside its texts, each written at
+        // most six times its length (an escape per character); only a complaint that could
+        // come near the limit is rendered to know.
+        let texts: usize = complaint.title.len()
+            + complaint
+                .events
+                .iter()
+                .filter_map(|e| e.text.as_ref())
+                .map(String::len)
+                .sum::<usize>();
+        let mut size = 4096 + 6 * texts as u64;
+        if size > max {
+            size = ComplaintDoc::render_new(&complaint).len() as u64;
+            if size > max {
+                return Ok(Err(size));
+            }
         }
+        self.new_sizes.push(size);
         let id = complaint.id.clone();
         let place = Place::New(self.created.len());
         self.ids.insert(m.message_id.clone(), place.clone());
@@ -297,7 +317,7 @@ impl<'a> Intake<'a> {
         }
         self.created.push(complaint);
         self.keep_attachments(&id, m);
-        Ok(Some(id))
+        Ok(Ok(id))
     }
 
     /// The complaint `m` makes.
@@ -711,9 +731,16 @@ pub(crate) fn import(
     let total = raws.len();
     let mut mails = Vec::new();
     let mut rejected: Vec<(usize, String)> = Vec::new();
-    for (i, raw) in raws.iter().enumerate() {
+    // A message's bytes are kept past its reading only for the rejects file.
+    let mut raws = raws;
+    for (i, raw) in raws.iter_mut().enumerate() {
         match mail::read(&raw.bytes, max, raw.arrival, &ctx.now) {
-            Ok(m) => mails.push((m, i)),
+            Ok(m) => {
+                if rejects.is_none() {
+                    raw.bytes = Vec::new();
+                }
+                mails.push((m, i));
+            }
             Err(why) => rejected.push((i, why)),
         }
     }
