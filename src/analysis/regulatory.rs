@@ -37,6 +37,7 @@ use crate::model::regime::Letter;
 use crate::model::regime::Regime;
 use crate::time::calendar::Calendar;
 use crate::time::when::Timestamp;
+use crate::time::when::Zone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -111,20 +112,39 @@ pub(crate) fn clocks(
     team: &Calendar,
     now: &Timestamp,
 ) -> Vec<RegClock> {
-    let regimes = regulatory.of(c);
+    regulatory
+        .of(c)
+        .into_iter()
+        .flat_map(|regime| regime_clocks(c, regime, regulatory.calendar(regime, team), now))
+        .collect()
+}
+
+/// The clocks of one regime of `c` at `now`, counted on `calendar`.
+pub(crate) fn regime_clocks(
+    c: &Complaint,
+    regime: Regime,
+    calendar: &Calendar,
+    now: &Timestamp,
+) -> Vec<RegClock> {
     let mut out = Vec::new();
-    for regime in regimes {
-        let calendar = regulatory.calendar(regime, team);
-        Clocks {
-            regime,
-            calendar,
-            now,
-            letters: letters(c, calendar, now),
-            out: &mut out,
-        }
-        .run(c);
+    Clocks {
+        regime,
+        calendar,
+        now,
+        out: &mut out,
     }
+    .run(c, &letters(c, calendar, now));
     out
+}
+
+/// When a `fca_disp` complaint received on `day` must be answered: the summary resolution
+/// window's close (close of business on the 3rd business day after) and the final response's
+/// deadline (the end of the day 8 weeks after).
+pub(crate) fn disp_deadlines(cal: &Calendar, day: NaiveDate) -> (Timestamp, Timestamp) {
+    (
+        cal.close_of(cal.business_days_after(day, 3)),
+        cal.end_of(day + Days::new(56)),
+    )
 }
 
 /// The letters of `c` sent by `now`, in the order they were sent.
@@ -147,17 +167,17 @@ fn letters(c: &Complaint, calendar: &Calendar, now: &Timestamp) -> Vec<Sent> {
     sent
 }
 
-/// The first event of `kind` by `now`.
-fn first_event(
+/// When the first event of `kind` happened, by `now`.
+pub(crate) fn first_event(
     c: &Complaint,
     kind: EventKind,
-    calendar: &Calendar,
+    zone: &Zone,
     now: &Timestamp,
 ) -> Option<Timestamp> {
     c.events
         .iter()
         .filter(|e| e.kind == kind)
-        .map(|e| e.at.instant(&calendar.zone))
+        .map(|e| e.at.instant(zone))
         .filter(|at| at <= now)
         .min()
 }
@@ -166,7 +186,6 @@ struct Clocks<'a> {
     regime: Regime,
     calendar: &'a Calendar,
     now: &'a Timestamp,
-    letters: Vec<Sent>,
     out: &'a mut Vec<RegClock>,
 }
 
@@ -185,20 +204,20 @@ struct Rule<'r> {
 }
 
 impl Clocks<'_> {
-    fn run(mut self, c: &Complaint) {
+    fn run(mut self, c: &Complaint, all: &[Sent]) {
         let cal = self.calendar;
         let opened = c.opened.instant(&cal.zone);
         let days = |date: NaiveDate, n: u64| date + Days::new(n);
-        let all = self.letters.clone();
         let late = self.regime.moves_late_receipt();
         match self.regime {
             Regime::FcaDisp => {
                 let day = cal.receipt_day(&opened, late);
+                let (window, eight_weeks) = disp_deadlines(cal, day);
                 let summary = self.judge(
-                    &all,
+                    all,
                     Rule {
                         name: "summary_resolution",
-                        deadline: cal.close_of(cal.business_days_after(day, 3)),
+                        deadline: window,
                         met_by: &[Letter::Summary, Letter::Final],
                         lapses: true,
                         extension: None,
@@ -206,10 +225,10 @@ impl Clocks<'_> {
                     },
                 );
                 let mut last = self.judge(
-                    &all,
+                    all,
                     Rule {
                         name: "final_response",
-                        deadline: cal.end_of(days(day, 56)),
+                        deadline: eight_weeks,
                         met_by: &[Letter::Holding, Letter::Final],
                         lapses: false,
                         extension: None,
@@ -228,7 +247,7 @@ impl Clocks<'_> {
             Regime::FcaPsd => {
                 let day = cal.receipt_day(&opened, late);
                 let clock = self.judge(
-                    &all,
+                    all,
                     Rule {
                         name: "final_response",
                         deadline: cal.end_of(cal.business_days_after(day, 15)),
@@ -244,10 +263,11 @@ impl Clocks<'_> {
                 self.out.push(clock);
             }
             Regime::Cfpb => {
-                let sent = first_event(c, EventKind::Referred, cal, self.now).unwrap_or(opened);
+                let sent =
+                    first_event(c, EventKind::Referred, &cal.zone, self.now).unwrap_or(opened);
                 let day = cal.receipt_day(&sent, late);
                 let response = self.judge(
-                    &all,
+                    all,
                     Rule {
                         name: "company_response",
                         deadline: cal.end_of(days(day, 15)),
@@ -258,7 +278,7 @@ impl Clocks<'_> {
                     },
                 );
                 let closure = self.judge(
-                    &all,
+                    all,
                     Rule {
                         name: "closure",
                         deadline: cal.end_of(days(day, 60)),
@@ -273,7 +293,7 @@ impl Clocks<'_> {
             Regime::AsicRg271 => {
                 let day = cal.receipt_day(&opened, late);
                 let ack = self.judge(
-                    &all,
+                    all,
                     Rule {
                         name: "acknowledgement",
                         deadline: cal.end_of(cal.business_days_after(day, 1)),
@@ -284,7 +304,7 @@ impl Clocks<'_> {
                     },
                 );
                 let response = self.judge(
-                    &all,
+                    all,
                     Rule {
                         name: "response",
                         deadline: cal.end_of(days(day, 30)),
@@ -297,7 +317,7 @@ impl Clocks<'_> {
                 self.out.extend([ack, response]);
             }
             Regime::HousingOmbudsman => {
-                let escalated = first_event(c, EventKind::Escalated, cal, self.now);
+                let escalated = first_event(c, EventKind::Escalated, &cal.zone, self.now);
                 let (one, two): (Vec<Sent>, Vec<Sent>) = all
                     .iter()
                     .partition(|s| escalated.is_none_or(|at| s.at < at));

@@ -23,13 +23,14 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Days;
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::analysis::history::History;
 use crate::analysis::regulatory::RegState;
-use crate::analysis::regulatory::clocks;
+use crate::analysis::regulatory::disp_deadlines;
+use crate::analysis::regulatory::first_event;
+use crate::analysis::regulatory::regime_clocks;
 use crate::model::complaint::Complaint;
 use crate::model::complaint::EventKind;
 use crate::model::config::Config;
@@ -232,8 +233,6 @@ impl Group {
 /// Running totals of the FCA return.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FcaAcc {
-    opened: u64,
-    closed: u64,
     outstanding_start: u64,
     outstanding_end: u64,
     within_3_business_days: u64,
@@ -306,8 +305,6 @@ impl Acc {
     pub(crate) fn merge(self, other: Acc) -> Acc {
         match (self, other) {
             (Acc::Fca(mut a), Acc::Fca(b)) => {
-                a.opened += b.opened;
-                a.closed += b.closed;
                 a.outstanding_start += b.outstanding_start;
                 a.outstanding_end += b.outstanding_end;
                 a.within_3_business_days += b.within_3_business_days;
@@ -400,12 +397,11 @@ impl FcaAcc {
                 group.redress.add(redress.clone());
             }
         }
-        self.opened += u64::from(opened);
         if let (true, Some(at)) = (closed, closed_at) {
-            self.closed += 1;
-            if at <= cal.close_of(cal.business_days_after(received, 3)) {
+            let (window, eight_weeks) = disp_deadlines(cal, received);
+            if at <= window {
                 self.within_3_business_days += 1;
-            } else if at <= cal.end_of(received + Days::new(56)) {
+            } else if at <= eight_weeks {
                 self.within_8_weeks += 1;
             } else {
                 self.after_8_weeks += 1;
@@ -418,23 +414,15 @@ impl CfpbAcc {
     fn add(&mut self, c: &Complaint, scope: &ReturnScope<'_>) {
         let cal = scope.config.regulatory.calendar(Regime::Cfpb, scope.team);
         let zone = &cal.zone;
-        let sent = c
-            .events
-            .iter()
-            .filter(|e| e.kind == EventKind::Referred)
-            .map(|e| e.at.instant(zone))
-            .min()
+        let sent = first_event(c, EventKind::Referred, zone, &scope.now)
             .unwrap_or_else(|| c.opened.instant(zone));
         let sent_day = zone.local(&sent).date();
         if !scope.period.holds(sent_day) {
             return;
         }
         self.sent += 1;
-        let all = clocks(c, &scope.config.regulatory, scope.team, &scope.now);
-        let mine = |name: &str| {
-            all.iter()
-                .find(|k| k.regime == Regime::Cfpb && k.name == name)
-        };
+        let all = regime_clocks(c, Regime::Cfpb, cal, &scope.now);
+        let mine = |name: &str| all.iter().find(|k| k.name == name);
         if let Some(response) = mine("company_response") {
             match response.state {
                 RegState::Met => self.timely += 1,
@@ -521,13 +509,13 @@ pub(crate) fn finish(acc: Acc, scope: &ReturnScope<'_>) -> Return {
                 lines
             };
             Figures::Fca(Box::new(FcaReturn {
-                opened: a.opened,
-                closed: a.closed,
+                opened: a.all.opened,
+                closed: a.all.closed,
                 outstanding_at_start: a.outstanding_start,
                 outstanding_at_end: a.outstanding_end,
-                closed_within_3_business_days: share(a.within_3_business_days, a.closed),
-                closed_within_8_weeks: share(a.within_8_weeks, a.closed),
-                closed_after_8_weeks: share(a.after_8_weeks, a.closed),
+                closed_within_3_business_days: share(a.within_3_business_days, a.all.closed),
+                closed_within_8_weeks: share(a.within_8_weeks, a.all.closed),
+                closed_after_8_weeks: share(a.after_8_weeks, a.all.closed),
                 upheld: a.all.upheld.finish(),
                 redress: a.all.redress.amounts(),
                 unreadable_redress: a.unreadable_redress,

@@ -27,6 +27,7 @@ use crate::model::complaint::Complaint;
 use crate::model::complaint::Severity;
 use crate::model::config::Config;
 use crate::model::id::ShortIds;
+use crate::model::regime::Regime;
 use anstyle::Style;
 
 use crate::output::Format;
@@ -258,6 +259,23 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     let zone = calendar.zone;
     let now = ctx.now;
     let painter = ctx.painter;
+    // `--due-within`'s end for each regime: a span of business days counts on each regime's
+    // own calendar.
+    let horizons: Vec<(Regime, Timestamp)> = args.due_within.map_or_else(Vec::new, |span| {
+        Regime::ALL
+            .into_iter()
+            .map(|r| {
+                (
+                    r,
+                    store
+                        .config
+                        .regulatory
+                        .calendar(r, &calendar)
+                        .add(&now, &span),
+                )
+            })
+            .collect()
+    });
     let shape = match args.format {
         Format::Json => json::Shape::Document {
             schema: "gripe.list/1",
@@ -275,11 +293,12 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         {
             return None;
         }
-        // A span of business days counts on each clock's own calendar.
         let due_soon = |clock: &RegClock| {
-            args.due_within.is_some_and(|span| {
-                let own = store.config.regulatory.calendar(clock.regime, &calendar);
-                clock.is_open() && !clock.is_open_breach() && clock.deadline <= own.add(&now, &span)
+            horizons.iter().any(|(regime, horizon)| {
+                *regime == clock.regime
+                    && clock.is_open()
+                    && !clock.is_open_breach()
+                    && clock.deadline <= *horizon
             })
         };
         if (args.breached || args.due_within.is_some())

@@ -35,7 +35,7 @@ use crate::model::complaint::Stamp;
 use crate::model::id;
 use crate::model::privacy::Tally;
 use crate::model::privacy::redact_complaint;
-use crate::model::privacy::replace;
+use crate::model::privacy::redact_text;
 use crate::output::count;
 use crate::output::progress::Progress;
 use crate::store::Depth;
@@ -97,7 +97,6 @@ pub(crate) enum Outcome {
 
 /// The messages' complaints, and where each Message-ID gripe knows lives.
 struct Intake<'a> {
-    ctx: &'a Ctx,
     store: &'a Store,
     stamp: Stamp,
     zone: Zone,
@@ -170,7 +169,6 @@ impl<'a> Intake<'a> {
             return Err(Error::BadFiles { count: bad });
         }
         Ok(Intake {
-            ctx,
             store,
             stamp: ctx.stamp(by)?,
             zone: ctx.calendar()?.zone,
@@ -224,13 +222,11 @@ impl<'a> Intake<'a> {
                 if self.options.redact
                     && let Some(text) = &mut note.text
                 {
-                    let found = self.store.config.privacy.detector.find(text);
-                    for f in &found {
-                        self.redacted.add(f.kind, 1);
-                    }
-                    if !found.is_empty() {
-                        *text = replace(text, &found);
-                    }
+                    redact_text(
+                        text,
+                        &self.store.config.privacy.detector,
+                        &mut self.redacted,
+                    );
                 }
                 let adds = crate::store::document::event_table(&note).to_string().len() as u64;
                 match &place {
@@ -383,7 +379,7 @@ impl<'a> Intake<'a> {
                 ));
             }
         }
-        let zone = self.ctx.calendar()?.zone;
+        let zone = self.zone;
         if self.options.dry_run {
             return Ok((0, Vec::new()));
         }
@@ -507,18 +503,15 @@ pub(crate) fn open(
     out: &mut dyn Write,
 ) -> Result<Option<(PathBuf, String)>> {
     let store = ctx.store()?;
+    let max = store.config.max_email_size;
     let raw = if source == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(store.config.max_email_size + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|source| Error::Read {
-                path: "<stdin>".into(),
-                source,
-            })?;
-        bytes
+        read_limited(std::io::stdin(), Path::new("<stdin>"), max)?
     } else {
-        read_limited(source, store.config.max_email_size)?
+        let file = std::fs::File::open(source).map_err(|e| Error::Read {
+            path: source.to_path_buf(),
+            source: e,
+        })?;
+        read_limited(file, source, max)?
     };
     let m = mail::read(&raw, store.config.max_email_size, ctx.now, &ctx.now)
         .map_err(|message| invalid(source, message))?;
@@ -565,15 +558,12 @@ fn invalid(path: &Path, message: String) -> Error {
     }
 }
 
-/// Reads at most `max + 1` bytes of `path`, so an oversize file is refused without reading
-/// it whole.
-fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+/// Reads at most `max + 1` bytes of `input` (named `path` in errors), so an oversize message
+/// is refused without reading it whole.
+fn read_limited(input: impl Read, path: &Path, max: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    file.take(max + 1)
+    input
+        .take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|source| Error::Read {
             path: path.to_path_buf(),
@@ -609,11 +599,7 @@ pub(crate) fn mbox(path: &Path, now: &Timestamp) -> Result<Vec<Raw>> {
             "it is not an mbox: it does not start with a `From ` line".into(),
         ));
     }
-    let file = std::fs::File::open(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let reader = std::io::BufReader::new(file);
+    let reader = std::io::BufReader::new((&start[..read]).chain(file));
     let mut out = Vec::new();
     for (i, message) in mail_parser::mailbox::mbox::MessageIterator::new(reader).enumerate() {
         let message = message

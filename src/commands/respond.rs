@@ -2,6 +2,7 @@
 //! regulator's clock; and `gripe escalate`: start stage 2 of a two-stage procedure.
 
 use super::text_arg;
+use crate::analysis::regulatory::first_event;
 use crate::analysis::regulatory::knows_letter;
 use crate::cli::EscalateArgs;
 use crate::cli::RespondArgs;
@@ -127,12 +128,12 @@ pub(crate) fn escalate(args: &EscalateArgs, ctx: &Ctx) -> Result<()> {
 /// complaint was escalated, stage 2 from then) has an extension letter already, by the times
 /// the letters were sent.
 fn extended_in_its_stage(c: &Complaint, at: &Timestamp, zone: &Zone) -> bool {
-    let escalated = c
-        .events
-        .iter()
-        .filter(|e| e.kind == EventKind::Escalated)
-        .map(|e| e.at.instant(zone))
-        .min();
+    let escalated = first_event(
+        c,
+        EventKind::Escalated,
+        zone,
+        &Timestamp::MAX_UTC.fixed_offset(),
+    );
     let stage_two = |t: &Timestamp| escalated.is_some_and(|e| *t >= e);
     c.events
         .iter()

@@ -598,6 +598,17 @@ impl fmt::Display for Tally {
     }
 }
 
+/// Replaces what `detector` finds in `text`, counting each kind in `tally`.
+pub(crate) fn redact_text(text: &mut String, detector: &Detector, tally: &mut Tally) {
+    let found = detector.find(text);
+    for f in &found {
+        tally.add(f.kind, 1);
+    }
+    if !found.is_empty() {
+        *text = replace(text, &found);
+    }
+}
+
 /// Redacts what `detector` finds in the free text of `c` and returns how many of each kind.
 /// With `drop_customer` the customer goes too: the `[customer]` fields, the values `set` events
 /// recorded for them, and the customer's name and contact wherever a text repeats them.
@@ -630,13 +641,7 @@ pub(crate) fn redact_complaint(
         }
         // What the detector finds goes first: a contact can be part of an address.
         if place.scanned() {
-            let found = detector.find(text);
-            for f in &found {
-                tally.add(f.kind, 1);
-            }
-            if !found.is_empty() {
-                *text = replace(text, &found);
-            }
+            redact_text(text, detector, &mut tally);
         }
         if place.scanned() {
             for (key, value) in &customer {
