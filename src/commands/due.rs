@@ -292,15 +292,15 @@ fn ics_frame() -> (String, String) {
 /// subscribes updates items instead of duplicating them.
 fn ics_event(item: &Item<'_>, short: &str, now: &Timestamp) -> String {
     let c = item.complaint();
-    let what = match (item.kind, item.clock) {
-        (ItemKind::Followup, _) => "Follow up".to_string(),
-        (ItemKind::Promise, _) => "Promise due".to_string(),
-        (ItemKind::Acknowledge, _) => "SLA deadline to acknowledge".to_string(),
-        (ItemKind::Resolve, _) => "SLA deadline to resolve".to_string(),
-        (ItemKind::Regulatory, Some((regime, clock))) => {
-            format!("{regime} deadline, {}", clock.replace('_', " "))
-        }
-        (ItemKind::Regulatory, None) => "Regulatory deadline".to_string(),
+    let what = match item.kind {
+        ItemKind::Followup => "Follow up".to_string(),
+        ItemKind::Promise => "Promise due".to_string(),
+        ItemKind::Acknowledge => "SLA deadline to acknowledge".to_string(),
+        ItemKind::Resolve => "SLA deadline to resolve".to_string(),
+        ItemKind::Regulatory => item.clock.map_or_else(
+            || "Regulatory deadline".to_string(),
+            |(regime, clock)| format!("{regime} deadline, {}", clock.replace('_', " ")),
+        ),
     };
     let part = match (item.followup, item.clock) {
         (Some(f), _) => format!("-{f}"),
