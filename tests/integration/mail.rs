@@ -90,11 +90,7 @@ fn rfc_2047_encoded_words_decode_in_titles_and_names() {
 #[test]
 fn utf8_encoded_words_in_q_and_b_forms() {
     let g = Gripe::new().now(NOW);
-    let id = g
-        .run(&["open", "--email", &data("outlook-utf8-q.eml")])
-        .ok()
-        .trim()
-        .to_string();
+    let id = g.open(&["--email", &data("outlook-utf8-q.eml")]);
     let shown = json(&g.run(&["show", &id, "--format", "json"]));
     let c = &shown["complaint"];
     assert_eq!(
@@ -109,11 +105,7 @@ fn utf8_encoded_words_in_q_and_b_forms() {
     assert!(c["event"][0]["text"].as_str().unwrap().starts_with(
         "Die Hasen und die Frösche\n\nDie Hasen klagten einst über ihre mißliche Lage;"
     ));
-    let id = g
-        .run(&["open", "--email", &data("utf8-b-subject.eml")])
-        .ok()
-        .trim()
-        .to_string();
+    let id = g.open(&["--email", &data("utf8-b-subject.eml")]);
     let c = &json(&g.run(&["show", &id, "--format", "json"]))["complaint"];
     assert_eq!(c["title"], "こんにちは");
     assert_eq!(c["opened"], NOW, "no Date header: the time it arrived");
@@ -123,17 +115,12 @@ fn utf8_encoded_words_in_q_and_b_forms() {
 fn html_only_mail_becomes_readable_text_and_attachments_are_listed_and_kept() {
     let g = Gripe::new().now(NOW);
     let kept = g.path().join("attachments");
-    let id = g
-        .run(&[
-            "open",
-            "--email",
-            &data("thunderbird-html-only.eml"),
-            "--attachments",
-            &kept.to_string_lossy(),
-        ])
-        .ok()
-        .trim()
-        .to_string();
+    let id = g.open(&[
+        "--email",
+        &data("thunderbird-html-only.eml"),
+        "--attachments",
+        &kept.to_string_lossy(),
+    ]);
     let c = &json(&g.run(&["show", &id, "--format", "json"]))["complaint"];
     let note = c["event"][0]["text"].as_str().unwrap();
     assert!(note.starts_with("Search for höhö"), "{note}");
@@ -151,11 +138,7 @@ fn html_only_mail_becomes_readable_text_and_attachments_are_listed_and_kept() {
     assert_eq!(saved.len(), 242);
     // Without --attachments nothing is saved, but the list is the same.
     let g = Gripe::new().now(NOW);
-    let id = g
-        .run(&["open", "--email", &data("rfc2049-appendix-a.eml")])
-        .ok()
-        .trim()
-        .to_string();
+    let id = g.open(&["--email", &data("rfc2049-appendix-a.eml")]);
     let c = &json(&g.run(&["show", &id, "--format", "json"]))["complaint"];
     let note = c["event"][0]["text"].as_str().unwrap();
     assert!(note.starts_with("... Some text appears here ..."), "{note}");
@@ -239,11 +222,7 @@ fn a_three_message_thread_is_one_complaint_with_two_notes() {
 #[test]
 fn a_reply_to_a_closed_complaint_reopens_it() {
     let mut g = Gripe::new().now(NOW);
-    let id = g
-        .run(&["open", "--email", &data("rfc2822-a2-message1.eml")])
-        .ok()
-        .trim()
-        .to_string();
+    let id = g.open(&["--email", &data("rfc2822-a2-message1.eml")]);
     // Closed three minutes after the hello, and three before Mary's reply.
     g.set_now("1997-11-21T15:58:00Z");
     g.run(&["advance", &id, "--to", "closed", "--force"]).ok();
@@ -284,18 +263,10 @@ fn a_reply_to_a_closed_complaint_reopens_it() {
     assert_eq!(kinds.iter().filter(|k| **k == "note").count(), 2);
     g.run(&["check"]).ok();
     // Old mail found late does not reopen: closed now, a 1997 reply is a note only.
-    let old = g
-        .run(&["open", "--email", &data("rfc2822-a2-message1.eml")])
-        .ok()
-        .trim()
-        .to_string();
+    let old = g.open(&["--email", &data("rfc2822-a2-message1.eml")]);
     assert_eq!(old, id, "the same message: nothing new");
     let other = Gripe::new().now(NOW);
-    let first = other
-        .run(&["open", "--email", &data("rfc2822-a2-message1.eml")])
-        .ok()
-        .trim()
-        .to_string();
+    let first = other.open(&["--email", &data("rfc2822-a2-message1.eml")]);
     other
         .run(&["advance", &first, "--to", "closed", "--force"])
         .ok();
@@ -399,11 +370,7 @@ fn hostile_and_malformed_mail_is_refused_or_made_safe() {
         "evil.eml",
         "From: =?UTF-8?Q?Eve=0D=0ABcc:_x@example.com?= <eve@example.com>\nSubject: =?UTF-8?Q?Refund=0AX-Injected:_yes_=1B[2J=1B[31mnow?=\nDate: Mon, 7 Dec 2099 10:00:00 +0000\nMessage-ID: <evil@example.com>\n\nPay\0 me\n",
     );
-    let id = g
-        .run(&["open", "--email", "evil.eml"])
-        .ok()
-        .trim()
-        .to_string();
+    let id = g.open(&["--email", "evil.eml"]);
     let c = &json(&g.run(&["show", &id, "--format", "json"]))["complaint"];
     assert_eq!(c["title"], "Refund X-Injected: yes now");
     assert_eq!(c["customer"]["name"], "Eve  Bcc: x@example.com");
@@ -420,20 +387,12 @@ fn hostile_and_malformed_mail_is_refused_or_made_safe() {
         "unknown-charset.eml",
         "From: a@example.com\nSubject: charset\nMessage-ID: <cs1@example.com>\nContent-Type: text/plain; charset=x-no-such-charset\n\nplain words\n",
     );
-    let id = g
-        .run(&["open", "--email", "unknown-charset.eml"])
-        .ok()
-        .trim()
-        .to_string();
+    let id = g.open(&["--email", "unknown-charset.eml"]);
     assert!(g.run(&["show", &id]).ok().contains("plain words"));
     let mut lying = b"From: a@example.com\nSubject: lying\nMessage-ID: <cs2@example.com>\nContent-Type: text/plain; charset=utf-8\n\nCaf".to_vec();
     lying.extend_from_slice(&[0xe9, b'\n']);
     std::fs::write(g.path().join("lying.eml"), lying).unwrap();
-    let id = g
-        .run(&["open", "--email", "lying.eml"])
-        .ok()
-        .trim()
-        .to_string();
+    let id = g.open(&["--email", "lying.eml"]);
     let c = &json(&g.run(&["show", &id, "--format", "json"]))["complaint"];
     assert!(c["event"][0]["text"].as_str().unwrap().starts_with("Caf"));
     g.run(&["check"]).ok();
@@ -576,17 +535,12 @@ fn review_findings_stay_fixed() {
     let two = "From: Jo <jo@example.com>\nSubject: Photos\nMessage-ID: <att@example.com>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nTwo photos.\n--b\nContent-Type: image/png\nContent-Disposition: attachment; filename=photo.png\n\nAAAA\n--b\nContent-Type: image/png\nContent-Disposition: attachment; filename=photo.png\n\nBBBB\n--b--\n";
     g.write("two.eml", two);
     let dir = g.path().join("files");
-    let id = g
-        .run(&[
-            "open",
-            "--email",
-            "two.eml",
-            "--attachments",
-            &dir.to_string_lossy(),
-        ])
-        .ok()
-        .trim()
-        .to_string();
+    let id = g.open(&[
+        "--email",
+        "two.eml",
+        "--attachments",
+        &dir.to_string_lossy(),
+    ]);
     let full = json(&g.run(&["show", &id, "--format", "json"]))["complaint"]["id"]
         .as_str()
         .unwrap()
@@ -614,11 +568,7 @@ fn a_reply_to_a_complaint_waiting_on_the_customer_is_no_reopen() {
         r#"stages = ["new", "acknowledged", "investigating", "waiting", "resolved", "following-up", "closed"]"#,
     );
     g.write("gripe.toml", &config);
-    let id = g
-        .run(&["open", "--email", &data("rfc2822-a2-message1.eml")])
-        .ok()
-        .trim()
-        .to_string();
+    let id = g.open(&["--email", &data("rfc2822-a2-message1.eml")]);
     // Waiting from before the reply was sent: the reply is new, yet no reopen.
     g.set_now("1997-11-21T15:58:00Z");
     g.run(&["advance", &id, "--to", "waiting", "--force"]).ok();

@@ -600,20 +600,9 @@ fn case_file(c: &Case) -> String {
     text
 }
 
-#[test]
-fn the_fca_return_counts_what_plain_date_arithmetic_counts() {
-    let holidays: BTreeSet<NaiveDate> = [
-        "2026-04-03",
-        "2026-04-06",
-        "2026-05-04",
-        "2026-05-25",
-        "2025-12-25",
-        "2025-12-26",
-        "2026-01-01",
-    ]
-    .iter()
-    .map(|d| d.parse().unwrap())
-    .collect();
+/// A folder under `fca_disp` on a London calendar with the 2025-26 holidays, holding
+/// [`CASES`], on 10 July 2026.
+fn fca_cases() -> Gripe {
     let config = r#"
 [calendars.uk]
 timezone = "Europe/London"
@@ -628,6 +617,24 @@ calendar = "uk"
         let month = &c.opened[..7].replace('-', "/");
         g.write(&format!("complaints/{month}/{}.toml", c.id), &case_file(c));
     }
+    g
+}
+
+#[test]
+fn the_fca_return_counts_what_plain_date_arithmetic_counts() {
+    let holidays: BTreeSet<NaiveDate> = [
+        "2026-04-03",
+        "2026-04-06",
+        "2026-05-04",
+        "2026-05-25",
+        "2025-12-25",
+        "2025-12-26",
+        "2026-01-01",
+    ]
+    .iter()
+    .map(|d| d.parse().unwrap())
+    .collect();
+    let g = fca_cases();
     // The expected figures, case by case, in London time (BST from 29 March to 25 October
     // 2026, GMT before).
     let london = |t: &str| -> chrono::NaiveDateTime {
@@ -874,20 +881,7 @@ text = "Still investigating with the card scheme; final answer by 11 February"
         .to_string();
     insta::assert_snapshot!("regulatory_report_section", section);
 
-    let config = r#"
-[calendars.uk]
-timezone = "Europe/London"
-holidays = [2025-12-25, 2025-12-26, 2026-01-01, 2026-04-03, 2026-04-06, 2026-05-04, 2026-05-25]
-
-[regulatory]
-regimes = ["fca_disp"]
-calendar = "uk"
-"#;
-    let g = with_config(config, "2026-07-10T12:00:00Z");
-    for c in &CASES {
-        let month = &c.opened[..7].replace('-', "/");
-        g.write(&format!("complaints/{month}/{}.toml", c.id), &case_file(c));
-    }
+    let g = fca_cases();
     insta::assert_snapshot!(
         "regulatory_return_fca",
         g.run(&["report", "--return", "fca", "--period", "2026-H1"])
@@ -969,20 +963,7 @@ fn review_findings_stay_fixed() {
 
 #[test]
 fn a_return_as_of_a_date_leaves_out_what_came_later() {
-    let config = r#"
-[calendars.uk]
-timezone = "Europe/London"
-holidays = [2025-12-25, 2025-12-26, 2026-01-01, 2026-04-03, 2026-04-06, 2026-05-04, 2026-05-25]
-
-[regulatory]
-regimes = ["fca_disp"]
-calendar = "uk"
-"#;
-    let g = with_config(config, "2026-07-10T12:00:00Z");
-    for c in &CASES {
-        let month = &c.opened[..7].replace('-', "/");
-        g.write(&format!("complaints/{month}/{}.toml", c.id), &case_file(c));
-    }
+    let g = fca_cases();
     let r = json(&g.run(&[
         "report",
         "--return",
