@@ -82,7 +82,7 @@ pub(crate) fn run(args: &DueArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> 
                     }
                 }
                 DueFormat::Csv => csv::record(&data_row(item), piece),
-                DueFormat::Json => piece.extend(json::pretty(&ItemJson::new(item, &c.id))),
+                DueFormat::Json => json::pretty_into(&ItemJson::new(item, &c.id), piece),
                 DueFormat::Ics => {
                     let short = folder_ids
                         .as_ref()

@@ -67,7 +67,7 @@ pub(crate) fn run(args: &ExportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
                 fields.into_iter().cloned().collect()
             }
             _ => {
-                piece.extend(shape.encode(&exchange::to_json(c)));
+                shape.encode_into(&exchange::record(c), piece);
                 Box::default()
             }
         };

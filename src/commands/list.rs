@@ -313,7 +313,7 @@ pub(crate) fn run(args: &ListArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         let mut widths = [0; PEOPLE_HEADERS.len()];
         match args.format {
             Format::Json | Format::Jsonl => {
-                piece.extend(shape.encode(&ComplaintJson::new(&listed, &c.id, &zone)));
+                shape.encode_into(&ComplaintJson::new(&listed, &c.id, &zone), piece);
             }
             Format::Csv => csv::record(&Line::new(&listed, &zone).data_row(), piece),
             Format::Markdown => {

@@ -5,6 +5,7 @@
 //! `store::document::ComplaintDoc`, so a person's comments, spacing and unknown keys survive.
 //! Unknown keys are ignored here; unknown event kinds are kept as [`EventKind::Other`].
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -174,8 +175,7 @@ impl Resolution {
 }
 
 /// A custom field's value, or the old and new value of a `set` event.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FieldValue {
     Bool(bool),
     Integer(i64),
@@ -183,6 +183,54 @@ pub enum FieldValue {
     Text(String),
     When(When),
     List(Vec<FieldValue>),
+}
+
+/// The key of a tagged date or time in the exchange form (`gripe export`):
+/// `{"datetime": "2026-11-26"}`.
+pub(crate) const DATETIME: &str = "datetime";
+
+thread_local! {
+    /// Whether the [`FieldValue`]s being serialized on this thread are inside [`DatesTagged`].
+    static TAGGING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A value that serializes as itself, but with every [`FieldValue`] in it that is a date or a
+/// time as `{"datetime": "..."}` (plain JSON has no dates, and text that merely looks like a
+/// date must come back as text).
+pub(crate) struct DatesTagged<'a, T>(pub(crate) &'a T);
+
+impl<T: Serialize> Serialize for DatesTagged<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// Puts the tagging back as it was, however the serialization ends.
+        struct Restore(bool);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                TAGGING.set(self.0);
+            }
+        }
+        let _restore = Restore(TAGGING.replace(true));
+        self.0.serialize(serializer)
+    }
+}
+
+/// As itself (a date as its text), or tagged inside [`DatesTagged`].
+impl Serialize for FieldValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            FieldValue::Bool(b) => serializer.serialize_bool(*b),
+            FieldValue::Integer(i) => serializer.serialize_i64(*i),
+            FieldValue::Float(f) => serializer.serialize_f64(*f),
+            FieldValue::Text(text) => serializer.serialize_str(text),
+            FieldValue::When(when) if TAGGING.get() => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(DATETIME, when)?;
+                map.end()
+            }
+            FieldValue::When(when) => when.serialize(serializer),
+            FieldValue::List(items) => serializer.collect_seq(items),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for FieldValue {

@@ -51,20 +51,84 @@ pub(crate) fn write_array<E: From<io::Error>>(
     Ok(())
 }
 
-/// `item` as pretty JSON, indented as an element of [`write_array`]'s array (as [`write`]
-/// would indent it there). Made apart from the writing, so streaming commands make their
-/// elements in parallel.
-pub(crate) fn pretty<T: Serialize>(item: &T) -> Vec<u8> {
-    let flat = serde_json::to_vec_pretty(item).expect("values serialize");
-    let mut indented = Vec::with_capacity(flat.len() + flat.len() / 8);
-    // Strings in JSON never hold a raw line break, so every one is the formatter's.
-    for (i, line) in flat.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            indented.extend_from_slice(b"\n    ");
-        }
-        indented.extend_from_slice(line);
+/// Appends `item` to `out` as pretty JSON, indented as an element of [`write_array`]'s array
+/// (as [`write`] would indent it there). Made apart from the writing, so streaming commands
+/// make their elements in parallel.
+pub(crate) fn pretty_into<T: Serialize>(item: &T, out: &mut Vec<u8>) {
+    let mut serializer = serde_json::Serializer::with_formatter(out, Element::default());
+    item.serialize(&mut serializer).expect("values serialize");
+}
+
+/// serde_json's pretty formatter (two spaces a level) for a value that sits one level inside a
+/// document's array: its lines start two levels in.
+#[derive(Default)]
+struct Element {
+    /// The levels the value is inside, beyond the two of its place.
+    depth: usize,
+    /// Whether the array or object being written has a value yet.
+    has_value: bool,
+}
+
+impl Element {
+    fn line(&self, out: &mut (impl Write + ?Sized), first: bool) -> io::Result<()> {
+        out.write_all(if first { b"\n    " } else { b",\n    " })?;
+        (0..self.depth).try_for_each(|_| out.write_all(b"  "))
     }
-    indented
+
+    fn open(&mut self, out: &mut (impl Write + ?Sized), bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close(&mut self, out: &mut (impl Write + ?Sized), bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            out.write_all(b"\n    ")?;
+            (0..self.depth).try_for_each(|_| out.write_all(b"  "))?;
+        }
+        out.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Element {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.line(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.line(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// The two JSON outputs of a listing: one compact document per line (`jsonl`), or one pretty
@@ -76,11 +140,11 @@ pub(crate) enum Shape<'s> {
 }
 
 impl Shape<'_> {
-    /// One item as this shape writes it.
-    pub(crate) fn encode<T: Serialize>(self, item: &T) -> Vec<u8> {
+    /// Appends one item to `out` as this shape writes it.
+    pub(crate) fn encode_into<T: Serialize>(self, item: &T, out: &mut Vec<u8>) {
         match self {
-            Shape::Lines => serde_json::to_vec(item).expect("values serialize"),
-            Shape::Document { .. } => pretty(item),
+            Shape::Lines => serde_json::to_writer(out, item).expect("values serialize"),
+            Shape::Document { .. } => pretty_into(item, out),
         }
     }
 }
@@ -138,9 +202,11 @@ mod tests {
                 &[("count", n.into())],
                 "items",
                 |element| {
-                    items[..n]
-                        .iter()
-                        .try_for_each(|item| element(&pretty(item)))
+                    items[..n].iter().try_for_each(|item| {
+                        let mut bytes = Vec::new();
+                        pretty_into(item, &mut bytes);
+                        element(&bytes)
+                    })
                 },
             )
             .unwrap();
@@ -163,7 +229,9 @@ mod tests {
             |element| {
                 (0..1000).try_for_each(|i| {
                     made += 1;
-                    element(&pretty(&serde_json::json!({ "i": i })))
+                    let mut bytes = Vec::new();
+                    pretty_into(&serde_json::json!({ "i": i }), &mut bytes);
+                    element(&bytes)
                 })
             },
         );

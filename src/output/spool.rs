@@ -76,24 +76,30 @@ impl Spool {
         }
     }
 
-    /// Two batches as one; their bytes stay in memory while both fit.
-    pub(crate) fn merge<K>(&self, mut a: Batch<K>, mut b: Batch<K>) -> Batch<K> {
-        if a.bytes.len() + b.bytes.len() >= self.in_memory {
-            self.flush(&mut a);
-            self.flush(&mut b);
+    /// Two batches as one; their bytes stay in memory while both fit. The smaller joins the
+    /// larger, so merging a scan's batches copies each entry a few times, not once per level
+    /// of the merge (the order of the entries does not matter: they are sorted at the end).
+    pub(crate) fn merge<K>(&self, a: Batch<K>, b: Batch<K>) -> Batch<K> {
+        let (mut big, mut small) = match a.entries.len() >= b.entries.len() {
+            true => (a, b),
+            false => (b, a),
+        };
+        if big.bytes.len() + small.bytes.len() >= self.in_memory {
+            self.flush(&mut big);
+            self.flush(&mut small);
         }
-        let shift = a.bytes.len() as u64;
-        for (_, piece) in &mut b.entries[b.moved..] {
+        let shift = big.bytes.len() as u64;
+        for (_, piece) in &mut small.entries[small.moved..] {
             piece.at += shift;
         }
-        // a's moved entries, then b's, then a's kept and b's kept: the kept ones last.
-        let (a_kept, b_kept) = (a.entries.split_off(a.moved), b.entries.split_off(b.moved));
-        a.moved += b.entries.len();
-        a.entries.append(&mut b.entries);
-        a.entries.extend(a_kept);
-        a.entries.extend(b_kept);
-        a.bytes.append(&mut b.bytes);
-        a
+        big.bytes.extend_from_slice(&small.bytes);
+        // The moved entries first, then the kept ones (whose bytes are in memory).
+        let small_kept = small.entries.split_off(small.moved);
+        let moved = small.entries.len();
+        big.entries.splice(big.moved..big.moved, small.entries);
+        big.moved += moved;
+        big.entries.extend(small_kept);
+        big
     }
 
     /// Moves the bytes of `batch` to the end of the file.

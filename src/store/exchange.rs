@@ -12,32 +12,23 @@ use serde_json::Map;
 use serde_json::Value;
 
 use crate::model::complaint::Complaint;
+use crate::model::complaint::DATETIME;
+use crate::model::complaint::DatesTagged;
 use crate::model::complaint::FieldValue;
 
 /// The schema of `gripe export --format json`.
 pub(crate) const SCHEMA: &str = "gripe.export/1";
 
-/// The key of a tagged date or time.
-const DATETIME: &str = "datetime";
+/// The record of one complaint, serialized straight to its writer (no JSON tree in between):
+/// the complaint as it serializes, with its dates in custom fields and event values tagged.
+pub(crate) fn record(complaint: &Complaint) -> DatesTagged<'_, Complaint> {
+    DatesTagged(complaint)
+}
 
-/// The record of one complaint.
-pub(crate) fn to_json(complaint: &Complaint) -> Value {
-    let mut record = serde_json::to_value(complaint).expect("complaints serialize");
-    if let Some(fields) = record.get_mut("fields").and_then(Value::as_object_mut) {
-        for (name, value) in &complaint.fields {
-            fields.insert(name.clone(), encode(value));
-        }
-    }
-    if let Some(events) = record.get_mut("event").and_then(Value::as_array_mut) {
-        for (json, event) in events.iter_mut().zip(&complaint.events) {
-            for (key, value) in [("from", &event.from), ("to", &event.to)] {
-                if let (Some(value), Some(json)) = (value, json.as_object_mut()) {
-                    json.insert(key.to_string(), encode(value));
-                }
-            }
-        }
-    }
-    record
+/// The record of one complaint as a JSON value.
+#[cfg(test)]
+fn to_json(complaint: &Complaint) -> Value {
+    serde_json::to_value(record(complaint)).expect("complaints serialize")
 }
 
 /// The complaint a record describes; the error says what is wrong with it.
@@ -69,16 +60,6 @@ pub(crate) fn from_json(mut record: Value) -> Result<Complaint, String> {
         event.to = to.as_ref().map(decode).transpose()?;
     }
     Ok(complaint)
-}
-
-fn encode(value: &FieldValue) -> Value {
-    match value {
-        FieldValue::When(when) => {
-            Value::Object(Map::from_iter([(DATETIME.into(), when.to_string().into())]))
-        }
-        FieldValue::List(items) => Value::Array(items.iter().map(encode).collect()),
-        other => serde_json::to_value(other).expect("values serialize"),
-    }
 }
 
 fn decode(value: &Value) -> Result<FieldValue, String> {

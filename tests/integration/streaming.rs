@@ -86,3 +86,54 @@ fn a_file_broken_below_its_header_is_left_out_before_counting() {
         assert_eq!(listed, 3, "{command:?}");
     }
 }
+
+/// When most complaints pass a filter's first look (`list --open` on a backlog), the scan
+/// reads each file whole at once instead of looking first; what it lists and which files it
+/// calls bad must not change with that: a closed complaint broken below its header is still
+/// passed over by `--open`, an open one is still a bad file, and the other way round.
+#[test]
+fn a_first_look_skipped_for_speed_changes_nothing_listed() {
+    let g = Gripe::new();
+    for n in 0..150 {
+        g.write(
+            &format!("complaints/2026/11/a{n:015}.toml"),
+            &format!(
+                "id = \"a{n:015}\"\ntitle = \"open {n}\"\nopened = 2026-11-20T12:00:00Z\nstage = \"new\"\n"
+            ),
+        );
+    }
+    let broken = |id: &str, stage: &str| {
+        g.write(
+            &format!("complaints/2026/11/{id}.toml"),
+            &format!(
+                "id = \"{id}\"\ntitle = \"broken\"\nopened = 2026-11-21T12:00:00Z\nstage = \"{stage}\"\n\n[[event]]\nkind = \"note\"\n"
+            ),
+        );
+    };
+    broken("zzzz000000000001", "closed");
+    broken("zzzz000000000002", "new");
+    let run = g.run(&["list", "--open", "--format", "json"]);
+    assert_eq!(run.code, 4, "the open broken file is bad: {}", run.stderr);
+    assert!(
+        run.stderr.contains("zzzz000000000002.toml"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("zzzz000000000001"), "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["count"], 150);
+    let run = g.run(&["list", "--stage", "closed", "--format", "csv"]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("zzzz000000000001.toml"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("zzzz000000000002"), "{}", run.stderr);
+    assert_eq!(
+        run.stdout.lines().count(),
+        1,
+        "only the header:\n{}",
+        run.stdout
+    );
+}
