@@ -283,7 +283,7 @@ fn render_text(
                 p.red(value)
             }
             _ if value.contains("at risk") => p.yellow(value),
-            _ => printable(value),
+            _ => printable(value).into_owned(),
         };
         let _ = writeln!(
             s,

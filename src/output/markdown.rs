@@ -30,7 +30,7 @@ pub(crate) fn escape(cell: &str) -> String {
         .join(" ")
         .replace('\\', "\\\\")
         .replace('|', "\\|");
-    super::printable(&cell)
+    super::printable(&cell).into_owned()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub(crate) mod returns;
 pub(crate) mod spool;
 pub(crate) mod table;
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anstyle::Style;
@@ -221,16 +222,20 @@ pub(crate) fn print_error(error: &Error) {
 
 /// Makes text safe to print on a terminal: control characters other than newline and tab are
 /// shown as escapes, so a complaint cannot move the cursor or change colours.
-pub(crate) fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(escaped) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
 }
 
 #[cfg(test)]
