@@ -70,9 +70,18 @@ struct Element {
 }
 
 impl Element {
-    fn line(&self, out: &mut (impl Write + ?Sized), first: bool) -> io::Result<()> {
-        out.write_all(if first { b"\n    " } else { b",\n    " })?;
+    /// A line break and the indentation of the current level.
+    fn indent(&self, out: &mut (impl Write + ?Sized)) -> io::Result<()> {
+        out.write_all(b"\n    ")?;
         (0..self.depth).try_for_each(|_| out.write_all(b"  "))
+    }
+
+    /// Where an array's value or an object's key starts.
+    fn line(&self, out: &mut (impl Write + ?Sized), first: bool) -> io::Result<()> {
+        if !first {
+            out.write_all(b",")?;
+        }
+        self.indent(out)
     }
 
     fn open(&mut self, out: &mut (impl Write + ?Sized), bracket: &[u8]) -> io::Result<()> {
@@ -84,8 +93,7 @@ impl Element {
     fn close(&mut self, out: &mut (impl Write + ?Sized), bracket: &[u8]) -> io::Result<()> {
         self.depth -= 1;
         if self.has_value {
-            out.write_all(b"\n    ")?;
-            (0..self.depth).try_for_each(|_| out.write_all(b"  "))?;
+            self.indent(out)?;
         }
         out.write_all(bracket)
     }

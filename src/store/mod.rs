@@ -423,8 +423,9 @@ impl Store {
                 }
                 Some((look, wanted)) => {
                     let first = parse(&path, text, look)?;
-                    share.count(wanted(&first));
-                    if wanted(&first) {
+                    let keep = wanted(&first);
+                    share.count(keep);
+                    if keep {
                         parse(&path, text, reading.depth)
                     } else {
                         Ok(first)
