@@ -243,17 +243,7 @@ impl<'a> Intake<'a> {
                     }
                     Place::New(i) => {
                         let c = &mut self.created[*i];
-                        // A reply dated before its complaint (a sender's clock) is recorded
-                        // at the opening, as `check` expects.
-                        if note.at.instant(&self.zone) < c.opened.instant(&self.zone) {
-                            note.text = note.text.map(|t| {
-                                format!(
-                                    "{t}\n\n(dated {}, before the complaint was opened)",
-                                    m.date
-                                )
-                            });
-                            note.at = c.opened;
-                        }
+                        not_before_opening(&mut note, c.opened, &self.zone);
                         c.events.push(note);
                         let mut size = self.new_sizes[*i] + adds;
                         if size > max {
@@ -412,15 +402,7 @@ impl<'a> Intake<'a> {
         let since = c.last_stage_event().map_or(opened, |e| e.at.instant(zone));
         let mut notes: Vec<Event> = notes.to_vec();
         for note in &mut notes {
-            if note.at.instant(zone) < opened {
-                note.text = note.text.take().map(|t| {
-                    format!(
-                        "{t}\n\n(dated {}, before the complaint was opened)",
-                        note.at
-                    )
-                });
-                note.at = c.opened;
-            }
+            not_before_opening(note, c.opened, zone);
         }
         notes.sort_by_key(|n| n.at.instant(zone));
         let mut reopened = 0;
@@ -858,6 +840,19 @@ fn write_rejects(path: &Path, rejected: &[(&Raw, String)]) -> Result<()> {
         out.push(b'\n');
     }
     write_atomic(path, &out, Replace::Always)
+}
+
+/// A reply dated before its complaint was opened (a sender's clock) is recorded at the opening,
+/// as `check` expects, with its own date kept in its text.
+fn not_before_opening(note: &mut Event, opened: When, zone: &Zone) {
+    if note.at.instant(zone) < opened.instant(zone) {
+        let dated = note.at;
+        note.text = note
+            .text
+            .take()
+            .map(|t| format!("{t}\n\n(dated {dated}, before the complaint was opened)"));
+        note.at = opened;
+    }
 }
 
 #[cfg(test)]

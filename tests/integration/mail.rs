@@ -490,6 +490,14 @@ fn review_findings_stay_fixed() {
         run.stderr
     );
     g.run(&["check"]).ok();
+    let export = g.run(&["export", "--format", "jsonl"]);
+    assert!(
+        export.ok().contains(
+            "Still waiting.\\n\\n(dated 2026-12-07T09:59:00Z, before the complaint was opened)"
+        ),
+        "{}",
+        export.stdout
+    );
     // A message whose complaint file would pass max_file_size is a named reject, not the
     // end of the import.
     let long = "log line of the customer's device\n".repeat(40_000);
