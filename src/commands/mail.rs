@@ -139,7 +139,8 @@ impl<'a> Intake<'a> {
                     path: loaded.path.clone(),
                     id: c.id.clone(),
                 };
-                if let Some(id) = c.external_ref.as_deref().and_then(|r| r.strip_prefix(REF)) {
+                let own = c.external_ref.as_deref().and_then(|r| r.strip_prefix(REF));
+                if let Some(id) = own {
                     ids.push((id.to_string(), place.clone()));
                 }
                 for e in &c.events {
@@ -147,12 +148,8 @@ impl<'a> Intake<'a> {
                         ids.push((id.clone(), place.clone()));
                     }
                 }
-                let email = c
-                    .external_ref
-                    .as_deref()
-                    .is_some_and(|r| r.starts_with(REF));
                 if by_subject
-                    && email
+                    && own.is_some()
                     && let Some(key) = subject_key(&c.title, c.customer.email.as_deref())
                 {
                     subjects.push((key, place));
@@ -495,8 +492,7 @@ pub(crate) fn open(
         })?;
         read_limited(file, source, max)?
     };
-    let m = mail::read(&raw, store.config.max_email_size, ctx.now, &ctx.now)
-        .map_err(|message| invalid(source, message))?;
+    let m = mail::read(&raw, max, ctx.now, &ctx.now).map_err(|message| invalid(source, message))?;
     let mut intake = Intake::new(ctx, options, by)?;
     let outcome = intake.take(m)?;
     let (reopened, written) = intake.write()?;
