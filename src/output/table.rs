@@ -250,8 +250,59 @@ struct Layout<'t> {
 
 impl Layout<'_> {
     /// One slice of rows (each a row's bytes, [`CELL_END`] after each cell) as lines of text,
-    /// with the header above them if given.
+    /// with the header above them if given. A slice whose cells are each one line is padded
+    /// here ([`Layout::pad`]); comfy-table lays out the others (a cell of several lines).
     fn render(&self, header: Option<&Vec<String>>, rows: &[Vec<u8>]) -> String {
+        let one_line = |text: &[u8]| !text.iter().any(|&b| b == b'\n' || b == b'\t');
+        if rows.iter().all(|row| one_line(row))
+            && header.is_none_or(|h| h.iter().all(|cell| one_line(cell.as_bytes())))
+        {
+            return self.pad(header, rows);
+        }
+        self.comfy(header, rows)
+    }
+
+    /// [`Layout::render`] for cells of one line each: each cell padded to its column's width
+    /// (at least 1), two spaces between columns, no trailing spaces; what comfy-table gives for
+    /// such cells, measured without the colours' escapes.
+    fn pad(&self, header: Option<&Vec<String>>, rows: &[Vec<u8>]) -> String {
+        let mut text = String::new();
+        let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+            let start = text.len();
+            for (i, cell) in cells.enumerate() {
+                let Some(&widest) = self.widths.get(i) else {
+                    break;
+                };
+                let room = widest.max(1).saturating_sub(width(&strip_colour(cell)));
+                let gap = if i + 1 == self.widths.len() { 0 } else { 2 };
+                if self.right.contains(&i) {
+                    text.extend(std::iter::repeat_n(' ', room));
+                    text.push_str(cell);
+                    text.extend(std::iter::repeat_n(' ', gap));
+                } else {
+                    text.push_str(cell);
+                    text.extend(std::iter::repeat_n(' ', room + gap));
+                }
+            }
+            let kept = text[start..].trim_end().len();
+            text.truncate(start + kept);
+            text.push('\n');
+        };
+        if let Some(header) = header {
+            line(&mut header.iter().map(String::as_str));
+        }
+        for row in rows {
+            let cells = row.split(|&b| b == CELL_END);
+            let cells: Vec<&[u8]> = cells.collect();
+            let cells = &cells[..cells.len().saturating_sub(1)];
+            let cells: Vec<_> = cells.iter().map(|c| String::from_utf8_lossy(c)).collect();
+            line(&mut cells.iter().map(AsRef::as_ref));
+        }
+        text
+    }
+
+    /// [`Layout::render`] through comfy-table, for cells of several lines.
+    fn comfy(&self, header: Option<&Vec<String>>, rows: &[Vec<u8>]) -> String {
         let mut table = Table::new();
         table
             .load_style(NOTHING)
@@ -287,6 +338,22 @@ impl Layout<'_> {
         }
         text
     }
+}
+
+/// `text` without the colours [`Painter::paint`] puts in: every escape in a cell is one of
+/// those (`ESC [ … m`), as [`printable`](super::printable) shows the cell's own as text.
+fn strip_colour(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\x1b') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut plain = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\x1b') {
+        plain.push_str(&rest[..at]);
+        rest = rest[at..].find('m').map_or("", |end| &rest[at + end + 1..]);
+    }
+    plain.push_str(rest);
+    std::borrow::Cow::Owned(plain)
 }
 
 /// How many terminal columns the widest line of `text` takes.
@@ -337,6 +404,47 @@ mod tests {
         assert_eq!(lines[SLICE + 1], "1024  x");
         assert_eq!(lines[SLICE + 2], "1025  日本語");
         assert_eq!(text.matches("TITLE").count(), 1);
+    }
+
+    /// Cells of one line are padded by gripe exactly as comfy-table lays them out: empty
+    /// columns, wide characters, colours, right alignment, spaces inside and at the ends.
+    #[test]
+    fn padding_one_line_cells_matches_comfy_table() {
+        let texts = ["", "k7m2", "日本語 x", " lead", "trail ", "a  b", "é́", "99"];
+        for color in [false, true] {
+            let painter = Painter { color };
+            let headers: Vec<String> = ["ID", "N", "", "TITLE"]
+                .iter()
+                .map(|h| painter.bold(h))
+                .collect();
+            let mut widths = vec![0; headers.len()];
+            let mut rows = Vec::new();
+            for n in 0..texts.len() * 3 {
+                let cells: Vec<String> = (0..headers.len())
+                    .map(|j| match j {
+                        2 => String::new(),
+                        _ => texts[(n * (j + 1)) % texts.len()].to_string(),
+                    })
+                    .collect();
+                let style = |j| (j == n % 4).then_some(crate::output::colour::CYAN);
+                let (row, cell_widths) = encode(painter, &cells, style);
+                widen(&mut widths, &cell_widths);
+                rows.push(row);
+            }
+            widen(&mut widths, &[2, 1, 0, 5]);
+            for right in [vec![], vec![1], vec![0, 3]] {
+                let layout = Layout {
+                    widths: &widths,
+                    right: &right,
+                };
+                assert_eq!(
+                    layout.pad(Some(&headers), &rows),
+                    layout.comfy(Some(&headers), &rows),
+                    "colour {color}, right {right:?}"
+                );
+                assert_eq!(layout.pad(None, &[]), layout.comfy(None, &[]));
+            }
+        }
     }
 
     /// Rows past the memory limit go to a temporary file and come back in order; a writer that
