@@ -270,7 +270,13 @@ impl<'a> Intake<'a> {
     /// A new complaint from `m`, unless its file would be larger than `max_file_size`: then
     /// the size it would have.
     fn open(&mut self, m: &Mail) -> Result<std::result::Result<String, u64>> {
-        let complaint = self.draft(m)?;
+        let mut complaint = self.draft(m)?;
+        if self.options.redact {
+            let detector = &self.store.config.privacy.detector;
+            for (kind, n) in redact_complaint(&mut complaint, detector, false).0 {
+                self.redacted.add(&kind, n);
+            }
+        }
         let max = self.store.config.max_file_size;
         // A file is at most a few KB of keys and tables beside its texts, each written at
         // most six times its length (an escape per character); only a complaint that could
@@ -350,21 +356,14 @@ impl<'a> Intake<'a> {
     /// Writes what was taken in: the new complaints, then the notes (reopening a complaint a
     /// reply came to after it was resolved), then the attachments. Returns how many were
     /// reopened, and the files written.
-    fn write(mut self) -> Result<(usize, Vec<PathBuf>)> {
+    fn write(self) -> Result<(usize, Vec<PathBuf>)> {
         let store = self.store;
-        if self.options.redact {
-            for c in &mut self.created {
-                let tally = redact_complaint(c, &store.config.privacy.detector, false);
-                for (kind, n) in tally.0 {
-                    self.redacted.add(&kind, n);
-                }
-            }
-            if !self.redacted.0.is_empty() {
-                say(&format!(
-                    "gripe: --redact: redacted {} in the incoming mail",
-                    self.redacted
-                ));
-            }
+        // Each text was redacted as its message was taken in, before its size was counted.
+        if !self.redacted.0.is_empty() {
+            say(&format!(
+                "gripe: --redact: redacted {} in the incoming mail",
+                self.redacted
+            ));
         }
         let zone = self.zone;
         if self.options.dry_run {

@@ -451,6 +451,22 @@ fn redact_keeps_addresses_in_quoted_history_out_of_the_files() {
     );
     let check = g.run(&["check", "--fail-on", "pii"]);
     assert!(!check.ok().contains("pii "), "{}", check.stdout);
+
+    // A complaint and a reply to it in one mailbox: each text is redacted, and counted, once.
+    let g = Gripe::new().now(NOW);
+    g.write(
+        "in.mbox",
+        "From jane@example.com Mon Dec  7 09:00:00 2026\nFrom: Jane <jane@example.com>\nSubject: Refund\nMessage-ID: <m1@example.com>\nDate: Mon, 7 Dec 2026 09:00:00 +0000\n\nCall me on 020 7946 0958.\n\nFrom jane@example.com Mon Dec  7 10:00:00 2026\nFrom: Jane <jane@example.com>\nSubject: Re: Refund\nMessage-ID: <m2@example.com>\nIn-Reply-To: <m1@example.com>\nDate: Mon, 7 Dec 2026 10:00:00 +0000\n\nOr on 020 7946 0959.\n",
+    );
+    let run = g.run(&["import", "in.mbox", "--redact"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("--redact: redacted 2 phone in"),
+        "{}",
+        run.stderr
+    );
+    let text = std::fs::read_to_string(&g.files()[0]).unwrap();
+    assert_eq!(text.matches("[redacted:phone]").count(), 2, "{text}");
 }
 
 #[test]
