@@ -34,6 +34,7 @@ use crate::store::Depth;
 use crate::store::Reading;
 use crate::store::Wanted;
 use crate::time::when::Direction;
+use crate::time::when::Timestamp;
 use crate::time::when::parse_user_when;
 
 pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
@@ -55,7 +56,6 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
             "csv is for a return: gripe report --return fca --period 2026-H1 --format csv",
         ));
     }
-    let replaying = report_time < ctx.now;
     let seconds =
         |span: &crate::time::duration::Span| Duration::seconds(calendar.span_seconds(span));
     let mut scope = Scope::new(
@@ -66,42 +66,25 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
         seconds(&config.repeat_window),
     );
     scope.top = args.top;
-    let workflow = &config.workflow;
-    let filter = Filter::new(&args.filter.to_input(), workflow, &report_time, &calendar)?;
-    // A header filter is tried on the header first, unless the history is replayed: the header
-    // as of then may differ from the header now.
-    let wanted = |c: &Complaint| filter.matches(c, workflow, &calendar);
-    let reading = Reading {
-        depth: Depth::Full,
-        first_look: filter
-            .first_look()
-            .filter(|_| !replaying)
-            .map(|depth| (depth, &wanted as Wanted<'_>)),
-    };
-    let ((acc, newest), bad) = gather(
-        store,
-        reading,
+    let filter = Filter::new(
+        &args.filter.to_input(),
+        &config.workflow,
+        &report_time,
+        &calendar,
+    )?;
+    let ((acc, newest), bad) = fold_as_of(
+        ctx,
+        &filter,
+        report_time,
         || (Accumulator::default(), None),
-        |(acc, newest), loaded| {
-            *newest = (*newest).max(Some(loaded.complaint.opened.date(&calendar.zone)));
-            let past;
-            let complaint = if replaying {
-                match as_of(&loaded.complaint, &report_time, workflow, &calendar.zone) {
-                    Some(c) => {
-                        past = c;
-                        &past
-                    }
-                    None => return,
-                }
-            } else {
-                &loaded.complaint
-            };
-            if filter.matches(complaint, workflow, &calendar) {
+        |(acc, newest), read, then| {
+            *newest = (*newest).max(Some(read.opened.date(&calendar.zone)));
+            if let Some(complaint) = then {
                 acc.add(complaint, &scope);
             }
         },
         |(a, newest), (b, newer)| (a.merge(b), newest.max(newer)),
-    );
+    )?;
     let period_start = calendar.zone.local(&report_time).date() - Duration::days(TOP_DAYS);
     if let Some(newest) = newest.filter(|n| *n < period_start) {
         say(&format!(
@@ -130,7 +113,7 @@ fn complaints_return(
     args: &ReportArgs,
     ctx: &Ctx,
     regulator: &str,
-    now: crate::time::when::Timestamp,
+    now: Timestamp,
     out: &mut dyn Write,
 ) -> Result<()> {
     let store = ctx.store()?;
@@ -155,33 +138,19 @@ fn complaints_return(
         team: &calendar,
         now,
     };
-    let workflow = &config.workflow;
-    let filter = Filter::new(&args.filter.to_input(), workflow, &now, &calendar)?;
-    let replaying = now < ctx.now;
-    let (acc, bad) = gather(
-        store,
-        Depth::Full,
+    let filter = Filter::new(&args.filter.to_input(), &config.workflow, &now, &calendar)?;
+    let (acc, bad) = fold_as_of(
+        ctx,
+        &filter,
+        now,
         || Acc::new(kind),
-        |acc, loaded| {
-            // As of the report time: later letters, stage changes and complaints do not count.
-            let replayed;
-            let complaint = if replaying {
-                match as_of(&loaded.complaint, &now, workflow, &calendar.zone) {
-                    Some(c) => {
-                        replayed = c;
-                        &replayed
-                    }
-                    None => return,
-                }
-            } else {
-                &loaded.complaint
-            };
-            if filter.matches(complaint, workflow, &calendar) {
+        |acc, _, then| {
+            if let Some(complaint) = then {
                 acc.add(complaint, &scope);
             }
         },
         Acc::merge,
-    );
+    )?;
     let figures = returns::finish(acc, &scope);
     let text = match args.format {
         ReportFormat::Json => {
@@ -193,4 +162,51 @@ fn complaints_return(
     };
     emit(out, &text)?;
     bad_files(bad)
+}
+
+/// Folds the folder for a report as of `time` (`now` unless `--as-of` is earlier): `add` gets
+/// each complaint as read and, if `filter` passes it, as it stood at `time` (its history
+/// replayed to then; one opened later is not counted). A header filter is tried on the header
+/// first, unless the history is replayed: the header as of then may differ from the header now.
+fn fold_as_of<A: Send>(
+    ctx: &Ctx,
+    filter: &Filter,
+    time: Timestamp,
+    init: impl Fn() -> A + Sync + Send,
+    add: impl Fn(&mut A, &Complaint, Option<&Complaint>) + Sync + Send,
+    merge: impl Fn(A, A) -> A + Sync + Send,
+) -> Result<(A, usize)> {
+    let store = ctx.store()?;
+    let calendar = ctx.calendar()?;
+    let workflow = &store.config.workflow;
+    let replaying = time < ctx.now;
+    let wanted = |c: &Complaint| filter.matches(c, workflow, &calendar);
+    let reading = Reading {
+        depth: Depth::Full,
+        first_look: filter
+            .first_look()
+            .filter(|_| !replaying)
+            .map(|depth| (depth, &wanted as Wanted<'_>)),
+    };
+    Ok(gather(
+        store,
+        reading,
+        init,
+        |acc, loaded| {
+            let read = &loaded.complaint;
+            let replayed;
+            let then = match replaying {
+                true => match as_of(read, &time, workflow, &calendar.zone) {
+                    Some(c) => {
+                        replayed = c;
+                        Some(&replayed)
+                    }
+                    None => None,
+                },
+                false => Some(read),
+            };
+            add(acc, read, then.filter(|c| wanted(c)));
+        },
+        merge,
+    ))
 }
