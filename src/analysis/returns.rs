@@ -145,6 +145,11 @@ pub(crate) struct Upheld {
 }
 
 impl Upheld {
+    /// How many were upheld in full or in part.
+    pub(crate) fn upheld(&self) -> u64 {
+        self.yes + self.partial
+    }
+
     fn add(&mut self, answer: Option<&str>) {
         match answer
             .map(str::trim)
@@ -166,8 +171,8 @@ impl Upheld {
     }
 
     fn finish(mut self) -> Upheld {
-        let answered = self.yes + self.partial + self.no;
-        self.upheld_percent = share(self.yes + self.partial, answered).percent;
+        let answered = self.upheld() + self.no;
+        self.upheld_percent = share(self.upheld(), answered).percent;
         self
     }
 }

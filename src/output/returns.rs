@@ -24,8 +24,8 @@ fn percent(p: Option<f64>) -> String {
     p.map_or(String::new(), |p| format!("{p:.1}"))
 }
 
-/// Every figure of the return, in order.
-fn figures(r: &Return) -> Vec<Figure> {
+/// Every figure of the return, in order; without the figures by group unless `by_group`.
+fn figures(r: &Return, by_group: bool) -> Vec<Figure> {
     let mut out = Vec::new();
     let mut put = |section, group: &str, measure, value: String| {
         out.push(Figure {
@@ -89,10 +89,11 @@ fn figures(r: &Return) -> Vec<Figure> {
                     f.unreadable_redress.to_string(),
                 );
             }
-            for (section, lines) in [
+            let groups = [
                 ("product_group", &f.by_product_group),
                 ("cause", &f.by_cause),
-            ] {
+            ];
+            for (section, lines) in groups.into_iter().filter(|_| by_group) {
                 for line in lines {
                     put(section, &line.group, "opened", line.opened.to_string());
                     put(section, &line.group, "closed", line.closed.to_string());
@@ -100,7 +101,7 @@ fn figures(r: &Return) -> Vec<Figure> {
                         section,
                         &line.group,
                         "upheld",
-                        (line.upheld.yes + line.upheld.partial).to_string(),
+                        line.upheld.upheld().to_string(),
                     );
                     put(
                         section,
@@ -142,7 +143,7 @@ fn figures(r: &Return) -> Vec<Figure> {
 /// The return as one CSV table.
 pub(crate) fn csv(r: &Return) -> String {
     let mut rows = Rows::new(&["section", "group", "measure", "value"]);
-    for f in figures(r) {
+    for f in figures(r, true) {
         rows.push(vec![
             f.section.to_string(),
             f.group,
@@ -179,10 +180,9 @@ pub(crate) fn page(r: &Return, painter: Painter, markdown: bool) -> String {
             }
         }
     };
-    let all = figures(r);
-    // The whole-return sections as MEASURE VALUE.
+    // The whole-return sections as MEASURE VALUE; the groups' tables follow.
     let mut current: Option<(&str, Rows)> = None;
-    for f in all.iter().filter(|f| f.group.is_empty()) {
+    for f in figures(r, false) {
         if current.as_ref().is_none_or(|(s, _)| *s != f.section) {
             if let Some((s, rows)) = current.take() {
                 section(&heading(s), &rows, &[1]);
@@ -190,7 +190,7 @@ pub(crate) fn page(r: &Return, painter: Painter, markdown: bool) -> String {
             current = Some((f.section, Rows::new(&["MEASURE", "VALUE"])));
         }
         if let Some((_, rows)) = current.as_mut() {
-            rows.push(vec![f.measure.replace('_', " "), f.value.clone()]);
+            rows.push(vec![f.measure.replace('_', " "), f.value]);
         }
     }
     if let Some((s, rows)) = current.take() {
@@ -222,7 +222,7 @@ fn group_rows(lines: &[GroupLine]) -> Rows {
             line.group.clone(),
             line.opened.to_string(),
             line.closed.to_string(),
-            (line.upheld.yes + line.upheld.partial).to_string(),
+            line.upheld.upheld().to_string(),
             percent(line.upheld.upheld_percent),
             line.redress.join(", "),
         ]);
