@@ -72,27 +72,48 @@ pub(crate) enum Target {
     ResponseTimely,
 }
 
+/// The targets that are not a key of `gripe set`, by name.
+const EVENTS: [(&str, Target); 8] = [
+    ("opened", Target::Opened),
+    ("note", Target::Note),
+    ("acknowledged", Target::Acknowledged),
+    ("closed", Target::Closed),
+    ("referred", Target::Referred),
+    ("response.sent", Target::ResponseSent),
+    ("response.text", Target::ResponseText),
+    ("response.timely", Target::ResponseTimely),
+];
+
 impl Target {
     pub(crate) fn parse(name: &str) -> Result<Target> {
-        Ok(match name.trim() {
-            "opened" => Target::Opened,
-            "note" => Target::Note,
-            "acknowledged" => Target::Acknowledged,
-            "closed" => Target::Closed,
-            "referred" => Target::Referred,
-            "response.sent" => Target::ResponseSent,
-            "response.text" => Target::ResponseText,
-            "response.timely" => Target::ResponseTimely,
-            key => Target::Key(KeyPath::parse(key).map_err(|_| {
-                Error::usage_hint(
-                    format!("`{key}` is not something an import can fill in"),
-                    "targets: opened, note, acknowledged, closed, referred, response.sent, \
-                     response.text, response.timely, and the keys of `gripe set`: \
-                     title, severity, channel, category, component, assignee, tags, promised_by, \
-                     external_ref, customer.*, resolution.*, fields.NAME",
-                )
-            })?),
+        let key = name.trim();
+        if let Some((_, target)) = EVENTS.into_iter().find(|(n, _)| *n == key) {
+            return Ok(target);
+        }
+        let names: Vec<&str> = EVENTS.iter().map(|(n, _)| *n).collect();
+        KeyPath::parse(key).map(Target::Key).map_err(|_| {
+            Error::usage_hint(
+                format!("`{key}` is not something an import can fill in"),
+                format!(
+                    "targets: {}, and the keys of `gripe set`: title, severity, channel, \
+                     category, component, assignee, tags, promised_by, external_ref, \
+                     customer.*, resolution.*, fields.NAME",
+                    names.join(", ")
+                ),
+            )
         })
+    }
+
+    /// The name a mapping gives it.
+    fn name(&self) -> String {
+        match self {
+            Target::Key(key) => key.to_string(),
+            other => EVENTS
+                .iter()
+                .find(|(_, t)| t == other)
+                .map(|(n, _)| n.to_string())
+                .expect("every other target is named in EVENTS"),
+        }
     }
 }
 
@@ -231,7 +252,7 @@ impl Mapping {
             if columns.iter().any(|(t, _)| *t == target) {
                 return Err(Error::usage(format!(
                     "{} is mapped twice",
-                    name_of(&target)
+                    Target::name(&target)
                 )));
             }
             // A header that holds `|` itself is that one column.
@@ -391,7 +412,7 @@ impl Mapping {
                         }
                         repairs.push(format!(
                             "{} was blank; used {}",
-                            name_of(target),
+                            Target::name(target),
                             self.headers[column]
                         ));
                     }
@@ -612,20 +633,6 @@ fn clock_change(read: Read, column: &str, value: &str, zone: &Zone) -> Option<St
 
 fn is_required(target: &Target) -> bool {
     matches!(target, Target::Key(key) if key.table.is_none() && (key.name == "title" || key.name == "external_ref"))
-}
-
-fn name_of(target: &Target) -> String {
-    match target {
-        Target::Key(key) => key.to_string(),
-        Target::Opened => "opened".into(),
-        Target::Note => "note".into(),
-        Target::Acknowledged => "acknowledged".into(),
-        Target::Closed => "closed".into(),
-        Target::Referred => "referred".into(),
-        Target::ResponseSent => "response.sent".into(),
-        Target::ResponseText => "response.text".into(),
-        Target::ResponseTimely => "response.timely".into(),
-    }
 }
 
 fn column_index(headers: &[String], column: &str) -> Result<usize> {
