@@ -24,6 +24,7 @@ use crate::error::Error;
 use crate::error::Location;
 use crate::error::Result;
 use crate::import::mail;
+use crate::import::mail::Automatic;
 use crate::import::mail::Mail;
 use crate::model::complaint::Complaint;
 use crate::model::complaint::Customer;
@@ -90,7 +91,7 @@ pub(crate) enum Outcome {
     /// gripe holds this message already, in the complaint with this id.
     Known(String),
     /// Not a complaint: why.
-    Skipped(String),
+    Skipped(Automatic),
     /// It cannot be taken in: why (nothing of it is written).
     Rejected(String),
 }
@@ -689,8 +690,9 @@ pub(crate) fn import(
     by: Option<&str>,
     ctx: &Ctx,
 ) -> Result<()> {
-    let store = ctx.store()?;
-    let max = store.config.max_email_size;
+    // The folder first: one that cannot take email in refuses before any message is read.
+    let mut intake = Intake::new(ctx, options, by)?;
+    let max = ctx.store()?.config.max_email_size;
     let total = raws.len();
     let mut mails = Vec::new();
     let mut rejected: Vec<(usize, String)> = Vec::new();
@@ -707,7 +709,6 @@ pub(crate) fn import(
             Err(why) => rejected.push((i, why)),
         }
     }
-    let mut intake = Intake::new(ctx, options, by)?;
     let (mut opened, mut noted, mut known) = (0, 0, 0);
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     for (m, i) in in_thread_order(mails) {
@@ -716,12 +717,7 @@ pub(crate) fn import(
             Outcome::Noted(_) => noted += 1,
             Outcome::Known(_) => known += 1,
             Outcome::Skipped(why) => {
-                let kind = why.split(" (").next().unwrap_or_default();
-                let kind = kind
-                    .strip_prefix("an ")
-                    .or_else(|| kind.strip_prefix("a "))
-                    .unwrap_or(kind);
-                *skipped.entry(kind.to_string()).or_default() += 1;
+                *skipped.entry(why.kind.to_string()).or_default() += 1;
             }
             Outcome::Rejected(why) => rejected.push((i, why)),
         }

@@ -50,7 +50,34 @@ pub(crate) struct Mail {
     pub(crate) body: String,
     pub(crate) attachments: Vec<Attachment>,
     /// Why it is not a complaint (an auto-reply, a bounce), if it is not.
-    pub(crate) automatic: Option<String>,
+    pub(crate) automatic: Option<Automatic>,
+}
+
+/// A message a machine sent: what kind (`auto-reply`, `bounce`), and what told it apart.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Automatic {
+    pub(crate) kind: &'static str,
+    pub(crate) detail: String,
+}
+
+impl Automatic {
+    fn new(kind: &'static str, detail: impl Into<String>) -> Option<Automatic> {
+        Some(Automatic {
+            kind,
+            detail: detail.into(),
+        })
+    }
+}
+
+/// `an auto-reply (X-Autoreply)`.
+impl std::fmt::Display for Automatic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let article = match self.kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            true => "an",
+            false => "a",
+        };
+        write!(f, "{article} {} ({})", self.kind, self.detail)
+    }
 }
 
 /// An attachment: what the note lists, and its bytes for `--attachments DIR`.
@@ -447,7 +474,7 @@ fn file_name(name: Option<&str>, n: usize) -> String {
 
 /// Why a message is not a complaint: an auto-reply, a bulk or list message, or a delivery
 /// report.
-fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<String> {
+fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<Automatic> {
     let text = |name: &str| {
         message
             .header_raw(name)
@@ -458,15 +485,15 @@ fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<S
             .next()
             .is_some_and(|token| token != "no")
     }) {
-        return Some(format!("an automatic message (Auto-Submitted: {v})"));
+        return Automatic::new("automatic message", format!("Auto-Submitted: {v}"));
     }
     for header in ["X-Autoreply", "X-Autorespond", "X-Autoresponse"] {
         if text(header).is_some() {
-            return Some(format!("an auto-reply ({header})"));
+            return Automatic::new("auto-reply", header);
         }
     }
     if let Some(v) = text("Precedence").filter(|v| matches!(v.as_str(), "bulk" | "junk" | "list")) {
-        return Some(format!("a bulk message (Precedence: {v})"));
+        return Automatic::new("bulk message", format!("Precedence: {v}"));
     }
     let report = message.content_type().is_some_and(|ct| {
         ct.ctype().eq_ignore_ascii_case("multipart")
@@ -478,7 +505,7 @@ fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<S
                 .is_some_and(|r| r.eq_ignore_ascii_case("delivery-status"))
     });
     if report {
-        return Some("a delivery status notification (a bounce)".into());
+        return Automatic::new("delivery status notification", "a bounce");
     }
     let receipt = message.content_type().is_some_and(|ct| {
         ct.subtype()
@@ -488,11 +515,11 @@ fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<S
                 .is_some_and(|r| r.eq_ignore_ascii_case("disposition-notification"))
     });
     if receipt {
-        return Some("a read receipt (disposition notification)".into());
+        return Automatic::new("read receipt", "disposition notification");
     }
     let local = from.and_then(|f| f.split('@').next()).unwrap_or_default();
     if local.eq_ignore_ascii_case("mailer-daemon") || local.eq_ignore_ascii_case("postmaster") {
-        return Some(format!("a bounce (from {local})"));
+        return Automatic::new("bounce", format!("from {local}"));
     }
     None
 }
@@ -579,11 +606,11 @@ mod tests {
             "From: a@example.com\nSubject: Out of office\nAuto-Submitted: auto-replied\n\naway\n",
         );
         assert_eq!(
-            m.automatic.as_deref(),
-            Some("an automatic message (Auto-Submitted: auto-replied)")
+            m.automatic.unwrap().to_string(),
+            "an automatic message (Auto-Submitted: auto-replied)"
         );
         let m = read_ok("From: MAILER-DAEMON@example.com\nSubject: Undelivered\n\nfailed\n");
-        assert!(m.automatic.unwrap().contains("bounce"));
+        assert_eq!(m.automatic.unwrap().kind, "bounce");
         let m = read_ok("From: a@example.com\nSubject: x\nAuto-Submitted: no\n\nhi\n");
         assert_eq!(m.automatic, None);
     }
