@@ -257,11 +257,14 @@ impl<'a> Intake<'a> {
                 }
                 self.ids.insert(m.message_id.clone(), place.clone());
                 let id = self.id_of(&place);
-                self.keep_attachments(&id, &m);
+                self.keep_attachments(&id, m.attachments);
                 return Ok(Outcome::Noted(id));
             }
             None => match self.open(&m)? {
-                Ok(id) => id,
+                Ok(id) => {
+                    self.keep_attachments(&id, m.attachments);
+                    id
+                }
                 Err(size) => return Ok(Outcome::Rejected(too_big(size, max))),
             },
         };
@@ -306,7 +309,6 @@ impl<'a> Intake<'a> {
             self.subjects.entry(key).or_insert(place);
         }
         self.created.push(complaint);
-        self.keep_attachments(&id, m);
         Ok(Ok(id))
     }
 
@@ -346,10 +348,10 @@ impl<'a> Intake<'a> {
         Ok(complaint)
     }
 
-    fn keep_attachments(&mut self, id: &str, m: &Mail) {
+    fn keep_attachments(&mut self, id: &str, attachments: Vec<mail::Attachment>) {
         if self.options.attachments.is_some() {
-            for a in &m.attachments {
-                self.attachments.push((id.to_string(), a.clone()));
+            for a in attachments {
+                self.attachments.push((id.to_string(), a));
             }
         }
     }
@@ -492,7 +494,9 @@ pub(crate) fn open(
         })?;
         read_limited(file, source, max)?
     };
-    let m = mail::read(&raw, max, ctx.now, &ctx.now).map_err(|message| invalid(source, message))?;
+    let with_bytes = options.attachments.is_some();
+    let m = mail::read(&raw, max, ctx.now, &ctx.now, with_bytes)
+        .map_err(|message| invalid(source, message))?;
     let mut intake = Intake::new(ctx, options, by)?;
     let outcome = intake.take(m)?;
     let (reopened, written) = intake.write()?;
@@ -699,7 +703,8 @@ pub(crate) fn import(
     // A message's bytes are kept past its reading only for the rejects file.
     let mut raws = raws;
     for (i, raw) in raws.iter_mut().enumerate() {
-        match mail::read(&raw.bytes, max, raw.arrival, &ctx.now) {
+        let with_bytes = options.attachments.is_some();
+        match mail::read(&raw.bytes, max, raw.arrival, &ctx.now, with_bytes) {
             Ok(m) => {
                 if rejects.is_none() {
                     raw.bytes = Vec::new();

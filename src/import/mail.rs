@@ -86,6 +86,9 @@ pub(crate) struct Attachment {
     pub(crate) name: String,
     pub(crate) mime: String,
     pub(crate) sha256: String,
+    /// How many bytes it has.
+    pub(crate) size: usize,
+    /// Its bytes, when they are to be saved (empty otherwise).
     pub(crate) bytes: Vec<u8>,
 }
 
@@ -103,7 +106,7 @@ impl Mail {
                     "\n- {} ({}, {}, sha256 {})",
                     a.name,
                     a.mime,
-                    size(a.bytes.len()),
+                    size(a.size),
                     a.sha256
                 ));
             }
@@ -132,12 +135,14 @@ fn size(bytes: usize) -> String {
 }
 
 /// Reads one message. `arrival` stands in for a Date header that is missing or absurd (later
-/// than a day after `now`, or before 1990); `max_size` refuses a larger message unread.
+/// than a day after `now`, or before 1990); `max_size` refuses a larger message unread. The
+/// attachments' bytes are kept only `with_bytes` (to be saved); their size and hash always.
 pub(crate) fn read(
     raw: &[u8],
     max_size: u64,
     arrival: Timestamp,
     now: &Timestamp,
+    with_bytes: bool,
 ) -> Result<Mail, String> {
     if raw.len() as u64 > max_size {
         return Err(format!(
@@ -211,7 +216,7 @@ pub(crate) fn read(
         .attachments()
         .enumerate()
         .map(|(i, part)| {
-            let bytes = part.contents().to_vec();
+            let contents = part.contents();
             Attachment {
                 name: file_name(part.attachment_name(), i + 1),
                 mime: part
@@ -221,8 +226,13 @@ pub(crate) fn read(
                         None => ct.ctype().to_string(),
                     })
                     .map_or_else(|| "application/octet-stream".into(), |t| clean_line(&t)),
-                sha256: hex(&Sha256::digest(&bytes)),
-                bytes,
+                sha256: hex(&Sha256::digest(contents)),
+                size: contents.len(),
+                bytes: if with_bytes {
+                    contents.to_vec()
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect();
@@ -533,7 +543,7 @@ mod tests {
     }
 
     fn read_ok(raw: &str) -> Mail {
-        read(raw.as_bytes(), 1 << 20, now(), &now()).unwrap()
+        read(raw.as_bytes(), 1 << 20, now(), &now(), true).unwrap()
     }
 
     #[test]
@@ -593,11 +603,11 @@ mod tests {
     fn oversize_and_nonsense_are_refused() {
         let big = format!("From: a@example.com\nSubject: x\n\n{}", "a".repeat(2000));
         assert!(
-            read(big.as_bytes(), 1000, now(), &now())
+            read(big.as_bytes(), 1000, now(), &now(), false)
                 .unwrap_err()
                 .contains("over the limit")
         );
-        assert!(read(b"just some words\n", 1000, now(), &now()).is_err());
+        assert!(read(b"just some words\n", 1000, now(), &now(), false).is_err());
     }
 
     #[test]
