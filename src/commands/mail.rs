@@ -617,25 +617,28 @@ pub(crate) fn maildir(path: &Path, now: &Timestamp) -> Result<Vec<Raw>> {
         let Ok(entries) = std::fs::read_dir(path.join(sub)) else {
             continue;
         };
-        let mut files: Vec<PathBuf> = entries
+        // Each message file with its time (a move to cur/ keeps it), from one look at it.
+        let mut files: Vec<(PathBuf, Option<std::time::SystemTime>)> = entries
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| p.is_file())
             .filter(|p| {
                 !p.file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with('.'))
             })
+            .filter_map(|p| {
+                let meta = std::fs::metadata(&p).ok().filter(|m| m.is_file())?;
+                Some((p, meta.modified().ok()))
+            })
             .collect();
         files.sort();
-        for file in files {
+        for (file, modified) in files {
             // A mail client or sync tool may move a message from new/ to cur/ (adding its
             // flags to the name) while gripe reads: it is looked for there, and one that is
             // gone is left for the next run.
             let Some((file, bytes)) = read_message(path, &file)? else {
                 continue;
             };
-            let arrival = std::fs::metadata(&file)
-                .and_then(|m| m.modified())
+            let arrival = modified
                 .map(|t| chrono::DateTime::<chrono::Utc>::from(t).fixed_offset())
                 .unwrap_or(*now);
             out.push(Raw {
