@@ -6,6 +6,7 @@
 //! (several slices at once, on every core), every column fixed at its widest cell, so a listing
 //! of any length lines up as one table would, and memory stays flat.
 
+use std::borrow::Cow;
 use std::io;
 use std::io::BufRead;
 use std::io::BufReader;
@@ -292,11 +293,7 @@ impl Layout<'_> {
             line(&mut header.iter().map(String::as_str));
         }
         for row in rows {
-            let cells = row.split(|&b| b == CELL_END);
-            let cells: Vec<&[u8]> = cells.collect();
-            let cells = &cells[..cells.len().saturating_sub(1)];
-            let cells: Vec<_> = cells.iter().map(|c| String::from_utf8_lossy(c)).collect();
-            line(&mut cells.iter().map(AsRef::as_ref));
+            line(&mut cells(row).iter().map(AsRef::as_ref));
         }
         text
     }
@@ -311,15 +308,7 @@ impl Layout<'_> {
             table.set_header(header.clone());
         }
         for row in rows {
-            // Each cell ends with CELL_END: the piece after the last is empty.
-            let cells = row.split(|&b| b == CELL_END);
-            let cells: Vec<&[u8]> = cells.collect();
-            let cells = &cells[..cells.len().saturating_sub(1)];
-            table.add_row(
-                cells
-                    .iter()
-                    .map(|c| String::from_utf8_lossy(c).into_owned()),
-            );
+            table.add_row(cells(row).into_iter().map(Cow::into_owned));
         }
         let last = self.widths.len().saturating_sub(1);
         for (i, column) in table.column_iter_mut().enumerate() {
@@ -340,11 +329,22 @@ impl Layout<'_> {
     }
 }
 
+/// The cells of an [`encode`]d row.
+fn cells(row: &[u8]) -> Vec<Cow<'_, str>> {
+    let mut cells: Vec<Cow<'_, str>> = row
+        .split(|&b| b == CELL_END)
+        .map(String::from_utf8_lossy)
+        .collect();
+    // Each cell ends with CELL_END: the piece after the last is empty.
+    cells.pop();
+    cells
+}
+
 /// `text` without the colours [`Painter::paint`] puts in: every escape in a cell is one of
 /// those (`ESC [ … m`), as [`printable`](super::printable) shows the cell's own as text.
-fn strip_colour(text: &str) -> std::borrow::Cow<'_, str> {
+fn strip_colour(text: &str) -> Cow<'_, str> {
     if !text.contains('\x1b') {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let mut plain = String::with_capacity(text.len());
     let mut rest = text;
@@ -353,7 +353,7 @@ fn strip_colour(text: &str) -> std::borrow::Cow<'_, str> {
         rest = rest[at..].find('m').map_or("", |end| &rest[at + end + 1..]);
     }
     plain.push_str(rest);
-    std::borrow::Cow::Owned(plain)
+    Cow::Owned(plain)
 }
 
 /// How many terminal columns the widest line of `text` takes.
