@@ -259,18 +259,10 @@ fn scan<A: Send>(
     let calendar = ctx.calendar()?;
     let workflow = &store.config.workflow;
     let filter = Filter::new(filter, workflow, &ctx.now, &calendar)?;
-    // A filter on the header is tried on the header first: only complaints that pass it are
-    // read whole.
     let wanted = |c: &Complaint| filter.matches(c, workflow, &calendar);
-    let reading = Reading {
-        depth: Depth::Full,
-        first_look: filter
-            .first_look()
-            .map(|depth| (depth, &wanted as Wanted<'_>)),
-    };
     Ok(gather(
         store,
-        reading,
+        reading(&filter, &wanted, true),
         init,
         |acc, loaded| {
             if filter.matches(&loaded.complaint, workflow, &calendar) {
@@ -279,6 +271,19 @@ fn scan<A: Send>(
         },
         merge,
     ))
+}
+
+/// How a scan for `filter` reads: each file whole, but first only its header where `filter`
+/// asks about the header alone and `header_first`, so only the complaints `wanted` passes
+/// there are read whole.
+pub(crate) fn reading<'f>(filter: &Filter, wanted: Wanted<'f>, header_first: bool) -> Reading<'f> {
+    Reading {
+        depth: Depth::Full,
+        first_look: filter
+            .first_look()
+            .filter(|_| header_first)
+            .map(|depth| (depth, wanted)),
+    }
 }
 
 /// What a listing made of the complaints that pass its filter, while it read them: each one's

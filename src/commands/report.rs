@@ -10,6 +10,7 @@ use super::bad_files;
 use super::emit;
 use super::emit_json;
 use super::gather;
+use super::reading;
 use super::say;
 use crate::analysis::filter::Filter;
 use crate::analysis::replay::as_of;
@@ -30,9 +31,6 @@ use crate::error::Result;
 use crate::model::complaint::Complaint;
 use crate::output;
 use crate::output::html;
-use crate::store::Depth;
-use crate::store::Reading;
-use crate::store::Wanted;
 use crate::time::when::Direction;
 use crate::time::when::Timestamp;
 use crate::time::when::parse_user_when;
@@ -181,16 +179,9 @@ fn fold_as_of<A: Send>(
     let workflow = &store.config.workflow;
     let replaying = time < ctx.now;
     let wanted = |c: &Complaint| filter.matches(c, workflow, &calendar);
-    let reading = Reading {
-        depth: Depth::Full,
-        first_look: filter
-            .first_look()
-            .filter(|_| !replaying)
-            .map(|depth| (depth, &wanted as Wanted<'_>)),
-    };
     Ok(gather(
         store,
-        reading,
+        reading(filter, &wanted, !replaying),
         init,
         |acc, loaded| {
             let read = &loaded.complaint;
