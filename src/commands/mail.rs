@@ -705,8 +705,8 @@ pub(crate) fn import(
     let mut rejected: Vec<(usize, String)> = Vec::new();
     // A message's bytes are kept past its reading only for the rejects file.
     let mut raws = raws;
+    let with_bytes = options.attachments.is_some();
     for (i, raw) in raws.iter_mut().enumerate() {
-        let with_bytes = options.attachments.is_some();
         match mail::read(&raw.bytes, max, raw.arrival, &ctx.now, with_bytes) {
             Ok(m) => {
                 if rejects.is_none() {

@@ -61,11 +61,11 @@ pub(crate) struct Automatic {
 }
 
 impl Automatic {
-    fn new(kind: &'static str, detail: impl Into<String>) -> Option<Automatic> {
-        Some(Automatic {
+    fn new(kind: &'static str, detail: impl Into<String>) -> Automatic {
+        Automatic {
             kind,
             detail: detail.into(),
-        })
+        }
     }
 }
 
@@ -495,15 +495,18 @@ fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<A
             .next()
             .is_some_and(|token| token != "no")
     }) {
-        return Automatic::new("automatic message", format!("Auto-Submitted: {v}"));
+        return Some(Automatic::new(
+            "automatic message",
+            format!("Auto-Submitted: {v}"),
+        ));
     }
     for header in ["X-Autoreply", "X-Autorespond", "X-Autoresponse"] {
         if text(header).is_some() {
-            return Automatic::new("auto-reply", header);
+            return Some(Automatic::new("auto-reply", header));
         }
     }
     if let Some(v) = text("Precedence").filter(|v| matches!(v.as_str(), "bulk" | "junk" | "list")) {
-        return Automatic::new("bulk message", format!("Precedence: {v}"));
+        return Some(Automatic::new("bulk message", format!("Precedence: {v}")));
     }
     let report = message.content_type().is_some_and(|ct| {
         ct.ctype().eq_ignore_ascii_case("multipart")
@@ -515,7 +518,7 @@ fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<A
                 .is_some_and(|r| r.eq_ignore_ascii_case("delivery-status"))
     });
     if report {
-        return Automatic::new("delivery status notification", "a bounce");
+        return Some(Automatic::new("delivery status notification", "a bounce"));
     }
     let receipt = message.content_type().is_some_and(|ct| {
         ct.subtype()
@@ -525,11 +528,11 @@ fn automatic(message: &mail_parser::Message<'_>, from: Option<&str>) -> Option<A
                 .is_some_and(|r| r.eq_ignore_ascii_case("disposition-notification"))
     });
     if receipt {
-        return Automatic::new("read receipt", "disposition notification");
+        return Some(Automatic::new("read receipt", "disposition notification"));
     }
     let local = from.and_then(|f| f.split('@').next()).unwrap_or_default();
     if local.eq_ignore_ascii_case("mailer-daemon") || local.eq_ignore_ascii_case("postmaster") {
-        return Automatic::new("bounce", format!("from {local}"));
+        return Some(Automatic::new("bounce", format!("from {local}")));
     }
     None
 }

@@ -250,10 +250,7 @@ impl Mapping {
         for (target, column) in pairs {
             let target = Target::parse(&target)?;
             if columns.iter().any(|(t, _)| *t == target) {
-                return Err(Error::usage(format!(
-                    "{} is mapped twice",
-                    Target::name(&target)
-                )));
+                return Err(Error::usage(format!("{} is mapped twice", target.name())));
             }
             // A header that holds `|` itself is that one column.
             let indexes = match headers.iter().position(|h| *h == column) {
@@ -412,7 +409,7 @@ impl Mapping {
                         }
                         repairs.push(format!(
                             "{} was blank; used {}",
-                            Target::name(target),
+                            target.name(),
                             self.headers[column]
                         ));
                     }
