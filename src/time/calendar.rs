@@ -41,7 +41,12 @@ impl Calendar {
     }
 
     pub(crate) fn is_business_day(&self, date: NaiveDate) -> bool {
-        self.days[date.weekday().num_days_from_monday() as usize] && !self.holidays.contains(&date)
+        self.is_business_weekday(date) && !self.holidays.contains(&date)
+    }
+
+    /// Whether `date` falls on one of the business days of the week (holidays aside).
+    fn is_business_weekday(&self, date: NaiveDate) -> bool {
+        self.days[date.weekday().num_days_from_monday() as usize]
     }
 
     /// Seconds of business time in one business day.
@@ -171,7 +176,7 @@ impl Calendar {
         let holidays = self
             .holidays
             .range(start..last)
-            .filter(|d| self.days[d.weekday().num_days_from_monday() as usize])
+            .filter(|d| self.is_business_weekday(**d))
             .count() as i64;
         days / 7 * per_week + rest - holidays
     }
