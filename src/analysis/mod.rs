@@ -10,6 +10,7 @@ pub(crate) mod agenda;
 pub(crate) mod check;
 pub(crate) mod filter;
 pub(crate) mod history;
+pub(crate) mod overflow;
 pub(crate) mod regulatory;
 pub(crate) mod replay;
 pub(crate) mod report;

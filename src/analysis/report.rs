@@ -17,6 +17,7 @@
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
+use std::io;
 
 use chrono::Datelike;
 use chrono::Duration;
@@ -24,6 +25,10 @@ use chrono::NaiveDate;
 use chrono::Timelike;
 use serde::Serialize;
 
+use crate::analysis::overflow;
+use crate::analysis::overflow::Overflow;
+use crate::analysis::overflow::spill_counts;
+use crate::analysis::overflow::spill_values;
 use crate::analysis::regulatory::RegState;
 use crate::analysis::sla::ClockKind;
 use crate::analysis::sla::ClockState;
@@ -77,6 +82,8 @@ pub(crate) struct Scope<'a> {
     pub(crate) repeat_window: Duration,
     /// How many items a list of the report holds at most (`--top`; 0 for all).
     pub(crate) top: usize,
+    /// Where the durations and the customers go past what the threads keep in memory.
+    overflow: [Overflow; 3],
 }
 
 impl<'a> Scope<'a> {
@@ -100,6 +107,7 @@ impl<'a> Scope<'a> {
             first_contact_within,
             repeat_window,
             top: DEFAULT_TOP,
+            overflow: Default::default(),
         }
     }
 
@@ -126,12 +134,36 @@ pub(crate) struct Action {
     pub(crate) detail: String,
 }
 
-/// Durations for a median and a percentile.
+/// Durations for a median, a percentile and a histogram: at most [`overflow::IN_MEMORY`] here,
+/// the others in the scope's [`Overflow`] for them.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Durations {
     seconds: Vec<i64>,
+    count: u64,
+    buckets: [u64; DURATION_BUCKETS.len()],
     /// Complaints not there yet (not acknowledged, not resolved).
     missing: u64,
+}
+
+impl Durations {
+    fn add(&mut self, seconds: Option<i64>, overflow: &Overflow) {
+        let Some(seconds) = seconds else {
+            self.missing += 1;
+            return;
+        };
+        self.count += 1;
+        self.buckets[bucket(&DURATION_BUCKETS, seconds)] += 1;
+        self.seconds.push(seconds);
+        spill_values(&mut self.seconds, overflow);
+    }
+
+    fn merge(&mut self, other: Durations, overflow: &Overflow) {
+        self.seconds.extend(other.seconds);
+        spill_values(&mut self.seconds, overflow);
+        self.count += other.count;
+        add_slice(&mut self.buckets, &other.buckets);
+        self.missing += other.missing;
+    }
 }
 
 /// A share: how many of how many.
@@ -436,14 +468,11 @@ impl Accumulator {
         // Service-recovery metrics.
         let acknowledged = history.first_reaching(workflow.acknowledged);
         let resolved = history.first_reaching(workflow.resolved);
-        match acknowledged {
-            Some(t) => self.acknowledge.seconds.push((t - opened).num_seconds()),
-            None => self.acknowledge.missing += 1,
-        }
-        match resolved {
-            Some(t) => self.resolve.seconds.push((t - opened).num_seconds()),
-            None => self.resolve.missing += 1,
-        }
+        let since_opened = |t: Option<Timestamp>| t.map(|t| (t - opened).num_seconds());
+        let [to_acknowledge, to_resolve, customers] = &scope.overflow;
+        self.acknowledge
+            .add(since_opened(acknowledged), to_acknowledge);
+        self.resolve.add(since_opened(resolved), to_resolve);
         for clock in &status.clocks {
             let verdict = match clock.state {
                 ClockState::Met => Some(true),
@@ -510,6 +539,7 @@ impl Accumulator {
             && *now - opened <= scope.repeat_window
         {
             *self.customers.entry(customer).or_default() += 1;
+            spill_counts(&mut self.customers, customers);
         }
     }
 
@@ -526,7 +556,7 @@ impl Accumulator {
         }
     }
 
-    pub(crate) fn merge(mut self, other: Accumulator) -> Accumulator {
+    pub(crate) fn merge(mut self, other: Accumulator, scope: &Scope<'_>) -> Accumulator {
         fn add_map<K: std::hash::Hash + Eq>(a: &mut HashMap<K, u64>, b: HashMap<K, u64>) {
             for (k, n) in b {
                 *a.entry(k).or_default() += n;
@@ -553,10 +583,9 @@ impl Accumulator {
         add_vec(&mut self.closed_weeks, &other.closed_weeks);
         add_map(&mut self.top_now, other.top_now);
         add_map(&mut self.top_before, other.top_before);
-        self.acknowledge.seconds.extend(other.acknowledge.seconds);
-        self.acknowledge.missing += other.acknowledge.missing;
-        self.resolve.seconds.extend(other.resolve.seconds);
-        self.resolve.missing += other.resolve.missing;
+        let [to_acknowledge, to_resolve, customers] = &scope.overflow;
+        self.acknowledge.merge(other.acknowledge, to_acknowledge);
+        self.resolve.merge(other.resolve, to_resolve);
         self.sla_acknowledge.merge(other.sla_acknowledge);
         self.sla_resolve.merge(other.sla_resolve);
         self.first_contact.merge(other.first_contact);
@@ -565,6 +594,7 @@ impl Accumulator {
         self.promises_kept.merge(other.promises_kept);
         self.satisfied.merge(other.satisfied);
         add_map(&mut self.customers, other.customers);
+        spill_counts(&mut self.customers, customers);
         for (k, series) in other.spike_weeks {
             add_vec(self.spike_weeks.entry(k).or_default(), &series);
         }
@@ -864,14 +894,6 @@ fn ratio_counts(r: &Ratio) -> [u64; 2] {
 }
 
 /// How many of `seconds` fall in each of [`DURATION_BUCKETS`].
-fn histogram(seconds: &[i64]) -> Vec<u64> {
-    let mut counts = vec![0; DURATION_BUCKETS.len()];
-    for s in seconds {
-        counts[bucket(&DURATION_BUCKETS, *s)] += 1;
-    }
-    counts
-}
-
 /// The volume weeks of each category's spike series, largest first, beyond
 /// [`SERIES_CATEGORIES`] folded into one.
 fn opened_by_category(spike_weeks: &HashMap<(usize, String), Vec<u64>>) -> Vec<Series> {
@@ -901,22 +923,25 @@ fn opened_by_category(spike_weeks: &HashMap<(usize, String), Vec<u64>>) -> Vec<S
     series
 }
 
-fn stats(mut d: Durations) -> DurationStats {
-    d.seconds.sort_unstable();
-    DurationStats {
-        count: d.seconds.len() as u64,
-        median_s: percentile(&d.seconds, 50),
-        p90_s: percentile(&d.seconds, 90),
+/// The median and 90th percentile of `d` and of the durations in `overflow`.
+fn stats(d: &Durations, overflow: &Overflow) -> io::Result<DurationStats> {
+    let file = overflow.take()?;
+    let nearest = |p| overflow::percentile(&d.seconds, file.as_ref(), d.count, p);
+    Ok(DurationStats {
+        count: d.count,
+        median_s: nearest(50)?,
+        p90_s: nearest(90)?,
         missing: d.missing,
-    }
+    })
 }
 
-/// The finished report. `short` gives the short id of a complaint.
+/// The finished report. `short` gives the short id of a complaint. Fails only if the
+/// temporary file of the durations or customers cannot be read back.
 pub(crate) fn finish(
     acc: Accumulator,
     scope: &Scope<'_>,
     short: &dyn Fn(&str) -> String,
-) -> Report {
+) -> io::Result<Report> {
     let workflow = &scope.config.workflow;
     let zone = scope.zone();
     let mut by_stage = BTreeMap::new();
@@ -1023,16 +1048,16 @@ pub(crate) fn finish(
     let charts = Charts {
         opened_by_category: opened_by_category(&acc.spike_weeks),
         weekday_hours: acc.weekday_hours,
-        time_to_acknowledge: histogram(&acc.acknowledge.seconds),
-        time_to_resolve: histogram(&acc.resolve.seconds),
+        time_to_acknowledge: acc.acknowledge.buckets.to_vec(),
+        time_to_resolve: acc.resolve.buckets.to_vec(),
     };
-    let repeaters = acc.customers.values().filter(|n| **n >= 2).count() as u64;
-    let customers = acc.customers.len() as u64;
+    let [to_acknowledge, to_resolve, customers] = &scope.overflow;
+    let (customers, repeaters) = overflow::repeats(&acc.customers, customers.take()?.as_ref())?;
     let repeat = Ratio {
         hits: repeaters,
         of: customers,
     };
-    Report {
+    Ok(Report {
         as_of: crate::time::when::format_timestamp(&zone.in_zone(&scope.as_of)),
         complaints: acc.complaints,
         unreadable_files: 0,
@@ -1085,8 +1110,8 @@ pub(crate) fn finish(
             component: top(2),
         },
         metrics: Metrics {
-            time_to_acknowledge: stats(acc.acknowledge),
-            time_to_resolve: stats(acc.resolve),
+            time_to_acknowledge: stats(&acc.acknowledge, to_acknowledge)?,
+            time_to_resolve: stats(&acc.resolve, to_resolve)?,
             sla_attainment: SlaAttainment {
                 acknowledge: acc.sla_acknowledge.value(),
                 resolve: acc.sla_resolve.value(),
@@ -1112,7 +1137,7 @@ pub(crate) fn finish(
         peak_hour,
         regulatory: acc.regulatory.into_values().collect(),
         charts,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -1132,8 +1157,13 @@ mod tests {
 
     #[test]
     fn durations_fall_in_the_bucket_below_their_upper_limit() {
-        let counts = histogram(&[0, 899, 900, 3_599, 3_600, 86_399, 86_400, 40 * 86_400]);
-        assert_eq!(counts, [2, 2, 1, 1, 1, 0, 0, 1]);
+        let (mut d, overflow) = (Durations::default(), Overflow::default());
+        for s in [0, 899, 900, 3_599, 3_600, 86_399, 86_400, 40 * 86_400] {
+            d.add(Some(s), &overflow);
+        }
+        d.add(None, &overflow);
+        assert_eq!(d.buckets, [2, 2, 1, 1, 1, 0, 0, 1]);
+        assert_eq!((d.count, d.missing), (8, 1));
         assert_eq!(bucket(&AGE_BUCKETS, i64::MAX), AGE_BUCKETS.len() - 1);
     }
 

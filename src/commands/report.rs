@@ -81,7 +81,7 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
                 acc.add(complaint, &scope);
             }
         },
-        |(a, newest), (b, newer)| (a.merge(b), newest.max(newer)),
+        |(a, newest), (b, newer)| (a.merge(b, &scope), newest.max(newer)),
     )?;
     let period_start = calendar.zone.local(&report_time).date() - Duration::days(TOP_DAYS);
     if let Some(newest) = newest.filter(|n| *n < period_start) {
@@ -91,7 +91,13 @@ pub(crate) fn run(args: &ReportArgs, ctx: &Ctx, out: &mut dyn Write) -> Result<(
     }
     // Short ids are unique among every complaint, not only the ones counted.
     let short_ids = store.short_ids_for(acc.action_ids());
-    let mut report = finish(acc, &scope, &|id| short_ids.get(id).to_string());
+    let mut report =
+        finish(acc, &scope, &|id| short_ids.get(id).to_string()).map_err(|source| {
+            Error::Write {
+                path: std::env::temp_dir(),
+                source,
+            }
+        })?;
     report.unreadable_files = bad as u64;
     let text = match args.format {
         ReportFormat::Json => {
