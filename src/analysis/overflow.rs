@@ -18,7 +18,7 @@ use std::io::Write;
 use std::sync::Mutex;
 
 /// How many values (or customers) a thread keeps in memory before moving them to the file.
-pub(crate) const IN_MEMORY: usize = 1 << 16;
+pub(crate) const IN_MEMORY: usize = 1 << 14;
 
 /// How many parts a step of the percentile search cuts the range into.
 const STEPS: usize = 4096;
