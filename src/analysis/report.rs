@@ -893,7 +893,6 @@ fn ratio_counts(r: &Ratio) -> [u64; 2] {
     [r.hits, r.of]
 }
 
-/// How many of `seconds` fall in each of [`DURATION_BUCKETS`].
 /// The volume weeks of each category's spike series, largest first, beyond
 /// [`SERIES_CATEGORIES`] folded into one.
 fn opened_by_category(spike_weeks: &HashMap<(usize, String), Vec<u64>>) -> Vec<Series> {
