@@ -1167,6 +1167,29 @@ mod tests {
     }
 
     #[test]
+    fn durations_past_what_a_thread_keeps_give_the_percentiles_of_all_of_them() {
+        // Two threads' durations, each more than one keeps in memory, merged.
+        let overflow = Overflow::default();
+        let (mut a, mut b) = (Durations::default(), Durations::default());
+        let all: Vec<i64> = (0..50_000i64).map(|i| (i * 7_919) % 100_003).collect();
+        for (i, s) in all.iter().enumerate() {
+            let d = if i % 3 == 0 { &mut a } else { &mut b };
+            d.add(Some(*s), &overflow);
+        }
+        a.merge(b, &overflow);
+        assert!(
+            a.seconds.len() < overflow::IN_MEMORY,
+            "the rest went to the file"
+        );
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        let stats = stats(&a, &overflow).unwrap();
+        assert_eq!(stats.count, 50_000);
+        assert_eq!(stats.median_s, percentile(&sorted, 50));
+        assert_eq!(stats.p90_s, percentile(&sorted, 90));
+    }
+
+    #[test]
     fn small_categories_fold_into_other_and_the_weeks_still_add_up() {
         let mut spike_weeks = HashMap::new();
         let window = 8;
