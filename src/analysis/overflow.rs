@@ -23,33 +23,43 @@ pub(crate) const IN_MEMORY: usize = 1 << 14;
 /// How many parts a step of the percentile search cuts the range into.
 const STEPS: usize = 4096;
 
-/// The temporary file of one kind of value, created when the first thread's values overflow,
-/// and the first error writing it (later writes are dropped; [`Overflow::take`] returns it).
+/// A temporary file shared by threads (of one kind of value here, of a listing's pieces in
+/// `output::spool`), created at the first write, with its length, and the first error writing
+/// it (later writes are dropped; [`Overflow::take`] returns it).
 #[derive(Default)]
 pub(crate) struct Overflow {
-    file: Mutex<Option<File>>,
+    file: Mutex<Option<(File, u64)>>,
     error: Mutex<Option<io::Error>>,
 }
 
 impl Overflow {
-    /// Appends `bytes` (whole records) to the file.
-    pub(crate) fn write(&self, bytes: &[u8]) {
+    /// Appends `bytes` (whole records) to the file, and says where they start (0 once a write
+    /// has failed: they are dropped).
+    pub(crate) fn write(&self, bytes: &[u8]) -> u64 {
         let mut file = self.file.lock().expect("no thread panics holding the file");
         let mut error = self.error.lock().expect("no thread panics holding it");
         if error.is_some() {
-            return;
+            return 0;
         }
-        let written = match file.as_mut() {
-            Some(f) => f.write_all(bytes),
-            None => tempfile::tempfile().and_then(|mut f| {
-                f.write_all(bytes)?;
-                *file = Some(f);
-                Ok(())
-            }),
+        let mut append = || -> io::Result<u64> {
+            if file.is_none() {
+                *file = Some((tempfile::tempfile()?, 0));
+            }
+            let (f, len) = file.as_mut().expect("created above");
+            f.write_all(bytes)?;
+            let start = *len;
+            *len += bytes.len() as u64;
+            Ok(start)
         };
-        if let Err(e) = written {
+        append().unwrap_or_else(|e| {
             *error = Some(e);
-        }
+            0
+        })
+    }
+
+    /// Whether anything has been written to the file.
+    pub(crate) fn has_file(&self) -> bool {
+        self.file.lock().expect("no thread panicked").is_some()
     }
 
     /// The file, rewound, if anything overflowed; or the first error writing it.
@@ -58,10 +68,10 @@ impl Overflow {
             return Err(e);
         }
         let mut file = self.file.lock().expect("no thread panicked").take();
-        if let Some(f) = &mut file {
+        if let Some((f, _)) = &mut file {
             f.rewind()?;
         }
-        Ok(file)
+        Ok(file.map(|(f, _)| f))
     }
 }
 

@@ -10,7 +10,8 @@
 
 use std::fs::File;
 use std::io;
-use std::sync::Mutex;
+
+use crate::analysis::overflow::Overflow;
 
 /// How many bytes of pieces a batch holds before they go to the file.
 const IN_MEMORY: usize = 1 << 20;
@@ -19,8 +20,7 @@ const IN_MEMORY: usize = 1 << 20;
 /// fills, and the first error writing it (later pieces are dropped, and [`Spool::finish`]
 /// returns it).
 pub(crate) struct Spool {
-    file: Mutex<Option<(File, u64)>>,
-    error: Mutex<Option<io::Error>>,
+    file: Overflow,
     in_memory: usize,
 }
 
@@ -52,8 +52,7 @@ impl<K> Default for Batch<K> {
 impl Default for Spool {
     fn default() -> Spool {
         Spool {
-            file: Mutex::new(None),
-            error: Mutex::new(None),
+            file: Overflow::default(),
             in_memory: IN_MEMORY,
         }
     }
@@ -107,17 +106,7 @@ impl Spool {
         if batch.bytes.is_empty() {
             return;
         }
-        let base = {
-            let mut file = self.file.lock().expect("no thread panics holding the file");
-            match self.append(&mut file, &batch.bytes) {
-                Ok(base) => base,
-                Err(error) => {
-                    let mut first = self.error.lock().expect("no thread panics holding it");
-                    first.get_or_insert(error);
-                    0
-                }
-            }
-        };
+        let base = self.file.write(&batch.bytes);
         for (_, piece) in &mut batch.entries[batch.moved..] {
             piece.at += base;
         }
@@ -125,40 +114,15 @@ impl Spool {
         batch.bytes.clear();
     }
 
-    /// Writes `bytes` at the end of the file (creating it first), and says where they start.
-    fn append(&self, file: &mut Option<(File, u64)>, bytes: &[u8]) -> io::Result<u64> {
-        use std::io::Write;
-        if self
-            .error
-            .lock()
-            .expect("no thread panics holding it")
-            .is_some()
-        {
-            return Ok(0);
-        }
-        if file.is_none() {
-            *file = Some((tempfile::tempfile()?, 0));
-        }
-        let (file, len) = file.as_mut().expect("created above");
-        file.write_all(bytes)?;
-        let base = *len;
-        *len += bytes.len() as u64;
-        Ok(base)
-    }
-
     /// The last batch (every other merged into it) as pieces to sort and write.
     pub(crate) fn finish<K>(self, mut batch: Batch<K>) -> io::Result<Sorted<K>> {
         // Once there is a file, the last bytes join it; before, every piece stays in memory.
-        let in_file = self.file.lock().expect("no thread panicked").is_some();
-        if in_file {
+        if self.file.has_file() {
             self.flush(&mut batch);
         }
-        if let Some(error) = self.error.into_inner().expect("no thread panicked") {
-            return Err(error);
-        }
-        let source = match self.file.into_inner().expect("no thread panicked") {
+        let source = match self.file.take()? {
             None => Source::Memory(batch.bytes),
-            Some((file, _)) => Source::File(file),
+            Some(file) => Source::File(file),
         };
         Ok(Sorted {
             entries: batch.entries,
